@@ -1,0 +1,38 @@
+"""normalize: turn scraped pharma and biotech news into clean, canonical English.
+
+The pipeline is three named stages, run in order (see :mod:`normalize.pipeline`):
+
+1. ``strip``        -- :mod:`normalize.cleaner`: remove site boilerplate, repair text
+2. ``translate``    -- :mod:`normalize.translator`: Chinese to English, glossary terms protected
+3. ``canonicalize`` -- :mod:`normalize.canonicalizer`: map garbled names to canonical ones
+
+Library use::
+
+    import normalize
+    doc = normalize.process("Hengrui Medicine said ...")
+    doc.text, doc.entities, doc.changes
+
+For many documents build one :class:`Pipeline` and call it repeatedly.
+Nothing heavy (torch, transformers) is imported here.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from normalize.config import Config
+from normalize.document import Change, Document, Entity, Suggestion
+from normalize.errors import NormalizeError
+from normalize.pipeline import Pipeline, process
+
+__all__ = [
+    "Change",
+    "Config",
+    "Document",
+    "Entity",
+    "NormalizeError",
+    "Pipeline",
+    "Suggestion",
+    "__version__",
+    "process",
+]

@@ -1,0 +1,248 @@
+"""Every surface form of every entry: the names editors wrote plus forms *derived* from data.
+
+Machine translation renders Chinese names literally, so for each Chinese name we derive:
+
+* pinyin of the name (瑞康曲妥珠单抗 -> "Ruikangqutuozhudankang"),
+* pinyin of a prefix plus the INN of another entry whose Chinese name ends the word
+  (瑞康 + 曲妥珠单抗 -> "Ruikang trastuzumab"),
+* pinyin of a prefix plus the English INN stem its ending transliterates
+  (加格列净 -> "Jia" + "gliflozin"),
+* literal renderings of known words (恒瑞医药 -> "Hengrui" + "Medicine" / "Pharmaceutical"),
+  from ``glossaries/lexicon/*.yaml``.
+
+Derived forms are fuzzy-eligible but never outrank a written name of another entry.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from normalize.errors import GlossaryError
+from normalize.glossary import Entry, Glossary
+from normalize.keys import has_cjk
+
+MAX_RENDERINGS = 48  # cap on literal-rendering combinations per Chinese name
+PLACE_CHARS = 2  # Chinese company names usually open with a two-character place name
+
+
+@dataclass(frozen=True)
+class Form:
+    text: str
+    kind: str  # canonical first short alias former abbreviation code ticker brand zh zh_brand pinyin literal
+    fuzzy: bool
+    case_sensitive: bool = False
+
+    @property
+    def derived(self) -> bool:
+        return self.kind in ("pinyin", "literal", "variant")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    stems: dict[str, str] = field(default_factory=dict)
+    forms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    forms_en: tuple[str, ...] = ()
+    salts_en: tuple[str, ...] = ()
+    legal_en: tuple[str, ...] = ("co ltd", "co., ltd.", "ltd", "limited", "inc", "corp", "corporation",
+                                 "company", "plc", "sa", "ag", "llc", "gmbh", "co")
+
+    @classmethod
+    def load(cls, folder: Path) -> Lexicon:
+        words: dict[str, tuple[str, ...]] = {}
+        stems: dict[str, str] = {}
+        forms: dict[str, tuple[str, ...]] = {}
+        forms_en: list[str] = []
+        salts_en: list[str] = []
+        files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+        for path in files:
+            try:
+                data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            except yaml.YAMLError as exc:
+                mark = getattr(exc, "problem_mark", None)
+                raise GlossaryError(f"{path}:{mark.line + 1 if mark else 1}: YAML error: {exc}") from None
+            for key, value in (data.get("words") or {}).items():
+                words[str(key)] = tuple(_as_list(value, path, key))
+            for key, value in (data.get("stems") or {}).items():
+                stems[str(key)] = str(value)
+            for key, value in (data.get("forms") or {}).items():
+                forms[str(key)] = tuple(_as_list(value, path, key))
+            forms_en += [str(v) for v in data.get("forms_en") or []]
+            salts_en += [str(v) for v in data.get("salts_en") or []]
+        return cls(words, stems, forms, tuple(forms_en), tuple(salts_en))
+
+
+def _as_list(value: object, path: Path, key: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise GlossaryError(f"{path}: {key}: expected a string or a list of strings")
+
+
+def lexicon_for(glossary: Glossary) -> Lexicon:
+    """The lexicon beside the glossary's files (``<folder>/lexicon``), else the bundled one."""
+    from normalize.resources import data_dir
+
+    for file in glossary.files:
+        folder = Path(file).parent / "lexicon"
+        if folder.is_dir():
+            return Lexicon.load(folder)
+    return Lexicon.load(data_dir("glossaries") / "lexicon")
+
+
+def pinyin(text: str) -> list[str]:
+    from pypinyin import lazy_pinyin  # imported here: only compiling a glossary needs it
+
+    return [s for s in lazy_pinyin(text) if s.strip()]
+
+
+def entry_forms(entry: Entry, glossary: Glossary, lexicon: Lexicon, zh_bases: dict[str, str]) -> Iterator[Form]:
+    """All forms of ``entry``. ``zh_bases`` maps core Chinese drug names to their INN."""
+    yield Form(entry.canonical, "canonical", True)
+    if entry.render_first:
+        yield Form(entry.render_first, "first", True)
+    if entry.render_short and entry.render_short not in entry.abbreviations:
+        yield Form(entry.render_short, "short", len(entry.render_short) >= 6)
+    for alias in entry.aliases:
+        yield Form(alias.text, "alias", alias.match == "fuzzy", alias.case == "sensitive")
+    for name in entry.former_names:
+        yield Form(name, "former", True)
+    for abbr in entry.abbreviations:
+        yield Form(abbr, "abbreviation", False, case_sensitive=True)
+    for code in entry.codes:
+        yield Form(code, "code", False)
+    for ticker in entry.tickers:
+        yield Form(ticker, "ticker", False)
+    for brand in entry.brands:
+        yield Form(brand, "brand", len(brand) >= 7)
+    for name in entry.zh:
+        yield Form(name, "zh", False)
+    for name in entry.zh_brands:
+        yield Form(name, "zh_brand", False)
+        py = "".join(pinyin(name))
+        if len(py) >= 5:
+            yield Form(py.capitalize(), "pinyin", False)
+    yield from _english_variants(entry, lexicon)
+    for name in entry.zh:
+        if entry.type == "drug":
+            yield from _drug_zh_forms(name, lexicon, zh_bases)
+        else:
+            yield from _org_zh_forms(name, lexicon)
+
+
+def _english_variants(entry: Entry, lexicon: Lexicon) -> Iterator[Form]:
+    """Company names without their legal suffix ("... Co., Ltd.")."""
+    if entry.type != "company":
+        return
+    suffixes = sorted(lexicon.legal_en, key=len, reverse=True)
+    for name in (entry.canonical, *entry.former_names, *(a.text for a in entry.aliases)):
+        stripped = name.rstrip(" .,")
+        changed = True
+        while changed:
+            changed = False
+            for suffix in suffixes:
+                if stripped.lower().endswith(" " + suffix) or stripped.lower().endswith("," + suffix):
+                    stripped = stripped[: -len(suffix)].rstrip(" .,")
+                    changed = True
+        if stripped != name and len(stripped) >= 4:
+            yield Form(stripped, "variant", True)
+
+
+def _strip_zh_forms(name: str, lexicon: Lexicon) -> str:
+    """Remove dosage-form and salt words (注射用, 片, 马来酸 ...) from a Chinese drug name."""
+    core = name
+    changed = True
+    while changed and core:
+        changed = False
+        for word in sorted(lexicon.forms, key=len, reverse=True):
+            if core.startswith(word) and len(core) > len(word) + 1:
+                core, changed = core[len(word):], True
+            elif core.endswith(word) and len(core) > len(word) + 1:
+                core, changed = core[: -len(word)], True
+    return core
+
+
+def _drug_zh_forms(name: str, lexicon: Lexicon, zh_bases: dict[str, str]) -> Iterator[Form]:
+    core = _strip_zh_forms(name, lexicon)
+    syllables = pinyin(core)
+    if syllables:
+        yield Form("".join(syllables).capitalize(), "pinyin", True)
+    for base, inn in zh_bases.items():
+        if core.endswith(base) and core != base:
+            prefix = "".join(pinyin(core[: -len(base)])).capitalize()
+            if prefix:
+                yield Form(f"{prefix} {inn}", "pinyin", True)
+    for ending, stem in sorted(lexicon.stems.items(), key=lambda kv: -len(kv[0])):
+        if core.endswith(ending) and core != ending:
+            prefix = "".join(pinyin(core[: -len(ending)]))
+            if prefix:
+                yield Form((prefix + stem).capitalize(), "pinyin", True)
+            break
+
+
+def segment(name: str, words: dict[str, tuple[str, ...]]) -> list[tuple[str, bool]]:
+    """Split a Chinese name into (piece, is_lexicon_word), longest lexicon words first."""
+    pieces: list[tuple[str, bool]] = []
+    i, rest = 0, ""
+    longest = max((len(w) for w in words), default=0)
+    while i < len(name):
+        for size in range(min(longest, len(name) - i), 0, -1):
+            if name[i : i + size] in words:
+                if rest:
+                    pieces.append((rest, False))
+                    rest = ""
+                pieces.append((name[i : i + size], True))
+                i += size
+                break
+        else:
+            rest += name[i]
+            i += 1
+    if rest:
+        pieces.append((rest, False))
+    return pieces
+
+
+def _org_zh_forms(name: str, lexicon: Lexicon) -> Iterator[Form]:
+    if not has_cjk(name):
+        return
+    pieces = segment(name, lexicon.words)
+    variants = [pieces]
+    # The same name without a leading two-character place name, and without a legal suffix.
+    if pieces and not pieces[0][1] and len(pieces[0][0]) > PLACE_CHARS + 1:
+        variants.append([(pieces[0][0][PLACE_CHARS:], False), *pieces[1:]])
+    for variant in list(variants):
+        if len(variant) > 1 and variant[-1][1] and any(
+            r.lower().rstrip(".").startswith(("co", "ltd", "limited")) for r in lexicon.words[variant[-1][0]]
+        ):
+            variants.append(variant[:-1])
+    seen: set[str] = set()
+    for variant in variants:
+        options = [
+            list(lexicon.words[piece]) if known else [" ".join(s.capitalize() for s in [''.join(pinyin(piece))])]
+            for piece, known in variant
+        ]
+        for combo in itertools.islice(itertools.product(*options), MAX_RENDERINGS):
+            text = " ".join(combo)
+            if text not in seen and not has_cjk(text):
+                seen.add(text)
+                kind = "literal" if any(known for _, known in variant) else "pinyin"
+                yield Form(text, kind, True)
+
+
+def zh_drug_bases(glossary: Glossary, lexicon: Lexicon) -> dict[str, str]:
+    """Core Chinese names of drugs -> their INN, for prefix + INN renderings."""
+    bases: dict[str, str] = {}
+    for entry in glossary:
+        if entry.type != "drug" or " " in entry.canonical:
+            continue
+        for name in entry.zh:
+            core = _strip_zh_forms(name, lexicon)
+            if len(core) >= 3:
+                bases[core] = entry.canonical
+    return bases

@@ -1,0 +1,44 @@
+"""The ``normalize`` command line: a thin click layer over the library.
+
+Each command parses its options into a :class:`normalize.Config` (or plain arguments), calls
+the library, and turns :class:`normalize.NormalizeError` into a message and an exit code.
+Subcommand groups live in sibling modules and are attached here.
+"""
+
+from __future__ import annotations
+
+import click
+
+from normalize import __version__
+from normalize.cli.clean import clean
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="normalize")
+def main() -> None:
+    """Turn scraped pharma and biotech news into clean, canonical English.
+
+    \b
+    Stages, in order:  strip (boilerplate) -> translate (zh->en) -> canonicalize (names)
+    Start with:        normalize clean article.txt
+    """
+
+
+main.add_command(clean)
+
+
+def _attach_optional_groups() -> None:
+    # Groups added by later modules; each import is cheap (no heavy dependencies at import).
+    import importlib
+
+    for module, attr in (("normalize.cli.glossary", "glossary"), ("normalize.cli.models", "models")):
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue
+        main.add_command(getattr(mod, attr))
+
+
+_attach_optional_groups()

@@ -1,0 +1,318 @@
+"""Glossaries: YAML files editors maintain, loaded and validated into immutable entries.
+
+A glossary is every ``*.yaml`` file in a folder (discovered by listing it), each with a
+top-level ``entries:`` list. The format is documented in ``glossaries/README.md``. Loading
+checks everything and raises :class:`GlossaryError` naming file, line, entry id and problem.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from normalize.errors import GlossaryError
+from normalize.resources import data_dir
+
+ENTRY_TYPES = ("drug", "company", "regulator", "programme", "document")
+STATUSES = ("verified", "unverified", "draft")
+MATCH_POLICIES = ("fuzzy", "exact")
+CASE_POLICIES = ("insensitive", "sensitive")
+
+# Field name -> expected YAML shape. Anything else in an entry is an error (typos get caught).
+_LIST_FIELDS = (
+    "aliases", "abbreviations", "codes", "brands", "former_names", "tickers",
+    "zh", "zh_brands", "partners", "do_not_confuse", "sources", "unverified",
+)
+_STR_FIELDS = (
+    "id", "type", "canonical", "company", "parent", "status", "inn_status", "class",
+    "jurisdiction", "notes",
+)
+_MAP_FIELDS = ("render", "examples")
+_RENDER_KEYS = {"first": str, "short": str, "code_at_first": bool}
+_EXAMPLE_KEYS = ("match", "no_match")
+_ALIAS_KEYS = {"text", "match", "case", "note"}
+
+
+@dataclass(frozen=True)
+class Alias:
+    text: str
+    match: str = "fuzzy"  # fuzzy: may be reached by fuzzy matching; exact: only verbatim
+    case: str = "insensitive"
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    type: str
+    canonical: str
+    aliases: tuple[Alias, ...] = ()
+    abbreviations: tuple[str, ...] = ()
+    codes: tuple[str, ...] = ()
+    brands: tuple[str, ...] = ()
+    former_names: tuple[str, ...] = ()
+    tickers: tuple[str, ...] = ()
+    zh: tuple[str, ...] = ()
+    zh_brands: tuple[str, ...] = ()
+    company: str | None = None
+    partners: tuple[str, ...] = ()
+    parent: str | None = None
+    do_not_confuse: tuple[str, ...] = ()
+    render_first: str | None = None  # full form at first mention (default: canonical)
+    render_short: str | None = None  # form after the first mention (default: render_first)
+    code_at_first: bool = False  # append "(CODE)" at first mention
+    status: str = "verified"
+    unverified: tuple[str, ...] = ()
+    inn_status: str | None = None
+    klass: str | None = None
+    jurisdiction: str | None = None
+    notes: str | None = None
+    sources: tuple[str, ...] = ()
+    examples_match: tuple[str, ...] = ()
+    examples_no_match: tuple[str, ...] = ()
+    file: str = ""
+    line: int = 0
+
+    @property
+    def first_form(self) -> str:
+        return self.render_first or self.canonical
+
+    @property
+    def short_form(self) -> str:
+        return self.render_short or self.first_form
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Glossary:
+    entries: dict[str, Entry]
+    files: tuple[str, ...] = ()
+    digest: str = ""  # sha256 over the files' bytes: stamps outputs, keys the compile cache
+    _compiled: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.entries.values())
+
+    def __getitem__(self, entry_id: str) -> Entry:
+        return self.entries[entry_id]
+
+    def get(self, entry_id: str) -> Entry | None:
+        return self.entries.get(entry_id)
+
+    @property
+    def short_digest(self) -> str:
+        return self.digest[:12]
+
+    def without(self, *ids: str) -> Glossary:
+        """A copy lacking some entries (evaluation: must-not-merge checks)."""
+        kept = {k: v for k, v in self.entries.items() if k not in ids}
+        return Glossary(kept, self.files, hashlib.sha256((self.digest + "-" + ",".join(sorted(ids))).encode()).hexdigest())
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that records the line of every mapping as ``__line__`` (1-based)."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    keys = [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
+    dupes = {k for k in keys if keys.count(k) > 1}
+    if dupes:
+        raise GlossaryError(f"line {node.start_mark.line + 1}: duplicate key {sorted(dupes)[0]!r}")
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def glossary_files(paths: Sequence[Path | str] | None = None) -> list[Path]:
+    """The YAML files a glossary is made of: each path is a folder (all ``*.yaml`` in it,
+    sorted) or a file. No paths means the bundled ``glossaries/`` folder."""
+    roots = [Path(p) for p in paths] if paths else [data_dir("glossaries")]
+    files: list[Path] = []
+    for root in roots:
+        if root.is_dir():
+            found = sorted(p for p in root.iterdir() if p.suffix in (".yaml", ".yml"))
+            if not found:
+                raise GlossaryError(f"{root}: no *.yaml glossary files in this folder")
+            files.extend(found)
+        elif root.is_file():
+            files.append(root)
+        else:
+            raise GlossaryError(f"{root}: no such glossary file or folder")
+    return files
+
+
+def load_glossary(paths: Sequence[Path | str] | None = None) -> Glossary:
+    """Load and validate the glossary made of ``paths`` (default: the bundled one)."""
+    files = glossary_files(paths)
+    digest = hashlib.sha256()
+    entries: dict[str, Entry] = {}
+    for path in files:
+        raw = path.read_bytes()
+        digest.update(path.name.encode() + b"\0" + raw + b"\0")
+        for entry in parse_glossary_text(raw.decode("utf-8", errors="strict"), str(path)):
+            if entry.id in entries:
+                other = entries[entry.id]
+                raise GlossaryError(
+                    f"{entry.where}: entry {entry.id!r}: duplicate id (first defined at {other.where})"
+                )
+            entries[entry.id] = entry
+    glossary = Glossary(entries, tuple(str(f) for f in files), digest.hexdigest())
+    check_references(glossary)
+    return glossary
+
+
+def parse_glossary_text(text: str, filename: str = "<string>") -> list[Entry]:
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except GlossaryError as exc:
+        raise GlossaryError(f"{filename}:{exc}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{filename}:{mark.line + 1}" if mark else filename
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise GlossaryError(f"{where}: YAML error: {problem}") from None
+    if data is None:
+        return []
+    if not isinstance(data, dict) or "entries" not in data:
+        raise GlossaryError(f"{filename}:1: expected a top-level 'entries:' list")
+    extra = set(data) - {"entries", "__line__", "meta"}
+    if extra:
+        raise GlossaryError(f"{filename}:1: unknown top-level key {sorted(extra)[0]!r}")
+    items = data["entries"] or []
+    if not isinstance(items, list):
+        raise GlossaryError(f"{filename}:{data['__line__']}: 'entries' must be a list")
+    return [_entry_from_mapping(item, filename) for item in items]
+
+
+def _entry_from_mapping(item: Any, filename: str) -> Entry:
+    if not isinstance(item, dict):
+        raise GlossaryError(f"{filename}: each item of 'entries' must be a mapping, got {item!r}")
+    line = item.pop("__line__", 0)
+    entry_id = item.get("id")
+
+    def fail(problem: str) -> GlossaryError:
+        who = f"entry {entry_id!r}" if entry_id else "entry"
+        return GlossaryError(f"{filename}:{line}: {who}: {problem}")
+
+    for key in ("id", "type", "canonical"):
+        if not isinstance(item.get(key), str) or not item[key].strip():
+            raise fail(f"missing or empty required field {key!r}")
+    known = set(_LIST_FIELDS) | set(_STR_FIELDS) | set(_MAP_FIELDS)
+    for key in item:
+        if key not in known:
+            raise fail(f"unknown field {key!r}")
+    if item["type"] not in ENTRY_TYPES:
+        raise fail(f"type must be one of {', '.join(ENTRY_TYPES)}, not {item['type']!r}")
+    status = item.get("status", "verified")
+    if status not in STATUSES:
+        raise fail(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+
+    def str_list(key: str) -> tuple[str, ...]:
+        value = item.get(key) or []
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise fail(f"{key!r} must be a list of non-empty strings")
+        return tuple(v.strip() for v in value)
+
+    def opt_str(key: str) -> str | None:
+        value = item.get(key)
+        if value is not None and not isinstance(value, str):
+            raise fail(f"{key!r} must be a string")
+        return value.strip() if isinstance(value, str) else None
+
+    aliases = []
+    for raw in item.get("aliases") or []:
+        if isinstance(raw, str) and raw.strip():
+            aliases.append(Alias(raw.strip()))
+        elif isinstance(raw, dict):
+            raw = {k: v for k, v in raw.items() if k != "__line__"}
+            if set(raw) - _ALIAS_KEYS or not isinstance(raw.get("text"), str):
+                raise fail(f"alias {raw!r}: expected keys text, match, case, note")
+            alias = Alias(raw["text"].strip(), raw.get("match", "fuzzy"), raw.get("case", "insensitive"), raw.get("note", ""))
+            if alias.match not in MATCH_POLICIES:
+                raise fail(f"alias {alias.text!r}: match must be one of {MATCH_POLICIES}")
+            if alias.case not in CASE_POLICIES:
+                raise fail(f"alias {alias.text!r}: case must be one of {CASE_POLICIES}")
+            aliases.append(alias)
+        else:
+            raise fail(f"alias {raw!r} must be a string or a mapping with 'text'")
+
+    render = item.get("render") or {}
+    if not isinstance(render, dict):
+        raise fail("'render' must be a mapping")
+    render = {k: v for k, v in render.items() if k != "__line__"}
+    for key, value in render.items():
+        if key not in _RENDER_KEYS or not isinstance(value, _RENDER_KEYS[key]):
+            raise fail(f"render.{key}: expected one of first (text), short (text), code_at_first (true/false)")
+    examples = item.get("examples") or {}
+    if not isinstance(examples, dict) or set(examples) - set(_EXAMPLE_KEYS) - {"__line__"}:
+        raise fail("'examples' must be a mapping with 'match' and/or 'no_match' lists")
+    ex_match = examples.get("match") or []
+    ex_no = examples.get("no_match") or []
+    for name, value in (("match", ex_match), ("no_match", ex_no)):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise fail(f"examples.{name} must be a list of strings")
+
+    return Entry(
+        id=item["id"].strip(),
+        type=item["type"],
+        canonical=item["canonical"].strip(),
+        aliases=tuple(aliases),
+        abbreviations=str_list("abbreviations"),
+        codes=str_list("codes"),
+        brands=str_list("brands"),
+        former_names=str_list("former_names"),
+        tickers=str_list("tickers"),
+        zh=str_list("zh"),
+        zh_brands=str_list("zh_brands"),
+        company=opt_str("company"),
+        partners=str_list("partners"),
+        parent=opt_str("parent"),
+        do_not_confuse=str_list("do_not_confuse"),
+        render_first=render.get("first"),
+        render_short=render.get("short"),
+        code_at_first=bool(render.get("code_at_first", False)),
+        status=status,
+        unverified=str_list("unverified"),
+        inn_status=opt_str("inn_status"),
+        klass=opt_str("class"),
+        jurisdiction=opt_str("jurisdiction"),
+        notes=opt_str("notes"),
+        sources=str_list("sources"),
+        examples_match=tuple(ex_match),
+        examples_no_match=tuple(ex_no),
+        file=filename,
+        line=line,
+    )
+
+
+def check_references(glossary: Glossary) -> None:
+    """Ids named in company/parent/partners/do_not_confuse must exist."""
+    for entry in glossary:
+        refs: Iterable[tuple[str, str]] = [
+            *(("company", r) for r in filter(None, [entry.company])),
+            *(("parent", r) for r in filter(None, [entry.parent])),
+            *(("partners", r) for r in entry.partners),
+            *(("do_not_confuse", r) for r in entry.do_not_confuse),
+        ]
+        for fieldname, ref in refs:
+            if ref not in glossary.entries:
+                raise GlossaryError(
+                    f"{entry.where}: entry {entry.id!r}: {fieldname} names unknown id {ref!r}"
+                )

@@ -1,0 +1,207 @@
+"""Reading inputs: files or stdin; plain text, HTML or JSONL; gzip transparently.
+
+Inputs are streamed record by record (JSONL is never slurped). A problem with one record gives
+a :class:`Record` with ``error`` set; the caller reports it and goes on with the rest.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from normalize.encoding import decode_html
+
+FORMATS = ("auto", "text", "html", "jsonl")
+_EXT_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".html": "html", ".htm": "html",
+                ".xhtml": "html", ".txt": "text", ".md": "text"}
+_SNIFF = 4096
+
+
+@dataclass
+class Record:
+    source: str  # file path or "<stdin>"
+    line: int | None = None  # JSONL line number
+    text: str = ""
+    is_html: bool = False
+    id: str | None = None
+    url: str | None = None
+    lang: str | None = None
+    fields: dict[str, Any] = field(default_factory=dict)  # the input record, passed through
+    error: str | None = None
+
+    @property
+    def where(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        return f"{where} (id {self.id})" if self.id is not None else where
+
+
+def read_records(
+    inputs: Sequence[str], *, input_format: str = "auto", max_bytes: int, stdin: IO[bytes] | None = None
+) -> Iterator[Record]:
+    """Yield one record per document in ``inputs`` (paths, or ``-`` for stdin)."""
+    for name in inputs or ["-"]:
+        source = "<stdin>" if name == "-" else name
+        try:
+            stream = _open(name, stdin)
+        except OSError as exc:
+            yield Record(source, error=f"{source}: cannot read: {exc.strerror or exc}")
+            continue
+        with stream:
+            fmt = input_format if input_format != "auto" else _guess_format(name, stream)
+            if fmt == "jsonl":
+                yield from _jsonl_records(stream, source, max_bytes)
+            else:
+                yield _whole_file_record(stream, source, fmt == "html", max_bytes)
+
+
+def _open(name: str, stdin: IO[bytes] | None) -> IO[bytes]:
+    if name == "-":
+        raw: IO[bytes] = stdin if stdin is not None else sys.stdin.buffer
+        # Keep stdin open for the caller; wrap so that `with` does not close it.
+        stream: IO[bytes] = _Peekable(raw, close=False)
+    else:
+        stream = _Peekable(open(name, "rb"))  # noqa: SIM115 - closed by the caller's `with`
+    if stream.peek(2)[:2] == b"\x1f\x8b":
+        return _Peekable(gzip.GzipFile(fileobj=stream, mode="rb"))  # type: ignore[arg-type]
+    return stream
+
+
+class _Peekable:
+    """A binary reader with ``peek`` for format sniffing, over any stream (stdin, gzip)."""
+
+    def __init__(self, raw: IO[bytes], close: bool = True) -> None:
+        self._raw, self._buf, self._close = raw, b"", close
+
+    def peek(self, n: int) -> bytes:
+        while len(self._buf) < n:
+            chunk = self._raw.read(n - len(self._buf))
+            if not chunk:
+                break
+            self._buf += chunk
+        return self._buf[:n]
+
+    def read(self, n: int = -1) -> bytes:
+        if n < 0:
+            data, self._buf = self._buf + self._raw.read(), b""
+            return data
+        if len(self._buf) >= n:
+            data, self._buf = self._buf[:n], self._buf[n:]
+            return data
+        data = self._buf + self._raw.read(n - len(self._buf))
+        self._buf = b""
+        return data
+
+    def readline(self, limit: int = -1) -> bytes:
+        if b"\n" in self._buf:
+            cut = self._buf.index(b"\n") + 1
+            if limit >= 0:
+                cut = min(cut, limit)
+            data, self._buf = self._buf[:cut], self._buf[cut:]
+            return data
+        head, self._buf = self._buf, b""
+        rest_limit = -1 if limit < 0 else max(limit - len(head), 0)
+        if limit >= 0 and rest_limit == 0:
+            return head
+        return head + self._raw.readline(rest_limit)
+
+    def close(self) -> None:
+        if self._close:
+            self._raw.close()
+
+    def __enter__(self) -> _Peekable:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _guess_format(name: str, stream: Any) -> str:
+    path = Path(name)
+    suffix = path.suffixes[-2] if path.suffix == ".gz" and len(path.suffixes) > 1 else path.suffix
+    if suffix.lower() in _EXT_FORMATS:
+        return _EXT_FORMATS[suffix.lower()]
+    head = stream.peek(_SNIFF).lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"{"):
+        return "jsonl"
+    lowered = head[:512].lower()
+    if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in lowered or b"<div" in lowered:
+        return "html"
+    return "text"
+
+
+def _whole_file_record(stream: Any, source: str, is_html: bool, max_bytes: int) -> Record:
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        return Record(source, error=f"{source}: input is larger than the limit of {max_bytes:,} bytes (raise it with --max-bytes)")
+    problem = _check_bytes(data)
+    if problem:
+        return Record(source, error=f"{source}: {problem}")
+    if is_html:
+        return Record(source, text=decode_html(data), is_html=True)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return Record(source, error=f"{source}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+                      "convert it first, e.g. iconv -f GB18030 -t UTF-8")
+    return Record(source, text=text)
+
+
+def _check_bytes(data: bytes) -> str | None:
+    if not data.strip():
+        return "empty input"
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "looks like a binary file (NUL bytes), not text, HTML or JSONL"
+    return None
+
+
+def _jsonl_records(stream: Any, source: str, max_bytes: int) -> Iterator[Record]:
+    number = 0
+    seen_any = False
+    while True:
+        raw = stream.readline(max_bytes + 1)
+        if not raw:
+            break
+        number += 1
+        if len(raw) > max_bytes and not raw.endswith(b"\n"):
+            # Skip the rest of an oversized line without holding it in memory.
+            while raw and not raw.endswith(b"\n"):
+                raw = stream.readline(1 << 20)
+            yield Record(source, number, error=f"{source}:{number}: record is larger than the limit of {max_bytes:,} bytes")
+            seen_any = True
+            continue
+        if not raw.strip():
+            continue
+        seen_any = True
+        yield parse_json_record(raw, source, number)
+    if not seen_any:
+        yield Record(source, error=f"{source}: empty input")
+
+
+def parse_json_record(raw: bytes, source: str, number: int) -> Record:
+    try:
+        obj = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        return Record(source, number, error=f"{source}:{number}: not valid UTF-8 at byte {exc.start}")
+    except json.JSONDecodeError as exc:
+        return Record(source, number, error=f"{source}:{number}: malformed JSON: {exc.msg} (column {exc.colno})")
+    if not isinstance(obj, dict):
+        return Record(source, number, error=f"{source}:{number}: expected a JSON object, got {type(obj).__name__}")
+    rec_id = obj.get("id")
+    rec = Record(source, number, id=None if rec_id is None else str(rec_id), fields=obj,
+                 url=obj.get("url") if isinstance(obj.get("url"), str) else None,
+                 lang=obj.get("lang") if isinstance(obj.get("lang"), str) else None)
+    if isinstance(obj.get("text"), str):
+        rec.text = obj["text"]
+    elif isinstance(obj.get("html"), str):
+        rec.text, rec.is_html = obj["html"], True
+    else:
+        rec.error = f"{rec.where}: record has no 'text' or 'html' string field"
+        return rec
+    if not rec.text.strip():
+        rec.error = f"{rec.where}: empty text"
+    return rec

@@ -1,0 +1,77 @@
+"""Tokens and lookup keys for names: the one place that decides when two spellings are equal.
+
+Keys are NFKC-normalized, case-folded, with ®/™ dropped, dashes and punctuation turned into
+token breaks and possessives removed. The *compact* key joins tokens without spaces, so
+"Heng Rui", "Hengrui" and "HENG-RUI" are the same name.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_LATIN = "A-Za-z0-9\u00c0-\u024f"
+# A word: Latin letters/digits (apostrophes inside, e.g. Tai'ai), or a run of CJK characters.
+_TOKEN = re.compile(rf"[{_LATIN}]+(?:['’][{_LATIN}]+)*|[{CJK}]+")
+_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+_DROP = str.maketrans({"®": None, "™": None, "©": None, "\u00ad": None})
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str  # as in the input (possessive removed)
+    start: int
+    end: int
+    key: str  # case-folded
+    possessive: bool = False
+
+    @property
+    def is_cjk(self) -> bool:
+        return "\u3400" <= self.text[0] <= "\ufaff"
+
+
+def clean_text(text: str) -> str:
+    """NFKC and symbol removal that keep string length stable enough to map offsets."""
+    return unicodedata.normalize("NFKC", text).translate(_DROP)
+
+
+def tokenize(text: str) -> list[Token]:
+    """Words of ``text`` with offsets into ``text`` itself (no normalization of the input)."""
+    tokens = []
+    for m in _TOKEN.finditer(text):
+        word, start, end = m.group(), m.start(), m.end()
+        possessive = False
+        pm = _POSSESSIVE.search(word)
+        if pm and len(word) > 2:
+            word, end, possessive = word[: pm.start()], start + pm.start(), True
+        key = unicodedata.normalize("NFKC", word).casefold().replace("’", "'")
+        tokens.append(Token(word, start, end, key, possessive))
+    return tokens
+
+
+def name_tokens(name: str) -> list[str]:
+    """The token keys of a glossary name."""
+    return [t.key for t in tokenize(clean_text(name))]
+
+
+def compact(name: str) -> str:
+    """The compact key of a name: tokens joined without spaces, apostrophes dropped."""
+    return "".join(name_tokens(name)).replace("'", "")
+
+
+def cased_compact(name: str) -> str:
+    """Like :func:`compact` but keeping case, for case-sensitive aliases (abbreviations)."""
+    return "".join(t.text for t in tokenize(clean_text(name))).replace("'", "").replace("’", "")
+
+
+def has_cjk(text: str) -> bool:
+    return re.search(f"[{CJK}]", text) is not None
+
+
+def cjk_share(text: str) -> float:
+    letters = sum(1 for ch in text if ch.isalnum())
+    if not letters:
+        return 0.0
+    return len(re.findall(f"[{CJK}]", text)) / letters
