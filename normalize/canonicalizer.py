@@ -372,7 +372,7 @@ class Canonicalizer:
             if rewrite and compact(surface) not in self.index.accepted.get(entry.id, set()) or (
                 rewrite and m.method == "context"
             ):
-                replacement = self._render(entry, first, text, start, end)
+                replacement = render_name(entry, first, text[:start], text[end:])
             pieces.append(text[cursor:start])
             out_start = sum(len(p) for p in pieces)
             pieces.append(replacement)
@@ -394,20 +394,21 @@ class Canonicalizer:
             suggestions=doc.suggestions + tuple(suggestions),
         )
 
-    def _render(self, entry: Entry, first: bool, text: str, start: int, end: int) -> str:
-        name = entry.first_form if first else entry.short_form
-        after = text[end : end + 40]
-        if (
-            first
-            and entry.code_at_first
-            and entry.codes
-            and not re.match(r"\s*\(", after)
-            and not re.match(r"['’]s\b", after)
-        ):
-            name = f"{name} ({entry.codes[0]})"
-        if name[:1].islower() and _SENTENCE_END.search(text[max(0, start - 4) : start]) is not None:
-            name = name[0].upper() + name[1:]
-        return name
+def render_name(entry: Entry, first: bool, before: str = "", after: str = "") -> str:
+    """How ``entry`` is written in running text: its full form (plus its code, where the entry
+    asks for it) at the first mention, its short form after; capitalized at a sentence start."""
+    name = entry.first_form if first else entry.short_form
+    if (
+        first
+        and entry.code_at_first
+        and entry.codes
+        and not re.match(r"\s*\(", after)  # a code or gloss in brackets follows already
+        and not re.match(r"['’]s\b", after)  # "X (CODE)'s" reads badly
+    ):
+        name = f"{name} ({entry.codes[0]})"
+    if name[:1].islower() and _SENTENCE_END.search(before[-4:] if before else "") is not None:
+        name = name[0].upper() + name[1:]
+    return name
 
 
 def _shift(entity: Entity, points: list[tuple[int, int]]) -> Entity:
