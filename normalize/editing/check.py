@@ -46,13 +46,31 @@ def run_tests(glossary: Glossary, canonicalizer: Canonicalizer) -> list[CaseResu
         for text in entry.examples_match:
             ids = found_ids(text)
             ok = entry.id in ids
-            results.append(CaseResult(entry.id, "match", text, ok, ids,
-                                      "" if ok else f"expected {entry.id}, found {_ids(ids)}", entry.where))
+            results.append(
+                CaseResult(
+                    entry.id,
+                    "match",
+                    text,
+                    ok,
+                    ids,
+                    "" if ok else f"expected {entry.id}, found {_ids(ids)}",
+                    entry.where,
+                )
+            )
         for text in entry.examples_no_match:
             ids = found_ids(text)
             ok = entry.id not in ids
-            results.append(CaseResult(entry.id, "no_match", text, ok, ids,
-                                      "" if ok else f"must not map to {entry.id}", entry.where))
+            results.append(
+                CaseResult(
+                    entry.id,
+                    "no_match",
+                    text,
+                    ok,
+                    ids,
+                    "" if ok else f"must not map to {entry.id}",
+                    entry.where,
+                )
+            )
     done: set[tuple[str, str]] = set()
     for entry in glossary:
         for other_id in entry.do_not_confuse:
@@ -66,8 +84,17 @@ def run_tests(glossary: Glossary, canonicalizer: Canonicalizer) -> list[CaseResu
                 for name in _names_of(a):
                     ids = found_ids(name)
                     ok = b.id not in ids
-                    results.append(CaseResult(a.id, "confuse", name, ok, ids,
-                                              "" if ok else f"a name of {a.id} maps to {b.id}", a.where))
+                    results.append(
+                        CaseResult(
+                            a.id,
+                            "confuse",
+                            name,
+                            ok,
+                            ids,
+                            "" if ok else f"a name of {a.id} maps to {b.id}",
+                            a.where,
+                        )
+                    )
     return results
 
 
@@ -76,8 +103,13 @@ def _ids(ids: Sequence[str]) -> str:
 
 
 def _names_of(entry: Entry) -> list[str]:
-    names = [entry.canonical, *(a.text for a in entry.aliases), *entry.former_names, *entry.brands,
-             *entry.codes]
+    names = [
+        entry.canonical,
+        *(a.text for a in entry.aliases),
+        *entry.former_names,
+        *entry.brands,
+        *entry.codes,
+    ]
     return [n for n in dict.fromkeys(names) if not has_cjk(n)]
 
 
@@ -95,22 +127,50 @@ def explain(canonicalizer: Canonicalizer, text: str) -> list[dict[str, Any]]:
     spans: list[dict[str, Any]] = []
     for m in matches:
         start, end = m.chars or (tokens[m.start].start, tokens[m.end - 1].end)
-        spans.append({
-            "surface": text[start:end], "start": start, "end": end,
-            "decision": {"id": m.entry_id, "method": m.method, "score": round(m.score, 1)},
-            "candidates": [{"id": m.entry_id, "form": m.form.text, "kind": m.form.kind,
-                            "score": round(m.score, 1), "adjusted": round(m.score, 1), "verdict": "chosen"}],
-        })
+        spans.append(
+            {
+                "surface": text[start:end],
+                "start": start,
+                "end": end,
+                "decision": {"id": m.entry_id, "method": m.method, "score": round(m.score, 1)},
+                "candidates": [
+                    {
+                        "id": m.entry_id,
+                        "form": m.form.text,
+                        "kind": m.form.kind,
+                        "score": round(m.score, 1),
+                        "adjusted": round(m.score, 1),
+                        "verdict": "chosen",
+                    }
+                ],
+            }
+        )
     for s in suggestions:
-        spans.append({
-            "surface": s.surface, "start": s.start, "end": s.end, "decision": None,
-            "candidates": [{"id": cid, "form": "", "kind": "", "score": score, "adjusted": score,
-                            "verdict": s.reason} for cid, score in s.candidates],
-        })
+        spans.append(
+            {
+                "surface": s.surface,
+                "start": s.start,
+                "end": s.end,
+                "decision": None,
+                "candidates": [
+                    {
+                        "id": cid,
+                        "form": "",
+                        "kind": "",
+                        "score": score,
+                        "adjusted": score,
+                        "verdict": s.reason,
+                    }
+                    for cid, score in s.candidates
+                ],
+            }
+        )
     return sorted(spans, key=lambda s: (s["start"], s["end"]))
 
 
-def format_explanation(spans: Sequence[dict[str, Any]], glossary: Glossary, *, limit: int = 6) -> str:
+def format_explanation(
+    spans: Sequence[dict[str, Any]], glossary: Glossary, *, limit: int = 6
+) -> str:
     if not spans:
         return "no names found (nothing matched exactly and nothing came near a fuzzy match)"
     out = []
@@ -120,7 +180,9 @@ def format_explanation(spans: Sequence[dict[str, Any]], glossary: Glossary, *, l
         if decision:
             entry = glossary.get(decision["id"])
             canonical = f" ({entry.canonical})" if entry else ""
-            out.append(f"  -> {decision['id']}{canonical}  by {decision['method']}, score {decision['score']}")
+            out.append(
+                f"  -> {decision['id']}{canonical}  by {decision['method']}, score {decision['score']}"
+            )
         else:
             out.append("  -> no decision: left as written")
         cands = list(span.get("candidates") or [])
@@ -147,9 +209,13 @@ def entry_block(entry: Entry) -> str:
     first = lines[start] if start < len(lines) else ""
     indent = len(first) - len(first.lstrip())
     block = [first]
-    for line in lines[start + 1:]:
+    for line in lines[start + 1 :]:
         stripped = line.lstrip()
-        if stripped and (len(line) - len(stripped) <= indent) and (stripped.startswith("- ") or len(line) - len(stripped) < indent):
+        if (
+            stripped
+            and (len(line) - len(stripped) <= indent)
+            and (stripped.startswith("- ") or len(line) - len(stripped) < indent)
+        ):
             break
         block.append(line)
     while block and not block[-1].strip():
@@ -162,16 +228,29 @@ def describe(entry: Entry, glossary: Glossary) -> dict[str, Any]:
     from normalize.aliases import entry_forms, lexicon_for, zh_drug_bases
 
     lexicon = lexicon_for(glossary)
-    forms = [{"text": f.text, "kind": f.kind, "fuzzy": f.fuzzy, "case_sensitive": f.case_sensitive}
-             for f in entry_forms(entry, glossary, lexicon, zh_drug_bases(glossary, lexicon))]
+    forms = [
+        {"text": f.text, "kind": f.kind, "fuzzy": f.fuzzy, "case_sensitive": f.case_sensitive}
+        for f in entry_forms(entry, glossary, lexicon, zh_drug_bases(glossary, lexicon))
+    ]
     referenced_by = []
     for other in glossary:
-        for fieldname, refs in (("company", [other.company]), ("parent", [other.parent]),
-                                ("partners", other.partners), ("do_not_confuse", other.do_not_confuse)):
+        for fieldname, refs in (
+            ("company", [other.company]),
+            ("parent", [other.parent]),
+            ("partners", other.partners),
+            ("do_not_confuse", other.do_not_confuse),
+        ):
             if entry.id in refs:
                 referenced_by.append({"id": other.id, "field": fieldname})
-    return {"id": entry.id, "where": entry.where, "canonical": entry.canonical, "type": entry.type,
-            "status": entry.status, "forms": forms, "referenced_by": referenced_by}
+    return {
+        "id": entry.id,
+        "where": entry.where,
+        "canonical": entry.canonical,
+        "type": entry.type,
+        "status": entry.status,
+        "forms": forms,
+        "referenced_by": referenced_by,
+    }
 
 
 def stats(glossary: Glossary) -> dict[str, Any]:
@@ -191,8 +270,18 @@ def stats(glossary: Glossary) -> dict[str, Any]:
         "with_zh": sum(1 for e in entries if e.zh),
         "with_codes": sum(1 for e in entries if e.codes),
         "with_examples": sum(1 for e in entries if e.examples_match or e.examples_no_match),
-        "names": sum(1 + len(e.aliases) + len(e.former_names) + len(e.abbreviations) + len(e.codes)
-                     + len(e.brands) + len(e.tickers) + len(e.zh) + len(e.zh_brands) for e in entries),
+        "names": sum(
+            1
+            + len(e.aliases)
+            + len(e.former_names)
+            + len(e.abbreviations)
+            + len(e.codes)
+            + len(e.brands)
+            + len(e.tickers)
+            + len(e.zh)
+            + len(e.zh_brands)
+            for e in entries
+        ),
         "without_sources": [e.id for e in entries if not e.sources],
     }
 
@@ -202,10 +291,15 @@ def format_stats(data: dict[str, Any], *, top_sources: int = 10) -> str:
     for title, key in (("by type", "by_type"), ("by status", "by_status"), ("by file", "by_file")):
         out.append(f"{title}: " + ", ".join(f"{k} {v}" for k, v in data[key].items()))
     sources = list(data["by_source"].items())
-    out.append(f"by source ({len(sources)} sites): " + ", ".join(f"{k} {v}" for k, v in sources[:top_sources])
-               + (", ..." if len(sources) > top_sources else ""))
-    out.append(f"with Chinese names {data['with_zh']}, with codes {data['with_codes']}, "
-               f"with examples {data['with_examples']}, with unverified facts {data['with_unverified_facts']}")
+    out.append(
+        f"by source ({len(sources)} sites): "
+        + ", ".join(f"{k} {v}" for k, v in sources[:top_sources])
+        + (", ..." if len(sources) > top_sources else "")
+    )
+    out.append(
+        f"with Chinese names {data['with_zh']}, with codes {data['with_codes']}, "
+        f"with examples {data['with_examples']}, with unverified facts {data['with_unverified_facts']}"
+    )
     missing = data["without_sources"]
     out.append(f"without sources: {len(missing)}" + (f" ({', '.join(missing)})" if missing else ""))
     return "\n".join(out)

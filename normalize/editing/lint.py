@@ -38,15 +38,58 @@ SEVERITIES = ("error", "warning", "info")
 CONFUSABLE_RATIO = 84.0
 CONFUSABLE_MIN_CHARS = 6  # shorter names are never fuzzy-matched (canonicalizer.MIN_FUZZY_CHARS)
 # Fields whose text must be English (Latin script); zh fields must hold Chinese.
-_EN_FIELDS = ("canonical", "aliases", "abbreviations", "codes", "brands", "former_names", "tickers",
-              "render.first", "render.short")
+_EN_FIELDS = (
+    "canonical",
+    "aliases",
+    "abbreviations",
+    "codes",
+    "brands",
+    "former_names",
+    "tickers",
+    "render.first",
+    "render.short",
+)
 _ZH_FIELDS = ("zh", "zh_brands")
-_SCHEMA_FIELDS = ("aliases", "abbreviations", "codes", "brands", "former_names", "tickers", "zh",
-                  "zh_brands", "company", "partners", "parent", "do_not_confuse", "render", "status",
-                  "inn_status", "class", "jurisdiction", "notes", "sources", "examples", "canonical",
-                  "type", "id")
-_FRAGMENT_KEYS = {"co", "ltd", "inc", "limited", "corp", "llc", "plc", "sa", "ag", "gmbh", "coltd",
-                  "corporation", "company"}
+_SCHEMA_FIELDS = (
+    "aliases",
+    "abbreviations",
+    "codes",
+    "brands",
+    "former_names",
+    "tickers",
+    "zh",
+    "zh_brands",
+    "company",
+    "partners",
+    "parent",
+    "do_not_confuse",
+    "render",
+    "status",
+    "inn_status",
+    "class",
+    "jurisdiction",
+    "notes",
+    "sources",
+    "examples",
+    "canonical",
+    "type",
+    "id",
+)
+_FRAGMENT_KEYS = {
+    "co",
+    "ltd",
+    "inc",
+    "limited",
+    "corp",
+    "llc",
+    "plc",
+    "sa",
+    "ag",
+    "gmbh",
+    "coltd",
+    "corporation",
+    "company",
+}
 
 
 @dataclass(frozen=True)
@@ -85,7 +128,9 @@ def lint_paths(paths: Sequence[Path | str] | None = None, *, derived: bool = Tru
     try:
         files = glossary_files(paths)
     except GlossaryError as exc:
-        return [Problem("error", str(paths[0]) if paths else "glossaries", 0, None, "files", str(exc))]
+        return [
+            Problem("error", str(paths[0]) if paths else "glossaries", 0, None, "files", str(exc))
+        ]
     texts = {str(f): f.read_text(encoding="utf-8") for f in files}
     return lint_texts(texts, derived=derived)
 
@@ -103,7 +148,9 @@ def lint_texts(texts: Mapping[str, str], *, derived: bool = True) -> list[Proble
     for entry in entries:
         if entry.id in by_id:
             first = by_id[entry.id]
-            problems.append(_p("error", entry, "duplicate-id", f"duplicate id (first defined at {first.where})"))
+            problems.append(
+                _p("error", entry, "duplicate-id", f"duplicate id (first defined at {first.where})")
+            )
         else:
             by_id[entry.id] = entry
     glossary = Glossary(by_id, tuple(texts))
@@ -115,20 +162,25 @@ def lint_texts(texts: Mapping[str, str], *, derived: bool = True) -> list[Proble
     problems += _check_facts(glossary)
     if derived:
         problems += _check_derived(glossary, names)
-    return sorted(problems, key=lambda p: (SEVERITIES.index(p.severity), p.file, p.line, p.code, p.message))
+    return sorted(
+        problems, key=lambda p: (SEVERITIES.index(p.severity), p.file, p.line, p.code, p.message)
+    )
 
 
 def has_errors(problems: Iterable[Problem]) -> bool:
     return any(p.severity == "error" for p in problems)
 
 
-def new_problems(before: Iterable[Problem], after: Iterable[Problem], severity: str = "error") -> list[Problem]:
+def new_problems(
+    before: Iterable[Problem], after: Iterable[Problem], severity: str = "error"
+) -> list[Problem]:
     """Problems in ``after`` that ``before`` did not have (line numbers aside)."""
     seen = {p.identity for p in before}
     return [p for p in after if p.severity == severity and p.identity not in seen]
 
 
 # ---- parsing ---------------------------------------------------------------------------------
+
 
 def _parse_file(name: str, text: str) -> tuple[list[Entry], list[Problem]]:
     try:
@@ -139,13 +191,26 @@ def _parse_file(name: str, text: str) -> tuple[list[Entry], list[Problem]]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
-        return [], [Problem("error", name, mark.line + 1 if mark else 1, None, "yaml", f"YAML error: {problem}")]
+        return [], [
+            Problem(
+                "error", name, mark.line + 1 if mark else 1, None, "yaml", f"YAML error: {problem}"
+            )
+        ]
     if data is None:
         return [], []
-    if not isinstance(data, dict) or not isinstance(data.get("entries", None), (list, type(None))) or "entries" not in data:
-        return [], [Problem("error", name, 1, None, "schema", "expected a top-level 'entries:' list")]
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("entries", None), (list, type(None)))
+        or "entries" not in data
+    ):
+        return [], [
+            Problem("error", name, 1, None, "schema", "expected a top-level 'entries:' list")
+        ]
     extra = set(data) - {"entries", "__line__", "meta"}
-    problems = [Problem("error", name, 1, None, "schema", f"unknown top-level key {k!r}") for k in sorted(extra)]
+    problems = [
+        Problem("error", name, 1, None, "schema", f"unknown top-level key {k!r}")
+        for k in sorted(extra)
+    ]
     entries = []
     for item in data["entries"] or []:
         entry_id = item.get("id") if isinstance(item, dict) else None
@@ -154,12 +219,21 @@ def _parse_file(name: str, text: str) -> tuple[list[Entry], list[Problem]]:
         except GlossaryError as exc:
             line, message = _split_where(str(exc), name)
             message = re.sub(r"^entry '[^']*': ", "", message)
-            problems.append(Problem("error", name, line, entry_id if isinstance(entry_id, str) else None, "schema", message))
+            problems.append(
+                Problem(
+                    "error",
+                    name,
+                    line,
+                    entry_id if isinstance(entry_id, str) else None,
+                    "schema",
+                    message,
+                )
+            )
     return entries, problems
 
 
 def _split_where(message: str, name: str) -> tuple[int, str]:
-    rest = message[len(name) + 1:] if message.startswith(name + ":") else message
+    rest = message[len(name) + 1 :] if message.startswith(name + ":") else message
     m = re.match(r"(?:line )?(\d+): (.*)$", rest, re.S)
     return (int(m.group(1)), m.group(2)) if m else (0, rest)
 
@@ -181,21 +255,37 @@ def _line_of(text: str, entry: Entry, lines: Mapping[str, list[str]]) -> int:
 
 # ---- checks ----------------------------------------------------------------------------------
 
+
 def _check_references(glossary: Glossary) -> list[Problem]:
     out = []
     for entry in glossary:
-        refs = [("company", entry.company), ("parent", entry.parent),
-                *(("partners", r) for r in entry.partners), *(("do_not_confuse", r) for r in entry.do_not_confuse)]
+        refs = [
+            ("company", entry.company),
+            ("parent", entry.parent),
+            *(("partners", r) for r in entry.partners),
+            *(("do_not_confuse", r) for r in entry.do_not_confuse),
+        ]
         for fieldname, ref in refs:
             if not ref:
                 continue
             target = glossary.get(ref)
             if ref == entry.id:
-                out.append(_p("error", entry, "self-reference", f"{fieldname} names the entry itself"))
+                out.append(
+                    _p("error", entry, "self-reference", f"{fieldname} names the entry itself")
+                )
             elif target is None:
-                out.append(_p("error", entry, "dangling-ref", f"{fieldname} names unknown id {ref!r}"))
+                out.append(
+                    _p("error", entry, "dangling-ref", f"{fieldname} names unknown id {ref!r}")
+                )
             elif fieldname in ("company", "parent") and target.type != "company":
-                out.append(_p("error", entry, "ref-type", f"{fieldname} {ref!r} is a {target.type}, not a company"))
+                out.append(
+                    _p(
+                        "error",
+                        entry,
+                        "ref-type",
+                        f"{fieldname} {ref!r} is a {target.type}, not a company",
+                    )
+                )
     return out
 
 
@@ -236,17 +326,47 @@ def _check_scripts(names: list[_Name], lines: Mapping[str, list[str]]) -> list[P
     for n in names:
         line = _line_of(n.text, n.entry, lines)
         if n.field in _EN_FIELDS and has_cjk(n.text):
-            out.append(_p("error", n.entry, "zh-field", f"{n.field}: {n.text!r} is Chinese; Chinese names go in zh (or zh_brands)", line))
+            out.append(
+                _p(
+                    "error",
+                    n.entry,
+                    "zh-field",
+                    f"{n.field}: {n.text!r} is Chinese; Chinese names go in zh (or zh_brands)",
+                    line,
+                )
+            )
         elif n.field in _ZH_FIELDS and not has_cjk(n.text):
-            out.append(_p("error", n.entry, "zh-field", f"{n.field}: {n.text!r} has no Chinese characters; move it to aliases, brands or codes", line))
+            out.append(
+                _p(
+                    "error",
+                    n.entry,
+                    "zh-field",
+                    f"{n.field}: {n.text!r} has no Chinese characters; move it to aliases, brands or codes",
+                    line,
+                )
+            )
         elif n.field in _ZH_FIELDS and t2s is not None and t2s(n.text) != n.text:
-            out.append(_p("warning", n.entry, "zh-script",
-                          f"{n.field}: {n.text!r} is traditional script; write the simplified form "
-                          f"{t2s(n.text)!r} (traditional variants are derived)", line))
+            out.append(
+                _p(
+                    "warning",
+                    n.entry,
+                    "zh-script",
+                    f"{n.field}: {n.text!r} is traditional script; write the simplified form "
+                    f"{t2s(n.text)!r} (traditional variants are derived)",
+                    line,
+                )
+            )
         if n.field not in _ZH_FIELDS and (compact(n.text) in _FRAGMENT_KEYS or not compact(n.text)):
-            out.append(_p("error", n.entry, "fragment",
-                          f"{n.field}: {n.text!r} is not a name; a comma inside a [flow, list] splits a "
-                          "name in two: quote the whole name", line))
+            out.append(
+                _p(
+                    "error",
+                    n.entry,
+                    "fragment",
+                    f"{n.field}: {n.text!r} is not a name; a comma inside a [flow, list] splits a "
+                    "name in two: quote the whole name",
+                    line,
+                )
+            )
     return out
 
 
@@ -270,13 +390,31 @@ def _check_duplicates(names: list[_Name], lines: Mapping[str, list[str]]) -> lis
         for n in group:
             if n.entry.id in owners:
                 first = owners[n.entry.id]
-                same_field = first.field == n.field or {first.field, n.field} <= {"canonical", "render.first", "render.short"}
+                same_field = first.field == n.field or {first.field, n.field} <= {
+                    "canonical",
+                    "render.first",
+                    "render.short",
+                }
                 if n.text == first.text and not same_field:
-                    out.append(_p("warning", n.entry, "duplicate-name",
-                                  f"{n.field}: {n.text!r} repeats its {first.field}", _line_of(n.text, n.entry, lines)))
+                    out.append(
+                        _p(
+                            "warning",
+                            n.entry,
+                            "duplicate-name",
+                            f"{n.field}: {n.text!r} repeats its {first.field}",
+                            _line_of(n.text, n.entry, lines),
+                        )
+                    )
                 elif n.text == first.text and first.field == n.field:
-                    out.append(_p("warning", n.entry, "duplicate-name",
-                                  f"{n.field}: {n.text!r} is listed twice", _line_of(n.text, n.entry, lines)))
+                    out.append(
+                        _p(
+                            "warning",
+                            n.entry,
+                            "duplicate-name",
+                            f"{n.field}: {n.text!r} is listed twice",
+                            _line_of(n.text, n.entry, lines),
+                        )
+                    )
                 continue
             owners[n.entry.id] = n
         if len(owners) < 2:
@@ -286,14 +424,22 @@ def _check_duplicates(names: list[_Name], lines: Mapping[str, list[str]]) -> lis
         for n in ordered[1:]:
             cased = first.case_sensitive or n.case_sensitive
             severity = "warning" if cased and first.text != n.text else "error"
-            out.append(_p(severity, n.entry, "same-name",
-                          f"{n.field}: {n.text!r} is also {first.field} {first.text!r} of {first.entry.id!r} "
-                          f"({first.entry.where}); one name must map to one entry",
-                          _line_of(n.text, n.entry, lines)))
+            out.append(
+                _p(
+                    severity,
+                    n.entry,
+                    "same-name",
+                    f"{n.field}: {n.text!r} is also {first.field} {first.text!r} of {first.entry.id!r} "
+                    f"({first.entry.where}); one name must map to one entry",
+                    _line_of(n.text, n.entry, lines),
+                )
+            )
     return out
 
 
-def _check_confusable(names: list[_Name], glossary: Glossary, lines: Mapping[str, list[str]]) -> list[Problem]:
+def _check_confusable(
+    names: list[_Name], glossary: Glossary, lines: Mapping[str, list[str]]
+) -> list[Problem]:
     from rapidfuzz import fuzz, process
 
     from normalize.canonicalizer import DEFAULT_STEMS
@@ -303,7 +449,9 @@ def _check_confusable(names: list[_Name], glossary: Glossary, lines: Mapping[str
     if len(pool) < 2:
         return []
     keys = [k for k, _ in pool]
-    matrix = process.cdist(keys, keys, scorer=fuzz.ratio, score_cutoff=CONFUSABLE_RATIO, dtype="uint8")
+    matrix = process.cdist(
+        keys, keys, scorer=fuzz.ratio, score_cutoff=CONFUSABLE_RATIO, dtype="uint8"
+    )
     stems = sorted(DEFAULT_STEMS, key=len, reverse=True)
     out = []
     reported: set[tuple[str, str]] = set()
@@ -321,11 +469,20 @@ def _check_confusable(names: list[_Name], glossary: Glossary, lines: Mapping[str
         if sa and sb and sa != sb:
             continue  # the canonicalizer never matches across INN stems
         reported.add((pair[0], pair[1]))
-        later, earlier = (b, a) if (b.entry.file, b.entry.line) >= (a.entry.file, a.entry.line) else (a, b)
-        out.append(_p("warning", later.entry, "confusable",
-                      f"{later.field} {later.text!r} is {int(matrix[i, j])}% like {earlier.field} "
-                      f"{earlier.text!r} of {earlier.entry.id!r}; if they are different things, add "
-                      f"do_not_confuse: [{earlier.entry.id}]", _line_of(later.text, later.entry, lines)))
+        later, earlier = (
+            (b, a) if (b.entry.file, b.entry.line) >= (a.entry.file, a.entry.line) else (a, b)
+        )
+        out.append(
+            _p(
+                "warning",
+                later.entry,
+                "confusable",
+                f"{later.field} {later.text!r} is {int(matrix[i, j])}% like {earlier.field} "
+                f"{earlier.text!r} of {earlier.entry.id!r}; if they are different things, add "
+                f"do_not_confuse: [{earlier.entry.id}]",
+                _line_of(later.text, later.entry, lines),
+            )
+        )
     return out
 
 
@@ -352,7 +509,14 @@ def _check_facts(glossary: Glossary) -> list[Problem]:
         for fieldname in e.unverified:
             base = fieldname.split(".")[0]
             if base not in _SCHEMA_FIELDS:
-                out.append(_p("warning", e, "unverified", f"unverified names {fieldname!r}, which is not a field"))
+                out.append(
+                    _p(
+                        "warning",
+                        e,
+                        "unverified",
+                        f"unverified names {fieldname!r}, which is not a field",
+                    )
+                )
             else:
                 out.append(_p("info", e, "unverified", f"{fieldname} not confirmed by the sources"))
         if not e.sources:
@@ -383,15 +547,31 @@ def _check_derived(glossary: Glossary, names: list[_Name]) -> list[Problem]:
             if len(key) < 4:
                 continue
             hit = written.get(key)
-            if hit is not None and hit.entry.id != entry.id and not _marked(glossary, entry.id, hit.entry.id):
-                out.append(_p("warning", entry, "derived-clash",
-                              f"derived {form.kind} form {form.text!r} equals {hit.field} of {hit.entry.id!r}; "
-                              "the written name wins"))
+            if (
+                hit is not None
+                and hit.entry.id != entry.id
+                and not _marked(glossary, entry.id, hit.entry.id)
+            ):
+                out.append(
+                    _p(
+                        "warning",
+                        entry,
+                        "derived-clash",
+                        f"derived {form.kind} form {form.text!r} equals {hit.field} of {hit.entry.id!r}; "
+                        "the written name wins",
+                    )
+                )
             other = derived_owner.get(key)
             if other is not None and other[0] != entry.id and hit is None:
-                out.append(_p("warning", entry, "derived-clash",
-                              f"derived {form.kind} form {form.text!r} is also derived for {other[0]!r}; "
-                              "neither is matched by it (add an alias to the right entry)"))
+                out.append(
+                    _p(
+                        "warning",
+                        entry,
+                        "derived-clash",
+                        f"derived {form.kind} form {form.text!r} is also derived for {other[0]!r}; "
+                        "neither is matched by it (add an alias to the right entry)",
+                    )
+                )
             derived_owner.setdefault(key, (entry.id, form.kind))
     return out
 
@@ -400,5 +580,7 @@ def format_problems(problems: Sequence[Problem], *, show_info: bool = False) -> 
     lines = [str(p) for p in problems if show_info or p.severity != "info"]
     counts = {s: sum(1 for p in problems if p.severity == s) for s in SEVERITIES}
     summary = ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items())
-    lines.append(f"{summary}" + ("" if show_info or not counts["info"] else " (show infos with --info)"))
+    lines.append(
+        f"{summary}" + ("" if show_info or not counts["info"] else " (show infos with --info)")
+    )
     return "\n".join(lines)

@@ -42,9 +42,21 @@ COMPANY_LEAD_TOKENS = 4  # words kept before the first company word of a run
 MIN_KEY_CHARS = 4
 LONE_STEM_CHARS = 6  # a long stem is a word of its own in two-word INNs ("disitamab vedotin")  # glossary forms shorter than this are not scored (abbreviations, tickers)
 DECISIONS = ("alias", "alias-exact", "code", "brand", "former", "abbreviation", "new", "skip")
-TSV_COLUMNS = ("decision", "id", "type", "surface", "kind", "count", "score", "candidates", "contexts")
+TSV_COLUMNS = (
+    "decision",
+    "id",
+    "type",
+    "surface",
+    "kind",
+    "count",
+    "score",
+    "candidates",
+    "contexts",
+)
 
-_CODE = re.compile(r"(?<![\w-])(?:[A-Z]{1,5}\d{0,2}[A-Z]{0,2}-?[A-Z]{0,2}\d{2,6}[A-Z]?|\d[A-Z]{1,3}\d{3,5})(?![\w-])")
+_CODE = re.compile(
+    r"(?<![\w-])(?:[A-Z]{1,5}\d{0,2}[A-Z]{0,2}-?[A-Z]{0,2}\d{2,6}[A-Z]?|\d[A-Z]{1,3}\d{3,5})(?![\w-])"
+)
 _CONNECTORS = {"for", "of", "and", "&", "de"}
 
 
@@ -70,18 +82,32 @@ class NamePatterns:
                 loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             except yaml.YAMLError as exc:
                 mark = getattr(exc, "problem_mark", None)
-                raise GlossaryError(f"{path}:{mark.line + 1 if mark else 1}: YAML error: {exc}") from None
+                raise GlossaryError(
+                    f"{path}:{mark.line + 1 if mark else 1}: YAML error: {exc}"
+                ) from None
             if not isinstance(loaded, dict):
                 raise GlossaryError(f"{path}:1: expected a mapping of lists")
             for key, value in loaded.items():
-                known = {"inn_stems", "not_drugs", "company_words", "legal_suffixes", "dosage_phrases",
-                         "not_code_prefixes"}
+                known = {
+                    "inn_stems",
+                    "not_drugs",
+                    "company_words",
+                    "legal_suffixes",
+                    "dosage_phrases",
+                    "not_code_prefixes",
+                }
                 if key not in known:
-                    raise GlossaryError(f"{path}: unknown key {key!r} (expected {', '.join(sorted(known))})")
+                    raise GlossaryError(
+                        f"{path}: unknown key {key!r} (expected {', '.join(sorted(known))})"
+                    )
                 if key == "inn_stems":
                     if not isinstance(value, dict):
-                        raise GlossaryError(f"{path}: inn_stems: expected a mapping stem -> meaning")
-                    data.setdefault(key, {}).update({str(k).lower(): str(v) for k, v in value.items()})
+                        raise GlossaryError(
+                            f"{path}: inn_stems: expected a mapping stem -> meaning"
+                        )
+                    data.setdefault(key, {}).update(
+                        {str(k).lower(): str(v) for k, v in value.items()}
+                    )
                 else:
                     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                         raise GlossaryError(f"{path}: {key}: expected a list of strings")
@@ -92,7 +118,9 @@ class NamePatterns:
             not_drugs=frozenset(w.lower() for w in data.get("not_drugs", [])),
             company_words=frozenset(w.lower() for w in data.get("company_words", [])),
             legal_suffixes=frozenset(w.lower() for w in data.get("legal_suffixes", [])),
-            dosage_phrases=tuple(sorted((p.lower() for p in data.get("dosage_phrases", [])), key=len, reverse=True)),
+            dosage_phrases=tuple(
+                sorted((p.lower() for p in data.get("dosage_phrases", [])), key=len, reverse=True)
+            ),
             not_code_prefixes=frozenset(w.upper() for w in data.get("not_code_prefixes", [])),
         )
 
@@ -101,7 +129,9 @@ class NamePatterns:
         if w in self.not_drugs:
             return None
         for stem in self.inn_stems:
-            if w.endswith(stem) and (len(w) >= len(stem) + 3 or w == stem and len(stem) >= LONE_STEM_CHARS):
+            if w.endswith(stem) and (
+                len(w) >= len(stem) + 3 or w == stem and len(stem) >= LONE_STEM_CHARS
+            ):
                 return stem
         return None
 
@@ -142,14 +172,25 @@ class Candidate:
         return self.best_id if self.score >= NEAR_MISS_MIN else slug(self.surface)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"decision": "", "id": self.proposed_id, "type": guess_type(self), "surface": self.surface,
-                "kind": self.kind, "count": self.count, "score": self.score,
-                "candidates": self.candidates, "contexts": self.contexts, "sources": self.sources[:MAX_CONTEXTS],
-                "variants": sorted(self.surfaces, key=lambda s: -self.surfaces[s])}
+        return {
+            "decision": "",
+            "id": self.proposed_id,
+            "type": guess_type(self),
+            "surface": self.surface,
+            "kind": self.kind,
+            "count": self.count,
+            "score": self.score,
+            "candidates": self.candidates,
+            "contexts": self.contexts,
+            "sources": self.sources[:MAX_CONTEXTS],
+            "variants": sorted(self.surfaces, key=lambda s: -self.surfaces[s]),
+        }
 
 
 def guess_type(c: Candidate) -> str:
-    return {"code": "drug", "drug": "drug", "company": "company"}.get(c.kind, c.candidates[0]["type"] if c.candidates else "drug")
+    return {"code": "drug", "drug": "drug", "company": "company"}.get(
+        c.kind, c.candidates[0]["type"] if c.candidates else "drug"
+    )
 
 
 class Scorer:
@@ -190,7 +231,9 @@ class Scorer:
         per_entry: dict[str, dict[str, Any]] = {}
         for variant in self.variants(surface):
             stem = self.patterns.stem(variant)
-            hits = process.extract(variant, self.keys, scorer=fuzz.ratio, score_cutoff=CANDIDATE_MIN, limit=25)
+            hits = process.extract(
+                variant, self.keys, scorer=fuzz.ratio, score_cutoff=CANDIDATE_MIN, limit=25
+            )
             for choice, score, pos in hits:
                 if stem and not choice.endswith(stem) and self.patterns.stem(choice):
                     continue  # a different INN stem is a different class of drug
@@ -199,15 +242,23 @@ class Scorer:
                     best = per_entry.get(entry_id)
                     if best is None or adjusted > best["score"]:
                         entry = self.glossary[entry_id]
-                        per_entry[entry_id] = {"id": entry_id, "score": round(adjusted, 1), "form": form.text,
-                                               "kind": form.kind, "canonical": entry.canonical, "type": entry.type}
+                        per_entry[entry_id] = {
+                            "id": entry_id,
+                            "score": round(adjusted, 1),
+                            "form": form.text,
+                            "kind": form.kind,
+                            "canonical": entry.canonical,
+                            "type": entry.type,
+                        }
         ranked = sorted(per_entry.values(), key=lambda c: (-c["score"], c["id"]))[:MAX_CANDIDATES]
         self._cache[key] = ranked
         return ranked
 
 
 class Miner:
-    def __init__(self, canonicalizer: Canonicalizer, patterns: NamePatterns, *, fuzzy: bool = True) -> None:
+    def __init__(
+        self, canonicalizer: Canonicalizer, patterns: NamePatterns, *, fuzzy: bool = True
+    ) -> None:
         self.canonicalizer = canonicalizer
         self.patterns = patterns
         self.fuzzy = fuzzy
@@ -237,28 +288,44 @@ class Miner:
 
     # ---- spans -------------------------------------------------------------------------
 
-    def _spans(self, text: str, tokens: Sequence[Token], covered: set[int]) -> Iterator[tuple[int, int, str]]:
+    def _spans(
+        self, text: str, tokens: Sequence[Token], covered: set[int]
+    ) -> Iterator[tuple[int, int, str]]:
         """(char start, char end, kind) of candidate names."""
         covered_chars = [(tokens[i].start, tokens[i].end) for i in covered]
         for m in _CODE.finditer(text):
             prefix = re.match(r"[A-Z]+", m.group())
             if prefix and prefix.group() in self.patterns.not_code_prefixes:
                 continue
-            if re.fullmatch(r"[A-Z]+-?\d{4}", m.group()) and 1990 <= int(m.group()[-4:]) <= 2100 and "-" not in m.group():
+            if (
+                re.fullmatch(r"[A-Z]+-?\d{4}", m.group())
+                and 1990 <= int(m.group()[-4:]) <= 2100
+                and "-" not in m.group()
+            ):
                 continue
             if not any(s < m.end() and m.start() < e for s, e in covered_chars):
                 yield m.start(), m.end(), "code"
         for run in _runs(text, tokens, covered, self.patterns):
             yield from self._classify(text, tokens, run)
 
-    def _classify(self, text: str, tokens: Sequence[Token], run: list[int]) -> Iterator[tuple[int, int, str]]:
+    def _classify(
+        self, text: str, tokens: Sequence[Token], run: list[int]
+    ) -> Iterator[tuple[int, int, str]]:
         words = [tokens[i].key for i in run]
-        company_at = next((k for k, w in enumerate(words) if w in self.patterns.company_words
-                           and w not in self.patterns.legal_suffixes), None)
+        company_at = next(
+            (
+                k
+                for k, w in enumerate(words)
+                if w in self.patterns.company_words and w not in self.patterns.legal_suffixes
+            ),
+            None,
+        )
         stem_at = [k for k, w in enumerate(words) if self.patterns.stem(w)]
         if company_at is not None and company_at > 0:
             lo = max(0, company_at - COMPANY_LEAD_TOKENS)
-            while lo < company_at and (words[lo] in _CONNECTORS or _is_stopword(tokens[run[lo]].text)):
+            while lo < company_at and (
+                words[lo] in _CONNECTORS or _is_stopword(tokens[run[lo]].text)
+            ):
                 lo += 1
             hi = len(run)
             if lo < company_at:
@@ -267,7 +334,9 @@ class Miner:
         if stem_at:
             # Drug words with what names them: "Ruikang Trastuzumab for Injection", "X vedotin".
             lo = 0
-            while lo < stem_at[0] and (words[lo] in _CONNECTORS or _is_stopword(tokens[run[lo]].text)):
+            while lo < stem_at[0] and (
+                words[lo] in _CONNECTORS or _is_stopword(tokens[run[lo]].text)
+            ):
                 lo += 1
             yield tokens[run[lo]].start, tokens[run[-1]].end, "drug"
             return
@@ -275,7 +344,9 @@ class Miner:
         if best is not None:
             yield best[0], best[1], "near-miss"
 
-    def _best_subspan(self, text: str, tokens: Sequence[Token], run: list[int]) -> tuple[int, int] | None:
+    def _best_subspan(
+        self, text: str, tokens: Sequence[Token], run: list[int]
+    ) -> tuple[int, int] | None:
         best: tuple[float, int, int, int] | None = None
         for a in range(len(run)):
             if tokens[run[a]].key in _CONNECTORS or _is_stopword(tokens[run[a]].text):
@@ -305,7 +376,9 @@ class Miner:
             ranked = self.scorer.rank(surface)
             if kind == "near-miss" and (not ranked or ranked[0]["score"] < NEAR_MISS_MIN):
                 return None
-            cand = Candidate(surface, key, kind, candidates=ranked, score=ranked[0]["score"] if ranked else 0.0)
+            cand = Candidate(
+                surface, key, kind, candidates=ranked, score=ranked[0]["score"] if ranked else 0.0
+            )
             self.found[key] = cand
         cand.count += 1
         cand.surfaces[surface] = cand.surfaces.get(surface, 0) + 1
@@ -320,7 +393,9 @@ class Miner:
         return cand
 
 
-def _runs(text: str, tokens: Sequence[Token], covered: set[int], patterns: NamePatterns) -> Iterator[list[int]]:
+def _runs(
+    text: str, tokens: Sequence[Token], covered: set[int], patterns: NamePatterns
+) -> Iterator[list[int]]:
     """Maximal runs of uncovered name-like tokens: capitalized words, drug-like words, and
     connectors ("for", "of") between them; a run never crosses sentence punctuation except the
     ", " of "Co., Ltd."."""
@@ -338,8 +413,14 @@ def _runs(text: str, tokens: Sequence[Token], covered: set[int], patterns: NameP
         if name_like(i) and (not run or joined) and len(run) < MAX_RUN_TOKENS:
             run.append(i)
             continue
-        if run and joined and t.key in _CONNECTORS and i + 1 < len(tokens) and name_like(i + 1) \
-                and _joins(text, t, tokens[i + 1], patterns):
+        if (
+            run
+            and joined
+            and t.key in _CONNECTORS
+            and i + 1 < len(tokens)
+            and name_like(i + 1)
+            and _joins(text, t, tokens[i + 1], patterns)
+        ):
             run.append(i)
             continue
         if run:
@@ -367,10 +448,53 @@ def _end(text: str, tok: Token) -> int:
     return tok.end + 1 if text[tok.end : tok.end + 1] == "." else tok.end
 
 
-_STOP = {"the", "a", "an", "its", "this", "that", "these", "those", "in", "on", "at", "by", "as",
-         "for", "with", "from", "to", "and", "or", "of", "after", "before", "while", "when", "if",
-         "our", "their", "his", "her", "it", "we", "they", "he", "she", "china", "chinese", "new",
-         "global", "phase", "today", "recently", "meanwhile", "according", "however", "also"}
+_STOP = {
+    "the",
+    "a",
+    "an",
+    "its",
+    "this",
+    "that",
+    "these",
+    "those",
+    "in",
+    "on",
+    "at",
+    "by",
+    "as",
+    "for",
+    "with",
+    "from",
+    "to",
+    "and",
+    "or",
+    "of",
+    "after",
+    "before",
+    "while",
+    "when",
+    "if",
+    "our",
+    "their",
+    "his",
+    "her",
+    "it",
+    "we",
+    "they",
+    "he",
+    "she",
+    "china",
+    "chinese",
+    "new",
+    "global",
+    "phase",
+    "today",
+    "recently",
+    "meanwhile",
+    "according",
+    "however",
+    "also",
+}
 
 
 def _is_stopword(word: str) -> bool:
@@ -387,7 +511,10 @@ def _clip_right(text: str) -> str:
 
 # ---- running over a corpus ---------------------------------------------------------------------
 
-def record_texts(inputs: Sequence[str], *, input_format: str = "auto", max_bytes: int) -> Iterator[tuple[str, str]]:
+
+def record_texts(
+    inputs: Sequence[str], *, input_format: str = "auto", max_bytes: int
+) -> Iterator[tuple[str, str]]:
     """(where, text) per record, read as ``normalize clean`` reads inputs; HTML is stripped by the
     pipeline's strip stage. Unreadable records raise."""
     from normalize.config import Config
@@ -416,8 +543,14 @@ def _html_to_text(markup: str) -> str:
     return "\n".join(line.strip() for line in doc.text_content().splitlines() if line.strip())
 
 
-def mine(canonicalizer: Canonicalizer, texts: Iterable[tuple[str, str]], *, fuzzy: bool = True,
-         patterns: NamePatterns | None = None, min_count: int = 1) -> list[Candidate]:
+def mine(
+    canonicalizer: Canonicalizer,
+    texts: Iterable[tuple[str, str]],
+    *,
+    fuzzy: bool = True,
+    patterns: NamePatterns | None = None,
+    min_count: int = 1,
+) -> list[Candidate]:
     miner = Miner(canonicalizer, patterns or patterns_for(canonicalizer.glossary), fuzzy=fuzzy)
     for where, text in texts:
         miner.add_text(text, where)
@@ -425,6 +558,7 @@ def mine(canonicalizer: Canonicalizer, texts: Iterable[tuple[str, str]], *, fuzz
 
 
 # ---- output ------------------------------------------------------------------------------------
+
 
 def _candidates_cell(c: Candidate) -> str:
     return "; ".join(f"{x['id']} {x['score']:g} ({x['kind']} {x['form']})" for x in c.candidates)
@@ -434,8 +568,17 @@ def to_tsv(candidates: Sequence[Candidate]) -> str:
     lines = ["\t".join(TSV_COLUMNS)]
     for c in candidates:
         row = c.to_dict()
-        cells = [row["decision"], row["id"], row["type"], c.surface, c.kind, str(c.count), f"{c.score:g}",
-                 _candidates_cell(c), " | ".join(c.contexts)]
+        cells = [
+            row["decision"],
+            row["id"],
+            row["type"],
+            c.surface,
+            c.kind,
+            str(c.count),
+            f"{c.score:g}",
+            _candidates_cell(c),
+            " | ".join(c.contexts),
+        ]
         lines.append("\t".join(_tsv_safe(x) for x in cells))
     return "\n".join(lines) + "\n"
 
@@ -448,16 +591,22 @@ def to_json(candidates: Sequence[Candidate]) -> str:
     return json.dumps([c.to_dict() for c in candidates], ensure_ascii=False, indent=2) + "\n"
 
 
-def to_html(candidates: Sequence[Candidate], *, title: str = "Glossary suggestions", note: str = "") -> str:
+def to_html(
+    candidates: Sequence[Candidate], *, title: str = "Glossary suggestions", note: str = ""
+) -> str:
     """A static review page: one table row per candidate; every value HTML-escaped; a small
     inline script turns the decisions picked on the page into a TSV for ``glossary accept``."""
     esc = html.escape
     rows = []
     for n, c in enumerate(candidates):
         d = c.to_dict()
-        cands = "".join(
-            f"<li><code>{esc(x['id'])}</code> {x['score']:g} <small>{esc(x['kind'])}: {esc(x['form'])}</small></li>"
-            for x in c.candidates) or "<li><em>none</em></li>"
+        cands = (
+            "".join(
+                f"<li><code>{esc(x['id'])}</code> {x['score']:g} <small>{esc(x['kind'])}: {esc(x['form'])}</small></li>"
+                for x in c.candidates
+            )
+            or "<li><em>none</em></li>"
+        )
         contexts = "".join(f"<li>{_mark(ctx)}</li>" for ctx in c.contexts)
         options = "".join(f'<option value="{esc(v)}">{esc(v)}</option>' for v in ("", *DECISIONS))
         rows.append(
@@ -465,10 +614,18 @@ def to_html(candidates: Sequence[Candidate], *, title: str = "Glossary suggestio
             f'<td><input name="id" value="{esc(d["id"], quote=True)}" size="18"></td>'
             f'<td><input name="type" value="{esc(d["type"], quote=True)}" size="8"></td>'
             f'<td class="surface">{esc(c.surface)}</td><td>{esc(c.kind)}</td><td>{c.count}</td>'
-            f'<td><ol>{cands}</ol></td><td><ul>{contexts}</ul></td></tr>')
+            f"<td><ol>{cands}</ol></td><td><ul>{contexts}</ul></td></tr>"
+        )
     data = json.dumps([c.to_dict() for c in candidates], ensure_ascii=False).replace("<", "\\u003c")
-    return _PAGE.format(title=esc(title), note=esc(note), count=len(candidates), rows="\n".join(rows),
-                        data=data, columns=esc(json.dumps(list(TSV_COLUMNS))), decisions=esc(", ".join(DECISIONS)))
+    return _PAGE.format(
+        title=esc(title),
+        note=esc(note),
+        count=len(candidates),
+        rows="\n".join(rows),
+        data=data,
+        columns=esc(json.dumps(list(TSV_COLUMNS))),
+        decisions=esc(", ".join(DECISIONS)),
+    )
 
 
 def _mark(context: str) -> str:
@@ -534,6 +691,7 @@ document.getElementById("download").addEventListener("click", function () {{
 
 # ---- accept ------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Decision:
     where: str
@@ -574,9 +732,19 @@ def read_decisions(path: Path) -> list[Decision]:
         if not decision or decision == "skip":
             continue
         if decision not in DECISIONS:
-            raise GlossaryError(f"{where}: unknown decision {decision!r} (expected one of {', '.join(DECISIONS)})")
+            raise GlossaryError(
+                f"{where}: unknown decision {decision!r} (expected one of {', '.join(DECISIONS)})"
+            )
         surface = str(row.get("surface") or "").strip()
         if not surface:
             raise GlossaryError(f"{where}: empty surface")
-        out.append(Decision(where, decision, str(row.get("id") or "").strip(), str(row.get("type") or "").strip(), surface))
+        out.append(
+            Decision(
+                where,
+                decision,
+                str(row.get("id") or "").strip(),
+                str(row.get("type") or "").strip(),
+                surface,
+            )
+        )
     return out

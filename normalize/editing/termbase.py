@@ -31,8 +31,14 @@ FORMATS = ("tbx", "csv", "tsv", "json")
 JSON_FORMAT = "normalize-glossary"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # The fields each format carries (what a round trip must keep).
-TBX_DROPS = ("examples_match", "examples_no_match", "unverified", "inn_status", "jurisdiction",
-             "code_at_first")
+TBX_DROPS = (
+    "examples_match",
+    "examples_no_match",
+    "unverified",
+    "inn_status",
+    "jurisdiction",
+    "code_at_first",
+)
 
 # field -> (language, TBX termType, administrativeStatus)
 _TBX_TERMS = {
@@ -53,6 +59,7 @@ _NOTE_PREFIX = "normalize:"
 
 # ---- entries as plain dicts (the YAML schema) ------------------------------------------------
 
+
 def entry_to_dict(entry: Entry) -> dict[str, Any]:
     """An entry in the shape of the YAML schema, defaults left out."""
     d: dict[str, Any] = {"id": entry.id, "type": entry.type, "canonical": entry.canonical}
@@ -72,7 +79,11 @@ def entry_to_dict(entry: Entry) -> dict[str, Any]:
     for key in ("partners", "do_not_confuse"):
         if getattr(entry, key):
             d[key] = list(getattr(entry, key))
-    for key, attr in (("class", "klass"), ("inn_status", "inn_status"), ("jurisdiction", "jurisdiction")):
+    for key, attr in (
+        ("class", "klass"),
+        ("inn_status", "inn_status"),
+        ("jurisdiction", "jurisdiction"),
+    ):
         if getattr(entry, attr):
             d[key] = getattr(entry, attr)
     if entry.status != "verified":
@@ -83,7 +94,11 @@ def entry_to_dict(entry: Entry) -> dict[str, Any]:
         d["notes"] = entry.notes
     if entry.sources:
         d["sources"] = list(entry.sources)
-    examples = {k: list(v) for k, v in (("match", entry.examples_match), ("no_match", entry.examples_no_match)) if v}
+    examples = {
+        k: list(v)
+        for k, v in (("match", entry.examples_match), ("no_match", entry.examples_no_match))
+        if v
+    }
     if examples:
         d["examples"] = examples
     return d
@@ -115,6 +130,7 @@ def comparable(entry: Entry, drop: Sequence[str] = ()) -> Entry:
 
 # ---- JSON ------------------------------------------------------------------------------------
 
+
 def export_json(glossary: Glossary) -> str:
     payload = {"format": JSON_FORMAT, "version": 1, "entries": [entry_to_dict(e) for e in glossary]}
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
@@ -133,9 +149,12 @@ def import_json(text: str, source: str = "<json>") -> list[Entry]:
 
 # ---- TBX -------------------------------------------------------------------------------------
 
+
 def export_tbx(glossary: Glossary) -> str:
     root = ET.Element("martif", {"type": "TBX-Basic", XML_LANG: "en"})
-    header = ET.SubElement(ET.SubElement(ET.SubElement(root, "martifHeader"), "fileDesc"), "sourceDesc")
+    header = ET.SubElement(
+        ET.SubElement(ET.SubElement(root, "martifHeader"), "fileDesc"), "sourceDesc"
+    )
     ET.SubElement(header, "p").text = "Exported by normalize glossary export"
     body = ET.SubElement(ET.SubElement(root, "text"), "body")
     for entry in glossary:
@@ -152,17 +171,37 @@ def _tbx_entry(entry: Entry) -> ET.Element:
     if entry.notes:
         ET.SubElement(node, "note").text = entry.notes
     ET.SubElement(node, "note").text = f"{_NOTE_PREFIX} status={entry.status}"
-    for fieldname, refs in (("company", [entry.company]), ("parent", [entry.parent]),
-                            ("partners", entry.partners), ("do_not_confuse", entry.do_not_confuse)):
+    for fieldname, refs in (
+        ("company", [entry.company]),
+        ("parent", [entry.parent]),
+        ("partners", entry.partners),
+        ("do_not_confuse", entry.do_not_confuse),
+    ):
         for ref in refs:
             if ref:
-                ET.SubElement(node, "ref", {"type": "crossReference", "target": ref}).text = fieldname
+                ET.SubElement(
+                    node, "ref", {"type": "crossReference", "target": ref}
+                ).text = fieldname
     for source in entry.sources:
-        ET.SubElement(node, "xref", {"type": "externalCrossReference", "target": source}).text = "source"
+        ET.SubElement(
+            node, "xref", {"type": "externalCrossReference", "target": source}
+        ).text = "source"
     terms: list[tuple[str, str, Alias | None]] = [("canonical", entry.canonical, None)]
-    terms += [(f, v, None) for f, v in (("render.first", entry.render_first), ("render.short", entry.render_short)) if v]
+    terms += [
+        (f, v, None)
+        for f, v in (("render.first", entry.render_first), ("render.short", entry.render_short))
+        if v
+    ]
     terms += [("aliases", a.text, a) for a in entry.aliases]
-    for fieldname in ("former_names", "abbreviations", "codes", "brands", "tickers", "zh", "zh_brands"):
+    for fieldname in (
+        "former_names",
+        "abbreviations",
+        "codes",
+        "brands",
+        "tickers",
+        "zh",
+        "zh_brands",
+    ):
         terms += [(fieldname, v, None) for v in getattr(entry, fieldname)]
     langsets: dict[str, ET.Element] = {}
     for fieldname, text, alias in terms:
@@ -188,9 +227,15 @@ def import_tbx(text: str, source: str = "<tbx>") -> list[Entry]:
     _strip_namespaces(root)
     out = []
     for n, node in enumerate(root.iter("termEntry"), 1):
-        out.append(entry_from_dict(_tbx_entry_dict(node, n), f"{source} termEntry {node.get('id') or n}"))
+        out.append(
+            entry_from_dict(_tbx_entry_dict(node, n), f"{source} termEntry {node.get('id') or n}")
+        )
     for n, node in enumerate(root.iter("conceptEntry"), 1):  # TBX v3 (ISO 30042:2019)
-        out.append(entry_from_dict(_tbx_entry_dict(node, n), f"{source} conceptEntry {node.get('id') or n}"))
+        out.append(
+            entry_from_dict(
+                _tbx_entry_dict(node, n), f"{source} conceptEntry {node.get('id') or n}"
+            )
+        )
     return out
 
 
@@ -216,7 +261,9 @@ def _tbx_entry_dict(node: ET.Element, n: int) -> dict[str, Any]:
         elif child.tag == "note":
             notes.append(child.text or "")
         elif child.tag == "ref" and child.get("type") == "crossReference":
-            fieldname = text if text in ("company", "parent", "partners", "do_not_confuse") else "partners"
+            fieldname = (
+                text if text in ("company", "parent", "partners", "do_not_confuse") else "partners"
+            )
             if fieldname in ("company", "parent"):
                 d[fieldname] = child.get("target")
             else:
@@ -269,10 +316,11 @@ def _tbx_term(tig: ET.Element, lang: str, d: dict[str, Any]) -> None:
 
 
 def _note_fields(text: str) -> dict[str, str]:
-    return dict(m.groups() for m in re.finditer(r"(\w+)=(\S+)", text[len(_NOTE_PREFIX):]))
+    return dict(m.groups() for m in re.finditer(r"(\w+)=(\S+)", text[len(_NOTE_PREFIX) :]))
 
 
 # ---- two-column CSV/TSV ----------------------------------------------------------------------
+
 
 def glossary_pairs(glossary: Glossary, pair: str = "zh-en") -> list[tuple[str, str]]:
     """(source, target) rows: each Chinese name with the English MT should write for it; a
@@ -298,18 +346,23 @@ def glossary_pairs(glossary: Glossary, pair: str = "zh-en") -> list[tuple[str, s
 
 def export_pairs(glossary: Glossary, fmt: str, pair: str = "zh-en", header: bool = False) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n",
-                        quoting=csv.QUOTE_MINIMAL)
+    writer = csv.writer(
+        out, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n", quoting=csv.QUOTE_MINIMAL
+    )
     if header:
         writer.writerow(pair.split("-"))
     for src, tgt in glossary_pairs(glossary, pair):
         if any(ch in src + tgt for ch in "\t\n\r"):
-            raise GlossaryError(f"{src!r} -> {tgt!r}: tabs and line breaks cannot go in a glossary row")
+            raise GlossaryError(
+                f"{src!r} -> {tgt!r}: tabs and line breaks cannot go in a glossary row"
+            )
         writer.writerow([src, tgt])
     return out.getvalue()
 
 
-def read_pairs(text: str, fmt: str, pair: str = "zh-en", source: str = "<csv>") -> list[tuple[str, str]]:
+def read_pairs(
+    text: str, fmt: str, pair: str = "zh-en", source: str = "<csv>"
+) -> list[tuple[str, str]]:
     """(zh, en) pairs from a two-column file; a header row of language codes is skipped."""
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter="\t" if fmt == "tsv" else ",")
     rows = []
@@ -335,8 +388,12 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")[:48] or "entry"
 
 
-def plan_pair_import(pairs: Iterable[tuple[str, str]], glossary: Glossary | None,
-                     new_type: str, status: str = "draft") -> tuple[list[tuple[str, str, str]], list[dict[str, Any]]]:
+def plan_pair_import(
+    pairs: Iterable[tuple[str, str]],
+    glossary: Glossary | None,
+    new_type: str,
+    status: str = "draft",
+) -> tuple[list[tuple[str, str, str]], list[dict[str, Any]]]:
     """What importing (zh, en) pairs means for ``glossary``: Chinese names to add to existing
     entries ``(entry id, field, zh)`` and new entries (dicts) for English names it lacks."""
     by_name: dict[str, tuple[str, str]] = {}
@@ -366,6 +423,12 @@ def plan_pair_import(pairs: Iterable[tuple[str, str]], glossary: Glossary | None
             while entry_id in taken:
                 entry_id += "_2"
             taken.add(entry_id)
-            new[key] = {"id": entry_id, "type": new_type, "canonical": en, "zh": [], "status": status}
+            new[key] = {
+                "id": entry_id,
+                "type": new_type,
+                "canonical": en,
+                "zh": [],
+                "status": status,
+            }
         new[key]["zh"].append(zh)
     return additions, list(new.values())

@@ -26,10 +26,30 @@ from normalize.glossary import ENTRY_TYPES, glossary_files
 
 # The order ``fmt`` writes an entry's keys in: identity, names, links, facts, provenance, tests.
 FIELD_ORDER = (
-    "id", "type", "canonical", "render", "aliases", "abbreviations", "codes", "brands",
-    "former_names", "tickers", "zh", "zh_brands", "company", "parent", "partners",
-    "do_not_confuse", "class", "inn_status", "jurisdiction", "status", "unverified", "notes",
-    "sources", "examples",
+    "id",
+    "type",
+    "canonical",
+    "render",
+    "aliases",
+    "abbreviations",
+    "codes",
+    "brands",
+    "former_names",
+    "tickers",
+    "zh",
+    "zh_brands",
+    "company",
+    "parent",
+    "partners",
+    "do_not_confuse",
+    "class",
+    "inn_status",
+    "jurisdiction",
+    "status",
+    "unverified",
+    "notes",
+    "sources",
+    "examples",
 )
 RENDER_ORDER = ("first", "short", "code_at_first")
 EXAMPLE_ORDER = ("match", "no_match")
@@ -37,11 +57,24 @@ ALIAS_ORDER = ("text", "match", "case", "note")
 TOP_ORDER = ("meta", "entries")
 YAML_WIDTH = 4096  # never fold long names or notes: one value, one line, small diffs
 # Fields that hold lists of plain names (alias mappings are handled separately).
-NAME_LIST_FIELDS = ("abbreviations", "codes", "brands", "former_names", "tickers", "zh",
-                    "zh_brands", "partners", "do_not_confuse", "sources", "unverified")
+NAME_LIST_FIELDS = (
+    "abbreviations",
+    "codes",
+    "brands",
+    "former_names",
+    "tickers",
+    "zh",
+    "zh_brands",
+    "partners",
+    "do_not_confuse",
+    "sources",
+    "unverified",
+)
 
 
-def _yaml(mapping: int = 2, sequence: int = 4, offset: int = 2, preserve_quotes: bool = True) -> YAML:
+def _yaml(
+    mapping: int = 2, sequence: int = 4, offset: int = 2, preserve_quotes: bool = True
+) -> YAML:
     y = YAML(typ="rt")
     y.preserve_quotes = preserve_quotes
     y.width = YAML_WIDTH
@@ -67,8 +100,12 @@ def guess_indent(text: str) -> tuple[int, int, int]:
     for prev, cur in zip(lines, lines[1:]):
         p_ind = len(prev) - len(prev.lstrip())
         c_ind = len(cur) - len(cur.lstrip())
-        if prev.rstrip().endswith(":") and not prev.lstrip().startswith("- ") and c_ind > p_ind \
-                and not cur.lstrip().startswith("- "):
+        if (
+            prev.rstrip().endswith(":")
+            and not prev.lstrip().startswith("- ")
+            and c_ind > p_ind
+            and not cur.lstrip().startswith("- ")
+        ):
             mapping = c_ind - p_ind
             break
     return mapping, sequence, offset
@@ -83,7 +120,9 @@ class GlossaryFile:
     changed: bool = False
 
     @classmethod
-    def read(cls, path: Path, text: str | None = None, *, canonical_style: bool = False) -> GlossaryFile:
+    def read(
+        cls, path: Path, text: str | None = None, *, canonical_style: bool = False
+    ) -> GlossaryFile:
         text = path.read_text(encoding="utf-8") if text is None else text
         mapping, sequence, offset = (2, 4, 2) if canonical_style else guess_indent(text)
         y = _yaml(mapping, sequence, offset, preserve_quotes=not canonical_style)
@@ -92,7 +131,9 @@ class GlossaryFile:
         except YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"{path}:{mark.line + 1}" if mark else str(path)
-            raise GlossaryError(f"{where}: YAML error: {getattr(exc, 'problem', None) or exc}") from None
+            raise GlossaryError(
+                f"{where}: YAML error: {getattr(exc, 'problem', None) or exc}"
+            ) from None
         if data is None:
             data = CommentedMap([("entries", CommentedSeq())])
         if not isinstance(data, CommentedMap) or not isinstance(data.get("entries", []), list):
@@ -132,7 +173,9 @@ class GlossaryWorkspace:
             item = gf.find(entry_id)
             if item is not None:
                 return gf, item
-        raise GlossaryError(f"no entry with id {entry_id!r} in {', '.join(str(f.path) for f in self.files)}")
+        raise GlossaryError(
+            f"no entry with id {entry_id!r} in {', '.join(str(f.path) for f in self.files)}"
+        )
 
     def has(self, entry_id: str) -> bool:
         return any(gf.find(entry_id) is not None for gf in self.files)
@@ -147,18 +190,26 @@ class GlossaryWorkspace:
             if Path(explicit).exists():
                 gf = GlossaryFile.read(Path(explicit))
             else:
-                gf = GlossaryFile(Path(explicit), "", CommentedMap([("entries", CommentedSeq())]), _yaml())
+                gf = GlossaryFile(
+                    Path(explicit), "", CommentedMap([("entries", CommentedSeq())]), _yaml()
+                )
             self.files.append(gf)
             return gf
-        counts = {gf.path: sum(1 for e in gf.entries if isinstance(e, dict) and e.get("type") == entry_type)
-                  for gf in self.files}
+        counts = {
+            gf.path: sum(
+                1 for e in gf.entries if isinstance(e, dict) and e.get("type") == entry_type
+            )
+            for gf in self.files
+        }
         best = max(self.files, key=lambda gf: counts[gf.path], default=None)
         if best is not None and counts[best.path]:
             return best
         for gf in self.files:
             if gf.path.stem.rstrip("s") in (entry_type, entry_type.rstrip("s")):
                 return gf
-        raise GlossaryError(f"no glossary file holds {entry_type} entries yet; name one with --file")
+        raise GlossaryError(
+            f"no glossary file holds {entry_type} entries yet; name one with --file"
+        )
 
     # ---- edits ---------------------------------------------------------------------------
 
@@ -167,8 +218,10 @@ class GlossaryWorkspace:
             raise GlossaryError(f"type must be one of {', '.join(ENTRY_TYPES)}")
         if self.has(str(entry.get("id"))):
             gf, item = self.entry(str(entry["id"]))
-            raise GlossaryError(f"{gf.path}:{item.lc.line + 1}: an entry with id {entry['id']!r} exists already")
-        node = to_node(entry)
+            raise GlossaryError(
+                f"{gf.path}:{item.lc.line + 1}: an entry with id {entry['id']!r} exists already"
+            )
+        node = to_node(entry, flow=_prefers_flow(target.entries))
         seq = target.entries
         ids = [e.get("id") for e in seq if isinstance(e, dict)]
         # Keep a file that is sorted by id sorted; otherwise append.
@@ -178,11 +231,20 @@ class GlossaryWorkspace:
             pos = len(seq)
         seq.insert(pos, node)
         if len(seq) > 1:
-            _blank_line_before(seq, pos if pos > 0 else 1)
+            _blank_line_before(
+                seq, pos if pos > 0 else 1, getattr(target.yaml, "sequence_dash_offset", 2)
+            )
         target.changed = True
 
-    def add_alias(self, entry_id: str, text: str, *, match: str = "fuzzy", case: str = "insensitive",
-                  note: str = "") -> GlossaryFile:
+    def add_alias(
+        self,
+        entry_id: str,
+        text: str,
+        *,
+        match: str = "fuzzy",
+        case: str = "insensitive",
+        note: str = "",
+    ) -> GlossaryFile:
         gf, item = self.entry(entry_id)
         value: Any = text
         if match != "fuzzy" or case != "insensitive" or note:
@@ -201,11 +263,15 @@ class GlossaryWorkspace:
     def add_value(self, entry_id: str, fieldname: str, value: str) -> GlossaryFile:
         """Append ``value`` to the list field ``fieldname`` (codes, brands, zh, ...)."""
         if fieldname not in NAME_LIST_FIELDS:
-            raise GlossaryError(f"cannot add to {fieldname!r}: not a list field ({', '.join(NAME_LIST_FIELDS)})")
+            raise GlossaryError(
+                f"cannot add to {fieldname!r}: not a list field ({', '.join(NAME_LIST_FIELDS)})"
+            )
         gf, item = self.entry(entry_id)
         existing = item.get(fieldname) or []
         if value in existing:
-            raise GlossaryError(f"{gf.path}:{item.lc.line + 1}: entry {entry_id!r} already lists {value!r} in {fieldname}")
+            raise GlossaryError(
+                f"{gf.path}:{item.lc.line + 1}: entry {entry_id!r} already lists {value!r} in {fieldname}"
+            )
         self._append(item, fieldname, value)
         gf.changed = True
         return gf
@@ -217,10 +283,14 @@ class GlossaryWorkspace:
             current.append(value)
             return
         seq = CommentedSeq([value])
+        if not isinstance(value, dict) and _prefers_flow([item]):
+            seq.fa.set_flow_style()
         # A new list takes its canonical place among the entry's keys.
         keys = list(item.keys())
         rank = {k: i for i, k in enumerate(FIELD_ORDER)}
-        pos = next((i for i, k in enumerate(keys) if rank.get(k, 99) > rank.get(fieldname, 99)), len(keys))
+        pos = next(
+            (i for i, k in enumerate(keys) if rank.get(k, 99) > rank.get(fieldname, 99)), len(keys)
+        )
         tail = _pop_tail(item) if pos == len(keys) else None
         item.insert(pos, fieldname, seq)
         if tail is not None:
@@ -253,15 +323,33 @@ def write_atomic(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
-def to_node(entry: dict[str, Any]) -> CommentedMap:
-    """A plain entry dict as a ruamel node in canonical key order, short lists in flow style."""
+def to_node(entry: dict[str, Any], *, flow: bool = False) -> CommentedMap:
+    """A plain entry dict as a ruamel node in canonical key order; with ``flow``, lists of
+    plain names are written ``[a, b]`` like the rest of the file."""
     node = CommentedMap()
     for key in sorted(entry, key=lambda k: (FIELD_ORDER.index(k) if k in FIELD_ORDER else 99, k)):
         value = entry[key]
         if value in (None, [], {}, ""):
             continue
         node[key] = _to_yaml_value(value)
+        if flow and isinstance(node[key], CommentedSeq) and all(isinstance(v, str) for v in value):
+            node[key].fa.set_flow_style()
     return node
+
+
+def _prefers_flow(items: Iterable[Any]) -> bool:
+    """Whether most lists of plain names in these entries are written in flow style."""
+    flow = block = 0
+    for item in items:
+        if not isinstance(item, CommentedMap):
+            continue
+        for key, value in item.items():
+            if key in NAME_LIST_FIELDS and isinstance(value, CommentedSeq) and value:
+                if value.fa.flow_style():
+                    flow += 1
+                else:
+                    block += 1
+    return flow > block
 
 
 def _to_yaml_value(value: Any) -> Any:
@@ -269,7 +357,9 @@ def _to_yaml_value(value: Any) -> Any:
         m = CommentedMap()
         for k, v in value.items():
             m[k] = _to_yaml_value(v)
-        if all(not isinstance(v, (dict, list)) for v in value.values()) and value.keys() <= set(ALIAS_ORDER):
+        if all(not isinstance(v, (dict, list)) for v in value.values()) and value.keys() <= set(
+            ALIAS_ORDER
+        ):
             m.fa.set_flow_style()
         return m
     if isinstance(value, (list, tuple)):
@@ -278,6 +368,7 @@ def _to_yaml_value(value: Any) -> Any:
 
 
 # ---- fmt -------------------------------------------------------------------------------------
+
 
 def format_text(text: str, path: Path | str = "<string>") -> str:
     """The canonical layout of a glossary file: 2/4/2 indentation, keys in :data:`FIELD_ORDER`,
@@ -376,7 +467,9 @@ def _merge_pre_comment(seq: CommentedSeq, index: int, tail: CommentToken) -> Non
     tokens = []
     for line in lines[:-1] if lines and lines[-1] == "" else lines:
         text = line.strip()
-        tokens.append(CommentToken((text + "\n") if text else "\n", CommentMark(2 if text else 0), None))
+        tokens.append(
+            CommentToken((text + "\n") if text else "\n", CommentMark(2 if text else 0), None)
+        )
     if not any(t.value.strip() for t in tokens):
         return
     items = seq.ca.items.setdefault(index, [None, None, None, None])
@@ -384,13 +477,12 @@ def _merge_pre_comment(seq: CommentedSeq, index: int, tail: CommentToken) -> Non
     items[1] = tokens + list(existing)
 
 
-def _blank_line_before(seq: CommentedSeq, index: int) -> None:
+def _blank_line_before(seq: CommentedSeq, index: int, column: int = 2) -> None:
+    """Exactly one blank line before item ``index``, its comment lines aligned with the dash."""
     items = seq.ca.items.setdefault(index, [None, None, None, None])
-    pre = items[1]
-    if pre and pre[0].value.strip() == "":
-        items[1] = [CommentToken("\n", CommentMark(0), None)] + [t for t in pre[1:] if t.value.strip()]
-        return
-    items[1] = [CommentToken("\n", CommentMark(0), None), *(pre or [])]
+    pre = [t for t in (items[1] or []) if t.value.strip()]
+    lines = [CommentToken(t.value.strip() + "\n", CommentMark(column), None) for t in pre]
+    items[1] = [CommentToken("\n", CommentMark(0), None), *lines]
 
 
 def iter_entry_nodes(workspace: GlossaryWorkspace) -> Iterator[tuple[GlossaryFile, CommentedMap]]:
