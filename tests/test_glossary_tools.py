@@ -88,7 +88,8 @@ def test_lint_reports_every_error_with_file_and_line(tmp_path: Path) -> None:
     expected = {
         "dangling-ref": f"{path}:2: error: entry 'alpha': company names unknown id 'nobody'",
         "fragment": f"{path}:6: error: entry 'alpha': former_names: 'Ltd.' is not a name",
-        "same-name": f"{path}:12: error: entry 'beta': aliases: 'Alpha One' is also aliases 'Alpha One' of 'alpha'",
+        "same-name": f"{path}:12: error: entry 'beta': aliases: 'Alpha One' is also aliases "
+        "'Alpha One' of 'alpha'",
         "duplicate-id": f"{path}:14: error: entry 'beta': duplicate id",
         "schema": f"{path}:17: error: entry 'gamma': type must be one of",
         "zh-script": f"{path}:23: warning: entry 'delta': zh: '德爾塔' is traditional script",
@@ -133,7 +134,8 @@ def test_test_command_fails_on_a_wrong_example(gdir: Path) -> None:
     path = gdir / "drugs.yaml"
     text = path.read_text(encoding="utf-8").replace(
         "        - Camrelizumab plus chemotherapy was approved.",
-        "        - Camrelizumab plus chemotherapy was approved.\n        - Nothing here names the drug.",
+        "        - Camrelizumab plus chemotherapy was approved.\n"
+        "        - Nothing here names the drug.",
     )
     write(path, text)
     code, out = run("test", "--glossary", str(gdir))
@@ -433,7 +435,8 @@ def test_csv_import_adds_chinese_names_to_existing_entries(gdir: Path, tmp_path:
 CORPUS = """\
 Jiangsu Hengrui Medicine said its partner Akeso Biopharma Inc. will start a trial of AK112 with
 Camrelizunab. Separately, BGB-11417 and disitamab vedotin entered Phase 3 in 2025, and Dalpicilib
-tablets won approval. Analysts accept the concept. Camrelizunab sales rose. <script>alert(1)</script>
+tablets won approval. Analysts accept the concept. Camrelizunab sales rose.
+<script>alert(1)</script>
 """
 
 
@@ -454,7 +457,7 @@ def test_suggest_tsv_lists_new_names_and_near_misses(tmp_path: Path) -> None:
         "candidates",
         "contexts",
     ]
-    by_surface = {r[3]: dict(zip(header, r)) for r in body}
+    by_surface = {r[3]: dict(zip(header, r, strict=True)) for r in body}
     assert by_surface["AK112"]["kind"] == "code" and by_surface["BGB-11417"]["kind"] == "code"
     assert by_surface["disitamab vedotin"]["kind"] == "drug"
     assert by_surface["Akeso Biopharma Inc"]["kind"] == "company"
@@ -482,7 +485,7 @@ def test_suggest_reads_jsonl_like_clean(tmp_path: Path) -> None:
         + json.dumps({"id": 2, "text": "HRS-4642 again."})
         + "\n",
     )
-    code, out = run_stdout("suggest", "--glossary", str(FIXTURE), str(corpus), "--format", "json")
+    _, out = run_stdout("suggest", "--glossary", str(FIXTURE), str(corpus), "--format", "json")
     rows = json.loads(out)
     assert rows[0]["surface"] == "HRS-4642" and rows[0]["count"] == 2
     assert rows[0]["sources"][0].endswith("news.jsonl:1 (id 1)")

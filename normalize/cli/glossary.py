@@ -156,7 +156,8 @@ def test_cmd(glossaries: tuple[Path, ...], fmt: str, verbose: bool) -> None:
         }
         click.echo(
             f"{len(results) - len(failed)} passed, {len(failed)} failed "
-            f"({kinds['match']} match, {kinds['no_match']} no_match, {kinds['confuse']} must-not-confuse) "
+            f"({kinds['match']} match, {kinds['no_match']} no_match, "
+            f"{kinds['confuse']} must-not-confuse) "
             f"in {time.perf_counter() - started:.2f}s"
         )
     if failed:

@@ -181,7 +181,8 @@ def format_explanation(
             entry = glossary.get(decision["id"])
             canonical = f" ({entry.canonical})" if entry else ""
             out.append(
-                f"  -> {decision['id']}{canonical}  by {decision['method']}, score {decision['score']}"
+                f"  -> {decision['id']}{canonical}  "
+                f"by {decision['method']}, score {decision['score']}"
             )
         else:
             out.append("  -> no decision: left as written")
@@ -298,7 +299,8 @@ def format_stats(data: dict[str, Any], *, top_sources: int = 10) -> str:
     )
     out.append(
         f"with Chinese names {data['with_zh']}, with codes {data['with_codes']}, "
-        f"with examples {data['with_examples']}, with unverified facts {data['with_unverified_facts']}"
+        f"with examples {data['with_examples']}, "
+        f"with unverified facts {data['with_unverified_facts']}"
     )
     missing = data["without_sources"]
     out.append(f"without sources: {len(missing)}" + (f" ({', '.join(missing)})" if missing else ""))

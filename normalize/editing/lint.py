@@ -184,7 +184,7 @@ def new_problems(
 
 def _parse_file(name: str, text: str) -> tuple[list[Entry], list[Problem]]:
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        data = yaml.load(text, Loader=_LineLoader)
     except GlossaryError as exc:  # duplicate key inside a mapping
         line, message = _split_where(f"{name}:{exc}", name)
         return [], [Problem("error", name, line, None, "schema", message)]
@@ -341,7 +341,8 @@ def _check_scripts(names: list[_Name], lines: Mapping[str, list[str]]) -> list[P
                     "error",
                     n.entry,
                     "zh-field",
-                    f"{n.field}: {n.text!r} has no Chinese characters; move it to aliases, brands or codes",
+                    f"{n.field}: {n.text!r} has no Chinese characters; "
+                    "move it to aliases, brands or codes",
                     line,
                 )
             )
@@ -429,7 +430,8 @@ def _check_duplicates(names: list[_Name], lines: Mapping[str, list[str]]) -> lis
                     severity,
                     n.entry,
                     "same-name",
-                    f"{n.field}: {n.text!r} is also {first.field} {first.text!r} of {first.entry.id!r} "
+                    f"{n.field}: {n.text!r} is also {first.field} {first.text!r} "
+                    f"of {first.entry.id!r} "
                     f"({first.entry.where}); one name must map to one entry",
                     _line_of(n.text, n.entry, lines),
                 )
@@ -456,7 +458,7 @@ def _check_confusable(
     out = []
     reported: set[tuple[str, str]] = set()
     rows, cols = matrix.nonzero()
-    for i, j in zip(rows.tolist(), cols.tolist()):
+    for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
         if j <= i:
             continue
         (ka, a), (kb, b) = pool[i], pool[j]
@@ -557,7 +559,8 @@ def _check_derived(glossary: Glossary, names: list[_Name]) -> list[Problem]:
                         "warning",
                         entry,
                         "derived-clash",
-                        f"derived {form.kind} form {form.text!r} equals {hit.field} of {hit.entry.id!r}; "
+                        f"derived {form.kind} form {form.text!r} equals {hit.field} "
+                        f"of {hit.entry.id!r}; "
                         "the written name wins",
                     )
                 )

@@ -29,7 +29,7 @@ import yaml
 from normalize.canonicalizer import DERIVED_PENALTY, Canonicalizer
 from normalize.errors import GlossaryError
 from normalize.glossary import Glossary
-from normalize.keys import Token, compact, tokenize
+from normalize.keys import Token, compact
 
 NEAR_MISS_MIN = 72.0  # a capitalized run this close to a glossary name is worth a look
 CANDIDATE_MIN = 55.0  # glossary entries scoring below this are not listed as candidates
@@ -39,8 +39,8 @@ CONTEXT_CHARS = 70  # characters of context on each side of an example
 MAX_RUN_TOKENS = 8  # a capitalized run is cut after this many tokens
 MAX_SPAN_TOKENS = 6  # near-miss sub-spans are at most this long
 COMPANY_LEAD_TOKENS = 4  # words kept before the first company word of a run
-MIN_KEY_CHARS = 4
-LONE_STEM_CHARS = 6  # a long stem is a word of its own in two-word INNs ("disitamab vedotin")  # glossary forms shorter than this are not scored (abbreviations, tickers)
+MIN_KEY_CHARS = 4  # glossary forms shorter than this are not scored (abbreviations, tickers)
+LONE_STEM_CHARS = 6  # a long stem is a word of its own in two-word INNs ("disitamab vedotin")
 DECISIONS = ("alias", "alias-exact", "code", "brand", "former", "abbreviation", "new", "skip")
 TSV_COLUMNS = (
     "decision",
@@ -130,7 +130,7 @@ class NamePatterns:
             return None
         for stem in self.inn_stems:
             if w.endswith(stem) and (
-                len(w) >= len(stem) + 3 or w == stem and len(stem) >= LONE_STEM_CHARS
+                len(w) >= len(stem) + 3 or (w == stem and len(stem) >= LONE_STEM_CHARS)
             ):
                 return stem
         return None
@@ -602,7 +602,8 @@ def to_html(
         d = c.to_dict()
         cands = (
             "".join(
-                f"<li><code>{esc(x['id'])}</code> {x['score']:g} <small>{esc(x['kind'])}: {esc(x['form'])}</small></li>"
+                f"<li><code>{esc(x['id'])}</code> {x['score']:g} "
+                f"<small>{esc(x['kind'])}: {esc(x['form'])}</small></li>"
                 for x in c.candidates
             )
             or "<li><em>none</em></li>"
@@ -637,7 +638,8 @@ def _mark(context: str) -> str:
 
 _PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<meta http-equiv="Content-Security-Policy"
+ content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
 <title>{title}</title>
 <style>
 body {{ font: 14px/1.4 system-ui, sans-serif; margin: 1.5em; }}
@@ -725,7 +727,7 @@ def read_decisions(path: Path) -> list[Decision]:
         for n, line in enumerate(lines[1:], 2):
             if line.strip():
                 cells = line.split("\t")
-                rows.append((f"{path}:{n}", dict(zip(header, cells))))
+                rows.append((f"{path}:{n}", dict(zip(header, cells, strict=False))))
     out = []
     for where, row in rows:
         decision = str(row.get("decision") or "").strip().lower()

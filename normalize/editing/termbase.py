@@ -63,7 +63,9 @@ _NOTE_PREFIX = "normalize:"
 def entry_to_dict(entry: Entry) -> dict[str, Any]:
     """An entry in the shape of the YAML schema, defaults left out."""
     d: dict[str, Any] = {"id": entry.id, "type": entry.type, "canonical": entry.canonical}
-    render = {k: v for k, v in (("first", entry.render_first), ("short", entry.render_short)) if v}
+    render: dict[str, Any] = {
+        k: v for k, v in (("first", entry.render_first), ("short", entry.render_short)) if v
+    }
     if entry.code_at_first:
         render["code_at_first"] = True
     if render:
@@ -124,7 +126,7 @@ def entry_from_dict(data: dict[str, Any], where: str = "<import>") -> Entry:
 
 def comparable(entry: Entry, drop: Sequence[str] = ()) -> Entry:
     """``entry`` without its location and the ``drop`` fields: what round trips compare."""
-    blank = {f.name: f.default for f in dataclasses.fields(Entry) if f.name in drop}
+    blank: dict[str, Any] = {f.name: f.default for f in dataclasses.fields(Entry) if f.name in drop}
     return dataclasses.replace(entry, file="", line=0, **blank)
 
 
@@ -316,7 +318,7 @@ def _tbx_term(tig: ET.Element, lang: str, d: dict[str, Any]) -> None:
 
 
 def _note_fields(text: str) -> dict[str, str]:
-    return dict(m.groups() for m in re.finditer(r"(\w+)=(\S+)", text[len(_NOTE_PREFIX) :]))
+    return {m.group(1): m.group(2) for m in re.finditer(r"(\w+)=(\S+)", text[len(_NOTE_PREFIX) :])}
 
 
 # ---- two-column CSV/TSV ----------------------------------------------------------------------

@@ -9,6 +9,7 @@ and only writes files when no new error appeared (atomic replace, one file at a 
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -87,17 +88,16 @@ def guess_indent(text: str) -> tuple[int, int, int]:
     """(mapping, sequence, offset) indentation of a YAML text, defaulting to 2/4/2."""
     mapping, sequence, offset = 2, 4, 2
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-    for prev, cur in zip(lines, lines[1:]):
+    for prev, cur in itertools.pairwise(lines):
         p_ind = len(prev) - len(prev.lstrip())
         c_ind = len(cur) - len(cur.lstrip())
         body = cur.lstrip()
-        if prev.rstrip().endswith(":") and c_ind > p_ind:
-            if body.startswith("- "):
-                offset = c_ind - p_ind
-                rest = body[2:]
-                sequence = offset + 2 + (len(rest) - len(rest.lstrip()))
-                break
-    for prev, cur in zip(lines, lines[1:]):
+        if prev.rstrip().endswith(":") and c_ind > p_ind and body.startswith("- "):
+            offset = c_ind - p_ind
+            rest = body[2:]
+            sequence = offset + 2 + (len(rest) - len(rest.lstrip()))
+            break
+    for prev, cur in itertools.pairwise(lines):
         p_ind = len(prev) - len(prev.lstrip())
         c_ind = len(cur) - len(cur.lstrip())
         if (
@@ -153,7 +153,7 @@ class GlossaryFile:
 
     def find(self, entry_id: str) -> CommentedMap | None:
         for item in self.entries:
-            if isinstance(item, dict) and item.get("id") == entry_id:
+            if isinstance(item, CommentedMap) and item.get("id") == entry_id:
                 return item
         return None
 
@@ -223,7 +223,7 @@ class GlossaryWorkspace:
             )
         node = to_node(entry, flow=_prefers_flow(target.entries))
         seq = target.entries
-        ids = [e.get("id") for e in seq if isinstance(e, dict)]
+        ids = [str(e.get("id")) for e in seq if isinstance(e, dict)]
         # Keep a file that is sorted by id sorted; otherwise append.
         if ids and ids == sorted(ids):
             pos = next((i for i, eid in enumerate(ids) if str(eid) > str(entry["id"])), len(seq))
@@ -270,7 +270,8 @@ class GlossaryWorkspace:
         existing = item.get(fieldname) or []
         if value in existing:
             raise GlossaryError(
-                f"{gf.path}:{item.lc.line + 1}: entry {entry_id!r} already lists {value!r} in {fieldname}"
+                f"{gf.path}:{item.lc.line + 1}: entry {entry_id!r} already lists {value!r} "
+                f"in {fieldname}"
             )
         self._append(item, fieldname, value)
         gf.changed = True
