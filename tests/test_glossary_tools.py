@@ -289,18 +289,21 @@ def test_fmt_is_idempotent_and_keeps_comments(tmp_path: Path) -> None:
         """\
 # header comment
 entries:
-- canonical: Beta Pharma   # the English name
-  type: company
-  id: beta
-  aliases: ["Beta Pharmaceutical Co., Ltd."]
+  - canonical: Beta Pharma   # the English name
+    type: company
+    id: beta
+    aliases:
+      - "Beta Pharmaceutical Co., Ltd."
 
-# alpha comes next
-- type: drug
-  examples:
-    no_match: [An alphabet.]
-    match: [Alphamab works.]
-  id: alphamab
-  canonical: alphamab
+
+  # alpha comes next
+  - type: drug
+    examples:
+      no_match: [An alphabet.]
+      match:
+        - Alphamab works.
+    id: alphamab
+    canonical: alphamab
 """,
     )
     assert run("fmt", "--check", str(path))[0] == 1
@@ -311,18 +314,18 @@ entries:
         == """\
 # header comment
 entries:
-  - id: beta
-    type: company
-    canonical: Beta Pharma # the English name
-    aliases: ['Beta Pharmaceutical Co., Ltd.']
+- id: beta
+  type: company
+  canonical: Beta Pharma     # the English name
+  aliases: ["Beta Pharmaceutical Co., Ltd."]
 
-  # alpha comes next
-  - id: alphamab
-    type: drug
-    canonical: alphamab
-    examples:
-      match: [Alphamab works.]
-      no_match: [An alphabet.]
+# alpha comes next
+- id: alphamab
+  type: drug
+  canonical: alphamab
+  examples:
+    match: [Alphamab works.]
+    no_match: [An alphabet.]
 """
     )
     assert run("fmt", "--check", str(path))[0] == 0

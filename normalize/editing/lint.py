@@ -277,13 +277,23 @@ def _check_references(glossary: Glossary) -> list[Problem]:
                 out.append(
                     _p("error", entry, "dangling-ref", f"{fieldname} names unknown id {ref!r}")
                 )
-            elif fieldname in ("company", "parent") and target.type != "company":
+            elif fieldname == "company" and target.type != "company":
                 out.append(
                     _p(
                         "error",
                         entry,
                         "ref-type",
-                        f"{fieldname} {ref!r} is a {target.type}, not a company",
+                        f"company {ref!r} is a {target.type}, not a company",
+                    )
+                )
+            elif fieldname == "parent" and target.type not in (entry.type, "company"):
+                # A subsidiary's parent is a company; a regulator's parent body is a regulator.
+                out.append(
+                    _p(
+                        "error",
+                        entry,
+                        "ref-type",
+                        f"parent {ref!r} is a {target.type}, not a {entry.type}",
                     )
                 )
     return out
@@ -347,13 +357,22 @@ def _check_scripts(names: list[_Name], lines: Mapping[str, list[str]]) -> list[P
                 )
             )
         elif n.field in _ZH_FIELDS and t2s is not None and t2s(n.text) != n.text:
+            simplified = t2s(n.text)
+            listed = simplified in getattr(n.entry, n.field)
+            # Traditional variants are derived from the simplified form: listing one beside it is
+            # only redundant; listing it alone means the simplified form is never matched.
             out.append(
                 _p(
-                    "warning",
+                    "info" if listed else "warning",
                     n.entry,
                     "zh-script",
-                    f"{n.field}: {n.text!r} is traditional script; write the simplified form "
-                    f"{t2s(n.text)!r} (traditional variants are derived)",
+                    f"{n.field}: {n.text!r} is traditional script"
+                    + (
+                        f"; redundant beside {simplified!r} (traditional variants are derived)"
+                        if listed
+                        else f"; write the simplified form {simplified!r} (traditional variants "
+                        "are derived from it)"
+                    ),
                     line,
                 )
             )
@@ -399,7 +418,7 @@ def _check_duplicates(names: list[_Name], lines: Mapping[str, list[str]]) -> lis
                 if n.text == first.text and not same_field:
                     out.append(
                         _p(
-                            "warning",
+                            "info",
                             n.entry,
                             "duplicate-name",
                             f"{n.field}: {n.text!r} repeats its {first.field}",
@@ -424,15 +443,21 @@ def _check_duplicates(names: list[_Name], lines: Mapping[str, list[str]]) -> lis
         first = ordered[0]
         for n in ordered[1:]:
             cased = first.case_sensitive or n.case_sensitive
-            severity = "warning" if cased and first.text != n.text else "error"
+            marked = (
+                n.entry.id in first.entry.do_not_confuse or first.entry.id in n.entry.do_not_confuse
+            )
+            if (cased and first.text != n.text) or marked:
+                # Declared look-alikes sharing a name: the canonicalizer leaves it as written.
+                severity, advice = "warning", "ambiguous: left as written unless context decides"
+            else:
+                severity, advice = "error", "one name must map to one entry"
             out.append(
                 _p(
                     severity,
                     n.entry,
                     "same-name",
                     f"{n.field}: {n.text!r} is also {first.field} {first.text!r} "
-                    f"of {first.entry.id!r} "
-                    f"({first.entry.where}); one name must map to one entry",
+                    f"of {first.entry.id!r} ({first.entry.where}); {advice}",
                     _line_of(n.text, n.entry, lines),
                 )
             )
@@ -509,7 +534,7 @@ def _check_facts(glossary: Glossary) -> list[Problem]:
         if e.status != "verified":
             out.append(_p("info", e, "unverified", f"status is {e.status}"))
         for fieldname in e.unverified:
-            base = fieldname.split(".")[0]
+            base = re.split(r"[.\[]", fieldname)[0]  # "brands", "render.first", "zh[0]"
             if base not in _SCHEMA_FIELDS:
                 out.append(
                     _p(

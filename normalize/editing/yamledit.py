@@ -27,36 +27,19 @@ from normalize.glossary import ENTRY_TYPES, glossary_files
 
 # The order ``fmt`` writes an entry's keys in: identity, names, links, facts, provenance, tests.
 FIELD_ORDER = (
-    "id",
-    "type",
-    "canonical",
-    "render",
-    "aliases",
-    "abbreviations",
-    "codes",
-    "brands",
-    "former_names",
-    "tickers",
-    "zh",
-    "zh_brands",
-    "company",
-    "parent",
-    "partners",
-    "do_not_confuse",
-    "class",
-    "inn_status",
-    "jurisdiction",
-    "status",
-    "unverified",
-    "notes",
-    "sources",
-    "examples",
-)
+    "id", "type", "canonical", "status", "unverified", "abbreviations", "aliases",
+    "former_names", "codes", "brands", "tickers", "zh", "zh_brands", "company", "parent",
+    "partners", "class", "inn_status", "jurisdiction", "render", "do_not_confuse", "notes",
+    "sources", "examples",
+)  # fmt: skip
 RENDER_ORDER = ("first", "short", "code_at_first")
 EXAMPLE_ORDER = ("match", "no_match")
 ALIAS_ORDER = ("text", "match", "case", "note")
 TOP_ORDER = ("meta", "entries")
+# fmt's layout, the bundled glossaries' own: 2-space mappings, list dashes at the key's indent.
+CANONICAL_INDENT = (2, 2, 0)  # (mapping, sequence, dash offset)
 YAML_WIDTH = 4096  # never fold long names or notes: one value, one line, small diffs
+INLINE_WIDTH = 105  # fmt writes a name list inline when the line stays within this width
 # Fields that hold lists of plain names (alias mappings are handled separately).
 NAME_LIST_FIELDS = (
     "abbreviations",
@@ -124,8 +107,8 @@ class GlossaryFile:
         cls, path: Path, text: str | None = None, *, canonical_style: bool = False
     ) -> GlossaryFile:
         text = path.read_text(encoding="utf-8") if text is None else text
-        mapping, sequence, offset = (2, 4, 2) if canonical_style else guess_indent(text)
-        y = _yaml(mapping, sequence, offset, preserve_quotes=not canonical_style)
+        mapping, sequence, offset = CANONICAL_INDENT if canonical_style else guess_indent(text)
+        y = _yaml(mapping, sequence, offset, preserve_quotes=True)
         try:
             data = y.load(text)
         except YAMLError as exc:
@@ -372,8 +355,9 @@ def _to_yaml_value(value: Any) -> Any:
 
 
 def format_text(text: str, path: Path | str = "<string>") -> str:
-    """The canonical layout of a glossary file: 2/4/2 indentation, keys in :data:`FIELD_ORDER`,
-    one blank line between entries, comments kept. Idempotent."""
+    """The canonical layout of a glossary file (glossaries/README.md): :data:`CANONICAL_INDENT`,
+    keys in :data:`FIELD_ORDER`, short name lists inline and long ones and ``sources`` one item
+    per line, one blank line between entries; comments and quoting kept. Idempotent."""
     gf = GlossaryFile.read(Path(path), text, canonical_style=True)
     data = gf.data
     _reorder(data, TOP_ORDER)
@@ -390,17 +374,52 @@ def format_text(text: str, path: Path | str = "<string>") -> str:
         for alias in item.get("aliases") or []:
             if isinstance(alias, CommentedMap):
                 _reorder(alias, ALIAS_ORDER)
+        _list_styles(item)
+        if isinstance(item.get("examples"), CommentedMap):
+            _list_styles(item["examples"], 2 * CANONICAL_INDENT[0])
         # A comment that trailed the entry belongs before the next one.
         if tail is not None and i + 1 < len(seq):
             _merge_pre_comment(seq, i + 1, tail)
         elif tail is not None and tail.value.strip():
             _set_tail(item, tail)
     for i in range(1, len(seq)):
-        _blank_line_before(seq, i)
+        _blank_line_before(seq, i, CANONICAL_INDENT[2])
     out = gf.dump()
     out = "\n".join(line.rstrip() for line in out.splitlines())
     out = re.sub(r"\n{3,}", "\n\n", out).strip("\n") + "\n"
     return out
+
+
+def _list_styles(item: CommentedMap, indent: int = CANONICAL_INDENT[0]) -> None:
+    """Inline (``[a, b]``) a list that fits on one line and has no comments; otherwise one item
+    per line. ``sources`` are always one per line."""
+    for key, value in item.items():
+        if not isinstance(value, CommentedSeq) or not value:
+            continue
+        has_comments = any(v is not None for items in value.ca.items.values() for v in items)
+        inline = f"{' ' * indent}{key}: [" + ", ".join(_flow_text(v) for v in value) + "]"
+        flat = all(isinstance(v, str) or _flat_map(v) for v in value)
+        if key == "sources" or has_comments or not flat or len(inline) > INLINE_WIDTH:
+            value.fa.set_block_style()
+        else:
+            value.fa.set_flow_style()
+            for v in value:
+                if isinstance(v, CommentedMap):
+                    v.fa.set_flow_style()
+
+
+def _flat_map(value: Any) -> bool:
+    return isinstance(value, CommentedMap) and all(
+        isinstance(v, (str, bool)) for v in value.values()
+    )
+
+
+def _flow_text(value: Any) -> str:
+    if isinstance(value, CommentedMap):
+        return "{" + ", ".join(f"{k}: {_flow_text(v)}" for k, v in value.items()) + "}"
+    text = str(value)
+    special = ", " in text or ": " in text or " #" in text or text[:1] in "[]{}&*!|>'\"%@`-?,"
+    return f'"{text}"' if special else text
 
 
 def _reorder(node: CommentedMap, order: Sequence[str]) -> None:
@@ -479,11 +498,17 @@ def _merge_pre_comment(seq: CommentedSeq, index: int, tail: CommentToken) -> Non
 
 
 def _blank_line_before(seq: CommentedSeq, index: int, column: int = 2) -> None:
-    """Exactly one blank line before item ``index``, its comment lines aligned with the dash."""
+    """One blank line before item ``index``; its comment lines aligned with the dash, blank
+    lines among them (a section header) kept but never doubled."""
     items = seq.ca.items.setdefault(index, [None, None, None, None])
-    pre = [t for t in (items[1] or []) if t.value.strip()]
-    lines = [CommentToken(t.value.strip() + "\n", CommentMark(column), None) for t in pre]
-    items[1] = [CommentToken("\n", CommentMark(0), None), *lines]
+    tokens = [CommentToken("\n", CommentMark(0), None)]
+    for token in items[1] or []:
+        for line in token.value.splitlines():
+            if line.strip():
+                tokens.append(CommentToken(line.strip() + "\n", CommentMark(column), None))
+            elif tokens[-1].value != "\n":
+                tokens.append(CommentToken("\n", CommentMark(0), None))
+    items[1] = tokens
 
 
 def iter_entry_nodes(workspace: GlossaryWorkspace) -> Iterator[tuple[GlossaryFile, CommentedMap]]:
