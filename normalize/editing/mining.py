@@ -40,6 +40,9 @@ MAX_RUN_TOKENS = 8  # a capitalized run is cut after this many tokens
 MAX_SPAN_TOKENS = 6  # near-miss sub-spans are at most this long
 COMPANY_LEAD_TOKENS = 4  # words kept before the first company word of a run
 MIN_KEY_CHARS = 4  # glossary forms shorter than this are not scored (abbreviations, tickers)
+DRUG_LEAD_TOKENS = 3  # name words kept before a drug word ("Ruikang Trastuzumab")
+LOWER_MIN_CHARS = 6  # lower-case words this long are scored as possible garbled drug names
+STEM_PENALTY = 12.0  # a candidate with another INN stem ranks lower (MT garbles stems too)
 LONE_STEM_CHARS = 6  # a long stem is a word of its own in two-word INNs ("disitamab vedotin")
 DECISIONS = ("alias", "alias-exact", "code", "brand", "former", "abbreviation", "new", "skip")
 TSV_COLUMNS = (
@@ -70,6 +73,7 @@ class NamePatterns:
     legal_suffixes: frozenset[str]
     dosage_phrases: tuple[str, ...]
     not_code_prefixes: frozenset[str]
+    not_name_words: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, folder: Path) -> NamePatterns:
@@ -95,6 +99,7 @@ class NamePatterns:
                     "legal_suffixes",
                     "dosage_phrases",
                     "not_code_prefixes",
+                    "not_name_words",
                 }
                 if key not in known:
                     raise GlossaryError(
@@ -122,6 +127,7 @@ class NamePatterns:
                 sorted((p.lower() for p in data.get("dosage_phrases", [])), key=len, reverse=True)
             ),
             not_code_prefixes=frozenset(w.upper() for w in data.get("not_code_prefixes", [])),
+            not_name_words=frozenset(w.lower() for w in data.get("not_name_words", [])),
         )
 
     def stem(self, word: str) -> str | None:
@@ -235,10 +241,12 @@ class Scorer:
                 variant, self.keys, scorer=fuzz.ratio, score_cutoff=CANDIDATE_MIN, limit=25
             )
             for choice, score, pos in hits:
-                if stem and not choice.endswith(stem) and self.patterns.stem(choice):
-                    continue  # a different INN stem is a different class of drug
+                # A different INN stem is usually a different class of drug.
+                penalty = (
+                    STEM_PENALTY if stem and self.patterns.stem(choice) not in (None, stem) else 0.0
+                )
                 for entry_id, form in self.owners[pos]:
-                    adjusted = score - (DERIVED_PENALTY if form.derived else 0.0)
+                    adjusted = score - penalty - (DERIVED_PENALTY if form.derived else 0.0)
                     best = per_entry.get(entry_id)
                     if best is None or adjusted > best["score"]:
                         entry = self.glossary[entry_id]
@@ -265,21 +273,23 @@ class Miner:
         self.scorer = Scorer(canonicalizer, patterns)
         self.found: dict[str, Candidate] = {}
 
-    def add_text(self, text: str, source: str = "") -> list[Candidate]:
-        """Mine one document; returns the candidates it contributed (in text order)."""
+    def add_text(self, text: str, source: str = "") -> list[tuple[int, int, Candidate]]:
+        """Mine one document; returns ``(start, end, candidate)`` for each name it found there,
+        in text order."""
         matches, _suggestions, tokens = self.canonicalizer.find(text)
         covered: set[int] = set()
         for m in matches:
             if self.fuzzy or m.method != "fuzzy":
                 covered.update(range(m.start, m.end))
         spans = sorted(self._spans(text, tokens, covered), key=lambda s: (s[0], -s[1]))
-        out, last_end = [], -1
+        out: list[tuple[int, int, Candidate]] = []
+        last_end = -1
         for start, end, kind in spans:
             if start < last_end:
                 continue
             cand = self._record(text, start, end, kind, source)
             if cand is not None:
-                out.append(cand)
+                out.append((start, end, cand))
                 last_end = end
         return out
 
@@ -305,54 +315,111 @@ class Miner:
                 continue
             if not any(s < m.end() and m.start() < e for s, e in covered_chars):
                 yield m.start(), m.end(), "code"
-        for run in _runs(text, tokens, covered, self.patterns):
-            yield from self._classify(text, tokens, run)
+        for run in _runs(text, tokens, self.patterns):
+            if any(self._new_word(tokens, i, covered) for i in run):
+                yield from self._classify(text, tokens, run, covered)
+        for i, tok in enumerate(tokens):
+            # Lower-case garbles of drug names ("fluzoparil"): single words close to a name.
+            if (
+                i not in covered
+                and tok.text.islower()
+                and tok.text.isalpha()
+                and len(tok.text) >= LOWER_MIN_CHARS
+                and not self.patterns.stem(tok.key)
+                and tok.key not in self.patterns.not_name_words
+            ):
+                ranked = self.scorer.rank(tok.text)
+                if ranked and ranked[0]["score"] >= NEAR_MISS_MIN:
+                    yield tok.start, tok.end, "near-miss"
+
+    def _skip(self, tok: Token) -> bool:
+        """Words a name does not start with (articles, sentence openers)."""
+        return tok.key in _CONNECTORS or tok.key in self.patterns.not_name_words
+
+    def _new_word(self, tokens: Sequence[Token], i: int, covered: set[int]) -> bool:
+        """An unmatched word that can carry a name (not a company or legal word, not an opener)."""
+        key = tokens[i].key
+        return (
+            i not in covered
+            and not self._skip(tokens[i])
+            and key not in self.patterns.company_words
+            and key not in self.patterns.legal_suffixes
+        )
 
     def _classify(
-        self, text: str, tokens: Sequence[Token], run: list[int]
+        self, text: str, tokens: Sequence[Token], run: list[int], covered: set[int]
     ) -> Iterator[tuple[int, int, str]]:
+        """Cut a run into a company name (words before a company word, the company and legal
+        words), a drug name (words with an INN stem, the name words just before them and a
+        dosage phrase after), or else its best near miss."""
+        pat = self.patterns
         words = [tokens[i].key for i in run]
-        company_at = next(
-            (
-                k
-                for k, w in enumerate(words)
-                if w in self.patterns.company_words and w not in self.patterns.legal_suffixes
-            ),
-            None,
-        )
-        stem_at = [k for k, w in enumerate(words) if self.patterns.stem(w)]
-        if company_at is not None and company_at > 0:
-            lo = max(0, company_at - COMPANY_LEAD_TOKENS)
-            while lo < company_at and (
-                words[lo] in _CONNECTORS or _is_stopword(tokens[run[lo]].text)
+        org = pat.company_words | pat.legal_suffixes
+
+        def new(lo: int, hi: int) -> bool:
+            return any(self._new_word(tokens, run[k], covered) for k in range(lo, hi))
+
+        found = False
+        stems = [k for k, w in enumerate(words) if pat.stem(w)]
+        if stems:
+            first = last = stems[0]
+            while last + 1 < len(words) and (
+                pat.stem(words[last + 1])
+                or (words[last + 1] in _CONNECTORS
+                and last + 2 < len(words)
+                and pat.stem(words[last + 2]))
             ):
+                last += 1
+            lo = first
+            while (
+                lo > 0
+                and first - lo < DRUG_LEAD_TOKENS
+                and words[lo - 1] not in org
+                and not self._skip(tokens[run[lo - 1]])
+            ):
+                lo -= 1
+            hi = last + 1 + self._dosage_words(words[last + 1 :])
+            if new(lo, hi):
+                found = True
+                yield tokens[run[lo]].start, tokens[run[hi - 1]].end, "drug"
+        companies = [
+            k for k, w in enumerate(words) if w in pat.company_words and w not in pat.legal_suffixes
+        ]
+        if companies and companies[0] > 0 and (not stems or companies[0] < stems[0]):
+            c = companies[0]
+            lo = max(0, c - COMPANY_LEAD_TOKENS)
+            while lo < c and self._skip(tokens[run[lo]]):
                 lo += 1
-            hi = len(run)
-            if lo < company_at:
+            hi = c + 1
+            while hi < len(words) and words[hi] in org:
+                hi += 1
+            if lo < c and new(lo, hi):
+                found = True
                 yield tokens[run[lo]].start, _end(text, tokens[run[hi - 1]]), "company"
-                return
-        if stem_at:
-            # Drug words with what names them: "Ruikang Trastuzumab for Injection", "X vedotin".
-            lo = 0
-            while lo < stem_at[0] and (
-                words[lo] in _CONNECTORS or _is_stopword(tokens[run[lo]].text)
-            ):
-                lo += 1
-            yield tokens[run[lo]].start, tokens[run[-1]].end, "drug"
-            return
-        best = self._best_subspan(text, tokens, run)
-        if best is not None:
-            yield best[0], best[1], "near-miss"
+        if not found:
+            best = self._best_subspan(text, tokens, run, covered)
+            if best is not None:
+                yield best[0], best[1], "near-miss"
+
+    def _dosage_words(self, words: Sequence[str]) -> int:
+        """How many of ``words`` make a dosage phrase ("for injection", "tablets")."""
+        for phrase in self.patterns.dosage_phrases:
+            parts = phrase.split()
+            if list(words[: len(parts)]) == parts:
+                return len(parts)
+        return 0
 
     def _best_subspan(
-        self, text: str, tokens: Sequence[Token], run: list[int]
+        self, text: str, tokens: Sequence[Token], run: list[int], covered: set[int]
     ) -> tuple[int, int] | None:
         best: tuple[float, int, int, int] | None = None
         for a in range(len(run)):
-            if tokens[run[a]].key in _CONNECTORS or _is_stopword(tokens[run[a]].text):
+            if tokens[run[a]].key in _CONNECTORS or self._skip(tokens[run[a]]):
                 continue
             for b in range(a + 1, min(len(run), a + MAX_SPAN_TOKENS) + 1):
-                if tokens[run[b - 1]].key in _CONNECTORS:
+                if tokens[run[b - 1]].key in _CONNECTORS or not any(
+                    self._new_word(tokens, run[k], covered) for k in range(a, b)
+                ):
                     continue
                 surface = text[tokens[run[a]].start : tokens[run[b - 1]].end]
                 if len(compact(surface)) < 5:
@@ -393,17 +460,16 @@ class Miner:
         return cand
 
 
-def _runs(
-    text: str, tokens: Sequence[Token], covered: set[int], patterns: NamePatterns
-) -> Iterator[list[int]]:
-    """Maximal runs of uncovered name-like tokens: capitalized words, drug-like words, and
-    connectors ("for", "of") between them; a run never crosses sentence punctuation except the
-    ", " of "Co., Ltd."."""
+def _runs(text: str, tokens: Sequence[Token], patterns: NamePatterns) -> Iterator[list[int]]:
+    """Maximal runs of name-like tokens: capitalized words, drug-like words, and connectors
+    ("for", "of") between them; a run never crosses sentence punctuation except the ", " of
+    "Co., Ltd.". Runs include words the glossary knows ("Rukang [Trastuzumab]"); callers keep
+    runs with at least one unknown word."""
     run: list[int] = []
 
     def name_like(i: int) -> bool:
         t = tokens[i]
-        if i in covered or t.is_cjk or not t.text[:1].isalpha():
+        if t.is_cjk or not t.text[:1].isalpha():
             return False
         return t.text[:1].isupper() or patterns.stem(t.key) is not None
 
@@ -446,59 +512,6 @@ def _trim(run: list[int], tokens: Sequence[Token]) -> list[int]:
 
 def _end(text: str, tok: Token) -> int:
     return tok.end + 1 if text[tok.end : tok.end + 1] == "." else tok.end
-
-
-_STOP = {
-    "the",
-    "a",
-    "an",
-    "its",
-    "this",
-    "that",
-    "these",
-    "those",
-    "in",
-    "on",
-    "at",
-    "by",
-    "as",
-    "for",
-    "with",
-    "from",
-    "to",
-    "and",
-    "or",
-    "of",
-    "after",
-    "before",
-    "while",
-    "when",
-    "if",
-    "our",
-    "their",
-    "his",
-    "her",
-    "it",
-    "we",
-    "they",
-    "he",
-    "she",
-    "china",
-    "chinese",
-    "new",
-    "global",
-    "phase",
-    "today",
-    "recently",
-    "meanwhile",
-    "according",
-    "however",
-    "also",
-}
-
-
-def _is_stopword(word: str) -> bool:
-    return word.lower() in _STOP
 
 
 def _clip_left(text: str) -> str:
