@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from normalize.cli import main
 from normalize.glossary import load_glossary
@@ -592,3 +594,59 @@ def test_accept_applies_marked_rows(gdir: Path, tmp_path: Path) -> None:
     bad = write(tmp_path / "bad.tsv", "decision\tid\tsurface\nmerge\tx\ty\n")
     code, out = run("accept", "--glossary", str(gdir), str(bad))
     assert code == 1 and f"{bad}:2: unknown decision 'merge'" in out
+
+
+def test_suggest_reads_html(tmp_path: Path) -> None:
+    page = write(
+        tmp_path / "page.html",
+        "<html><body><script>var AK999 = 1;</script><p>Trials of HRS-4642 began.</p></body></html>",
+    )
+    _, out = run_stdout("suggest", "--glossary", str(FIXTURE), str(page), "--format", "json")
+    assert [r["surface"] for r in json.loads(out)] == ["HRS-4642"]
+
+
+# ---- property: fmt is idempotent and keeps meaning, whatever the key order and list style -----
+
+_FIELDS = {
+    "aliases": ["Alpha One", "Alpha Co., Ltd."],
+    "codes": ["AB-101", "AB101"],
+    "zh": ["阿尔法单抗"],
+    "status": "draft",
+    "notes": "Made up: a note with a colon: inside",
+    "sources": ["https://example.org/a"],
+    "render": {"short": "Alpha", "first": "Alpha One"},
+}
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    order=st.permutations(list(_FIELDS)),
+    flow=st.lists(st.booleans(), min_size=len(_FIELDS), max_size=len(_FIELDS)),
+    comment=st.booleans(),
+)
+def test_fmt_idempotent_property(order: list[str], flow: list[bool], comment: bool) -> None:
+    from normalize.editing.termbase import comparable
+    from normalize.editing.yamledit import format_text
+    from normalize.glossary import parse_glossary_text
+
+    lines = ["entries:", "  - id: alphamab", "    type: drug"]
+    for key, inline in zip(order, flow, strict=True):
+        value = _FIELDS[key]
+        if isinstance(value, list):
+            items = [json.dumps(v, ensure_ascii=False) for v in value]
+            if inline:
+                lines.append(f"    {key}: [{', '.join(items)}]")
+            else:
+                lines += [f"    {key}:"] + [f"      - {v}" for v in items]
+        elif isinstance(value, dict):
+            lines += [f"    {key}:"] + [f"      {k}: {v}" for k, v in value.items()]
+        else:
+            lines.append(f"    {key}: {json.dumps(value)}")
+    lines.append("    canonical: alphamab" + ("  # the INN" if comment else ""))
+    text = "\n".join(lines) + "\n"
+    once = format_text(text)
+    assert format_text(once) == once
+    assert [comparable(e) for e in parse_glossary_text(once)] == [
+        comparable(e) for e in parse_glossary_text(text)
+    ]
+    assert ("# the INN" in once) == comment

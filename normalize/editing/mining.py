@@ -365,9 +365,11 @@ class Miner:
             first = last = stems[0]
             while last + 1 < len(words) and (
                 pat.stem(words[last + 1])
-                or (words[last + 1] in _CONNECTORS
-                and last + 2 < len(words)
-                and pat.stem(words[last + 2]))
+                or (
+                    words[last + 1] in _CONNECTORS
+                    and last + 2 < len(words)
+                    and pat.stem(words[last + 2])
+                )
             ):
                 last += 1
             lo = first
@@ -548,12 +550,45 @@ def record_texts(
 
 
 def _html_to_text(markup: str) -> str:
-    import lxml.html
+    """Visible text of a page (a fallback when the strip stage passed HTML through)."""
+    from html.parser import HTMLParser
 
-    doc = lxml.html.fromstring(markup)
-    for bad in doc.xpath("//script|//style|//noscript"):
-        bad.drop_tree()
-    return "\n".join(line.strip() for line in doc.text_content().splitlines() if line.strip())
+    class _Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.parts: list[str] = []
+            self.hidden = 0
+
+        def handle_starttag(self, tag: str, attrs: Any) -> None:
+            if tag in ("script", "style", "noscript", "template"):
+                self.hidden += 1
+            elif tag in (
+                "p",
+                "div",
+                "br",
+                "li",
+                "h1",
+                "h2",
+                "h3",
+                "h4",
+                "tr",
+                "section",
+                "article",
+            ):
+                self.parts.append("\n")
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in ("script", "style", "noscript", "template") and self.hidden:
+                self.hidden -= 1
+
+        def handle_data(self, data: str) -> None:
+            if not self.hidden:
+                self.parts.append(data)
+
+    parser = _Text()
+    parser.feed(markup)
+    text = "".join(parser.parts)
+    return "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
 
 
 def mine(
