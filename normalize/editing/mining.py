@@ -235,6 +235,7 @@ class Scorer:
         from rapidfuzz import fuzz, process
 
         per_entry: dict[str, dict[str, Any]] = {}
+        scores: dict[str, dict[str, float]] = {}  # entry -> best score per distinct form
         for variant in self.variants(surface):
             stem = self.patterns.stem(variant)
             hits = process.extract(
@@ -246,19 +247,31 @@ class Scorer:
                     STEM_PENALTY if stem and self.patterns.stem(choice) not in (None, stem) else 0.0
                 )
                 for entry_id, form in self.owners[pos]:
-                    adjusted = score - penalty - (DERIVED_PENALTY if form.derived else 0.0)
+                    derived = DERIVED_PENALTY if form.derived else 0.0
+                    adjusted = round(score - penalty - derived, 1)
+                    forms = scores.setdefault(entry_id, {})
+                    forms[choice] = max(forms.get(choice, 0.0), adjusted)
                     best = per_entry.get(entry_id)
                     if best is None or adjusted > best["score"]:
                         entry = self.glossary[entry_id]
                         per_entry[entry_id] = {
                             "id": entry_id,
-                            "score": round(adjusted, 1),
+                            "score": adjusted,
                             "form": form.text,
                             "kind": form.kind,
                             "canonical": entry.canonical,
                             "type": entry.type,
                         }
-        ranked = sorted(per_entry.values(), key=lambda c: (-c["score"], c["id"]))[:MAX_CANDIDATES]
+
+        def support(entry_id: str) -> float:
+            """The entry's second-best form: on equal scores, an entry that several of its
+            names come close to (its INN and its pinyin, say) is the likelier one."""
+            ranked_forms = sorted(scores[entry_id].values(), reverse=True)
+            return ranked_forms[1] if len(ranked_forms) > 1 else 0.0
+
+        ranked = sorted(
+            per_entry.values(), key=lambda c: (-c["score"], -support(c["id"]), c["id"])
+        )[:MAX_CANDIDATES]
         self._cache[key] = ranked
         return ranked
 
