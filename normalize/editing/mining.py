@@ -1,0 +1,813 @@
+"""``glossary suggest``: mine a corpus for names the glossary lacks; ``accept`` applies what an
+editor marked (propose, a human accepts: OpenRefine's clustering workflow).
+
+Candidates are spans the canonicalizer did not match (with ``fuzzy=False``, fuzzy matches count
+as unmatched too, so garbled renderings surface for review) that look like
+
+* ``code``: a development code (letters then digits: AK112, SHR-A1811, BGB-11417);
+* ``drug``: a word ending in an INN stem (-mab, -tinib, ... read from
+  ``glossaries/mining/name-patterns.yaml``), with a following stem word (``disitamab vedotin``);
+* ``company``: a capitalized run with a company word (Pharmaceuticals, Biotech, Co., Ltd.);
+* ``near-miss``: any capitalized run whose best glossary score is at least :data:`NEAR_MISS_MIN`.
+
+Each candidate comes with its count, its best glossary entries (rapidfuzz ratio on compact keys,
+dosage phrases and legal suffixes dropped, never across INN stems) and example contexts.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from normalize.canonicalizer import DERIVED_PENALTY, Canonicalizer
+from normalize.errors import GlossaryError
+from normalize.glossary import Glossary
+from normalize.keys import Token, compact
+
+NEAR_MISS_MIN = 72.0  # a capitalized run this close to a glossary name is worth a look
+CANDIDATE_MIN = 55.0  # glossary entries scoring below this are not listed as candidates
+MAX_CANDIDATES = 3
+MAX_CONTEXTS = 3
+CONTEXT_CHARS = 70  # characters of context on each side of an example
+MAX_RUN_TOKENS = 8  # a capitalized run is cut after this many tokens
+MAX_SPAN_TOKENS = 6  # near-miss sub-spans are at most this long
+COMPANY_LEAD_TOKENS = 4  # words kept before the first company word of a run
+MIN_KEY_CHARS = 4  # glossary forms shorter than this are not scored (abbreviations, tickers)
+DRUG_LEAD_TOKENS = 3  # name words kept before a drug word ("Ruikang Trastuzumab")
+LOWER_MIN_CHARS = 6  # lower-case words this long are scored as possible garbled drug names
+STEM_PENALTY = 12.0  # a candidate with another INN stem ranks lower (MT garbles stems too)
+LONE_STEM_CHARS = 6  # a long stem is a word of its own in two-word INNs ("disitamab vedotin")
+DECISIONS = ("alias", "alias-exact", "code", "brand", "former", "abbreviation", "new", "skip")
+TSV_COLUMNS = (
+    "decision",
+    "id",
+    "type",
+    "surface",
+    "kind",
+    "count",
+    "score",
+    "candidates",
+    "contexts",
+)
+
+_CODE = re.compile(
+    r"(?<![\w-])(?:[A-Z]{1,5}\d{0,2}[A-Z]{0,2}-?[A-Z]{0,2}\d{2,6}[A-Z]?|\d[A-Z]{1,3}\d{3,5})(?![\w-])"
+)
+_CONNECTORS = {"for", "of", "and", "&", "de"}
+
+
+@dataclass(frozen=True)
+class NamePatterns:
+    """The word lists in ``glossaries/mining/*.yaml``."""
+
+    inn_stems: tuple[str, ...]
+    not_drugs: frozenset[str]
+    company_words: frozenset[str]
+    legal_suffixes: frozenset[str]
+    dosage_phrases: tuple[str, ...]
+    not_code_prefixes: frozenset[str]
+    not_name_words: frozenset[str] = frozenset()
+
+    @classmethod
+    def load(cls, folder: Path) -> NamePatterns:
+        data: dict[str, Any] = {}
+        files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+        if not files:
+            raise GlossaryError(f"{folder}: no name-pattern files (*.yaml) for glossary suggest")
+        for path in files:
+            try:
+                loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            except yaml.YAMLError as exc:
+                mark = getattr(exc, "problem_mark", None)
+                raise GlossaryError(
+                    f"{path}:{mark.line + 1 if mark else 1}: YAML error: {exc}"
+                ) from None
+            if not isinstance(loaded, dict):
+                raise GlossaryError(f"{path}:1: expected a mapping of lists")
+            for key, value in loaded.items():
+                known = {
+                    "inn_stems",
+                    "not_drugs",
+                    "company_words",
+                    "legal_suffixes",
+                    "dosage_phrases",
+                    "not_code_prefixes",
+                    "not_name_words",
+                }
+                if key not in known:
+                    raise GlossaryError(
+                        f"{path}: unknown key {key!r} (expected {', '.join(sorted(known))})"
+                    )
+                if key == "inn_stems":
+                    if not isinstance(value, dict):
+                        raise GlossaryError(
+                            f"{path}: inn_stems: expected a mapping stem -> meaning"
+                        )
+                    data.setdefault(key, {}).update(
+                        {str(k).lower(): str(v) for k, v in value.items()}
+                    )
+                else:
+                    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                        raise GlossaryError(f"{path}: {key}: expected a list of strings")
+                    data.setdefault(key, []).extend(value)
+        stems = tuple(sorted(data.get("inn_stems", {}), key=len, reverse=True))
+        return cls(
+            inn_stems=stems,
+            not_drugs=frozenset(w.lower() for w in data.get("not_drugs", [])),
+            company_words=frozenset(w.lower() for w in data.get("company_words", [])),
+            legal_suffixes=frozenset(w.lower() for w in data.get("legal_suffixes", [])),
+            dosage_phrases=tuple(
+                sorted((p.lower() for p in data.get("dosage_phrases", [])), key=len, reverse=True)
+            ),
+            not_code_prefixes=frozenset(w.upper() for w in data.get("not_code_prefixes", [])),
+            not_name_words=frozenset(w.lower() for w in data.get("not_name_words", [])),
+        )
+
+    def stem(self, word: str) -> str | None:
+        w = word.lower()
+        if w in self.not_drugs:
+            return None
+        for stem in self.inn_stems:
+            if w.endswith(stem) and (
+                len(w) >= len(stem) + 3 or (w == stem and len(stem) >= LONE_STEM_CHARS)
+            ):
+                return stem
+        return None
+
+
+def patterns_for(glossary: Glossary) -> NamePatterns:
+    """The name patterns beside the glossary (``<folder>/mining``), else the bundled ones."""
+    from normalize.resources import data_dir
+
+    for file in glossary.files:
+        folder = Path(file).parent / "mining"
+        if folder.is_dir():
+            return NamePatterns.load(folder)
+    return NamePatterns.load(data_dir("glossaries") / "mining")
+
+
+@dataclass
+class Candidate:
+    surface: str
+    key: str
+    kind: str
+    count: int = 0
+    score: float = 0.0
+    candidates: list[dict[str, Any]] = field(default_factory=list)
+    contexts: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    surfaces: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def best_id(self) -> str:
+        return self.candidates[0]["id"] if self.candidates else ""
+
+    @property
+    def proposed_id(self) -> str:
+        """The entry an editor most likely means: the best candidate when it is close, else a
+        fresh id for a new entry."""
+        from normalize.editing.termbase import slug
+
+        return self.best_id if self.score >= NEAR_MISS_MIN else slug(self.surface)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "decision": "",
+            "id": self.proposed_id,
+            "type": guess_type(self),
+            "surface": self.surface,
+            "kind": self.kind,
+            "count": self.count,
+            "score": self.score,
+            "candidates": self.candidates,
+            "contexts": self.contexts,
+            "sources": self.sources[:MAX_CONTEXTS],
+            "variants": sorted(self.surfaces, key=lambda s: -self.surfaces[s]),
+        }
+
+
+def guess_type(c: Candidate) -> str:
+    return {"code": "drug", "drug": "drug", "company": "company"}.get(
+        c.kind, c.candidates[0]["type"] if c.candidates else "drug"
+    )
+
+
+class Scorer:
+    """Best glossary entries for a surface: rapidfuzz ratio over every form's compact key."""
+
+    def __init__(self, canonicalizer: Canonicalizer, patterns: NamePatterns) -> None:
+        index = canonicalizer.index
+        self.glossary = canonicalizer.glossary
+        self.patterns = patterns
+        owners: dict[str, list[tuple[str, Any]]] = {}
+        for table in (index.exact, index.exact_cased):
+            for key, items in table.items():
+                k = compact(key) if table is index.exact_cased else key
+                if len(k) >= MIN_KEY_CHARS:
+                    owners.setdefault(k, []).extend(items)
+        self.keys = list(owners)
+        self.owners = [owners[k] for k in self.keys]
+        self._cache: dict[str, list[dict[str, Any]]] = {}
+
+    def variants(self, surface: str) -> list[str]:
+        """The surface, and the surface without dosage phrases and legal suffixes."""
+        text = " " + re.sub(r"[^\w\s-]", " ", surface.lower()) + " "
+        for phrase in self.patterns.dosage_phrases:
+            text = text.replace(f" {phrase} ", " ")
+        words = text.split()
+        while len(words) > 1 and words[-1] in self.patterns.legal_suffixes:
+            words.pop()
+        stripped = compact(" ".join(words))
+        full = compact(surface)
+        return [k for k in dict.fromkeys([stripped, full]) if k]
+
+    def rank(self, surface: str) -> list[dict[str, Any]]:
+        key = compact(surface)
+        if key in self._cache:
+            return self._cache[key]
+        from rapidfuzz import fuzz, process
+
+        per_entry: dict[str, dict[str, Any]] = {}
+        scores: dict[str, dict[str, float]] = {}  # entry -> best score per distinct form
+        for variant in self.variants(surface):
+            stem = self.patterns.stem(variant)
+            hits = process.extract(
+                variant, self.keys, scorer=fuzz.ratio, score_cutoff=CANDIDATE_MIN, limit=25
+            )
+            for choice, score, pos in hits:
+                # A different INN stem is usually a different class of drug.
+                penalty = (
+                    STEM_PENALTY if stem and self.patterns.stem(choice) not in (None, stem) else 0.0
+                )
+                for entry_id, form in self.owners[pos]:
+                    derived = DERIVED_PENALTY if form.derived else 0.0
+                    adjusted = round(score - penalty - derived, 1)
+                    forms = scores.setdefault(entry_id, {})
+                    forms[choice] = max(forms.get(choice, 0.0), adjusted)
+                    best = per_entry.get(entry_id)
+                    if best is None or adjusted > best["score"]:
+                        entry = self.glossary[entry_id]
+                        per_entry[entry_id] = {
+                            "id": entry_id,
+                            "score": adjusted,
+                            "form": form.text,
+                            "kind": form.kind,
+                            "canonical": entry.canonical,
+                            "type": entry.type,
+                        }
+
+        def support(entry_id: str) -> float:
+            """The entry's second-best form: on equal scores, an entry that several of its
+            names come close to (its INN and its pinyin, say) is the likelier one."""
+            ranked_forms = sorted(scores[entry_id].values(), reverse=True)
+            return ranked_forms[1] if len(ranked_forms) > 1 else 0.0
+
+        ranked = sorted(
+            per_entry.values(), key=lambda c: (-c["score"], -support(c["id"]), c["id"])
+        )[:MAX_CANDIDATES]
+        self._cache[key] = ranked
+        return ranked
+
+
+class Miner:
+    def __init__(
+        self, canonicalizer: Canonicalizer, patterns: NamePatterns, *, fuzzy: bool = True
+    ) -> None:
+        self.canonicalizer = canonicalizer
+        self.patterns = patterns
+        self.fuzzy = fuzzy
+        self.scorer = Scorer(canonicalizer, patterns)
+        self.found: dict[str, Candidate] = {}
+
+    def add_text(self, text: str, source: str = "") -> list[tuple[int, int, Candidate]]:
+        """Mine one document; returns ``(start, end, candidate)`` for each name it found there,
+        in text order."""
+        matches, _suggestions, tokens = self.canonicalizer.find(text)
+        covered: set[int] = set()
+        for m in matches:
+            if self.fuzzy or m.method != "fuzzy":
+                covered.update(range(m.start, m.end))
+        spans = sorted(self._spans(text, tokens, covered), key=lambda s: (s[0], -s[1]))
+        out: list[tuple[int, int, Candidate]] = []
+        last_end = -1
+        for start, end, kind in spans:
+            if start < last_end:
+                continue
+            cand = self._record(text, start, end, kind, source)
+            if cand is not None:
+                out.append((start, end, cand))
+                last_end = end
+        return out
+
+    def results(self) -> list[Candidate]:
+        return sorted(self.found.values(), key=lambda c: (-c.count, -c.score, c.surface.lower()))
+
+    # ---- spans -------------------------------------------------------------------------
+
+    def _spans(
+        self, text: str, tokens: Sequence[Token], covered: set[int]
+    ) -> Iterator[tuple[int, int, str]]:
+        """(char start, char end, kind) of candidate names."""
+        covered_chars = [(tokens[i].start, tokens[i].end) for i in covered]
+        for m in _CODE.finditer(text):
+            prefix = re.match(r"[A-Z]+", m.group())
+            if prefix and prefix.group() in self.patterns.not_code_prefixes:
+                continue
+            if (
+                re.fullmatch(r"[A-Z]+-?\d{4}", m.group())
+                and 1990 <= int(m.group()[-4:]) <= 2100
+                and "-" not in m.group()
+            ):
+                continue
+            if not any(s < m.end() and m.start() < e for s, e in covered_chars):
+                yield m.start(), m.end(), "code"
+        for run in _runs(text, tokens, self.patterns):
+            if any(self._new_word(tokens, i, covered) for i in run):
+                yield from self._classify(text, tokens, run, covered)
+        for i, tok in enumerate(tokens):
+            # Lower-case garbles of drug names ("fluzoparil"): single words close to a name.
+            if (
+                i not in covered
+                and tok.text.islower()
+                and tok.text.isalpha()
+                and len(tok.text) >= LOWER_MIN_CHARS
+                and not self.patterns.stem(tok.key)
+                and tok.key not in self.patterns.not_name_words
+            ):
+                ranked = self.scorer.rank(tok.text)
+                if ranked and ranked[0]["score"] >= NEAR_MISS_MIN:
+                    yield tok.start, tok.end, "near-miss"
+
+    def _skip(self, tok: Token) -> bool:
+        """Words a name does not start with (articles, sentence openers)."""
+        return tok.key in _CONNECTORS or tok.key in self.patterns.not_name_words
+
+    def _new_word(self, tokens: Sequence[Token], i: int, covered: set[int]) -> bool:
+        """An unmatched word that can carry a name (not a company or legal word, not an opener)."""
+        key = tokens[i].key
+        return (
+            i not in covered
+            and not self._skip(tokens[i])
+            and key not in self.patterns.company_words
+            and key not in self.patterns.legal_suffixes
+        )
+
+    def _classify(
+        self, text: str, tokens: Sequence[Token], run: list[int], covered: set[int]
+    ) -> Iterator[tuple[int, int, str]]:
+        """Cut a run into a company name (words before a company word, the company and legal
+        words), a drug name (words with an INN stem, the name words just before them and a
+        dosage phrase after), or else its best near miss."""
+        pat = self.patterns
+        words = [tokens[i].key for i in run]
+        org = pat.company_words | pat.legal_suffixes
+
+        def new(lo: int, hi: int) -> bool:
+            return any(self._new_word(tokens, run[k], covered) for k in range(lo, hi))
+
+        found = False
+        stems = [k for k, w in enumerate(words) if pat.stem(w)]
+        if stems:
+            first = last = stems[0]
+            while last + 1 < len(words) and (
+                pat.stem(words[last + 1])
+                or (
+                    words[last + 1] in _CONNECTORS
+                    and last + 2 < len(words)
+                    and pat.stem(words[last + 2])
+                )
+            ):
+                last += 1
+            lo = first
+            while (
+                lo > 0
+                and first - lo < DRUG_LEAD_TOKENS
+                and words[lo - 1] not in org
+                and not self._skip(tokens[run[lo - 1]])
+            ):
+                lo -= 1
+            hi = last + 1 + self._dosage_words(words[last + 1 :])
+            if new(lo, hi):
+                found = True
+                yield tokens[run[lo]].start, tokens[run[hi - 1]].end, "drug"
+        companies = [
+            k for k, w in enumerate(words) if w in pat.company_words and w not in pat.legal_suffixes
+        ]
+        if companies and companies[0] > 0 and (not stems or companies[0] < stems[0]):
+            c = companies[0]
+            lo = max(0, c - COMPANY_LEAD_TOKENS)
+            while lo < c and self._skip(tokens[run[lo]]):
+                lo += 1
+            hi = c + 1
+            while hi < len(words) and words[hi] in org:
+                hi += 1
+            if lo < c and new(lo, hi):
+                found = True
+                yield tokens[run[lo]].start, _end(text, tokens[run[hi - 1]]), "company"
+        if not found:
+            best = self._best_subspan(text, tokens, run, covered)
+            if best is not None:
+                yield best[0], best[1], "near-miss"
+
+    def _dosage_words(self, words: Sequence[str]) -> int:
+        """How many of ``words`` make a dosage phrase ("for injection", "tablets")."""
+        for phrase in self.patterns.dosage_phrases:
+            parts = phrase.split()
+            if list(words[: len(parts)]) == parts:
+                return len(parts)
+        return 0
+
+    def _best_subspan(
+        self, text: str, tokens: Sequence[Token], run: list[int], covered: set[int]
+    ) -> tuple[int, int] | None:
+        best: tuple[float, int, int, int] | None = None
+        for a in range(len(run)):
+            if tokens[run[a]].key in _CONNECTORS or self._skip(tokens[run[a]]):
+                continue
+            for b in range(a + 1, min(len(run), a + MAX_SPAN_TOKENS) + 1):
+                if tokens[run[b - 1]].key in _CONNECTORS or not any(
+                    self._new_word(tokens, run[k], covered) for k in range(a, b)
+                ):
+                    continue
+                surface = text[tokens[run[a]].start : tokens[run[b - 1]].end]
+                if len(compact(surface)) < 5:
+                    continue
+                ranked = self.scorer.rank(surface)
+                if ranked and ranked[0]["score"] >= NEAR_MISS_MIN:
+                    cand = (ranked[0]["score"], b - a, tokens[run[a]].start, tokens[run[b - 1]].end)
+                    if best is None or cand[:2] > best[:2]:
+                        best = cand
+        return (best[2], best[3]) if best else None
+
+    # ---- aggregation -------------------------------------------------------------------
+
+    def _record(self, text: str, start: int, end: int, kind: str, source: str) -> Candidate | None:
+        surface = text[start:end].strip(" ,.;:")
+        key = compact(surface)
+        if len(key) < 3:
+            return None
+        cand = self.found.get(key)
+        if cand is None:
+            ranked = self.scorer.rank(surface)
+            if kind == "near-miss" and (not ranked or ranked[0]["score"] < NEAR_MISS_MIN):
+                return None
+            cand = Candidate(
+                surface, key, kind, candidates=ranked, score=ranked[0]["score"] if ranked else 0.0
+            )
+            self.found[key] = cand
+        cand.count += 1
+        cand.surfaces[surface] = cand.surfaces.get(surface, 0) + 1
+        if len(cand.contexts) < MAX_CONTEXTS:
+            before = text[max(0, start - CONTEXT_CHARS) : start]
+            after = text[end : end + CONTEXT_CHARS]
+            ctx = f"{_clip_left(before)}[[{text[start:end]}]]{_clip_right(after)}"
+            ctx = " ".join(ctx.split())
+            if ctx not in cand.contexts:
+                cand.contexts.append(ctx)
+                cand.sources.append(source)
+        return cand
+
+
+def _runs(text: str, tokens: Sequence[Token], patterns: NamePatterns) -> Iterator[list[int]]:
+    """Maximal runs of name-like tokens: capitalized words, drug-like words, and connectors
+    ("for", "of") between them; a run never crosses sentence punctuation except the ", " of
+    "Co., Ltd.". Runs include words the glossary knows ("Rukang [Trastuzumab]"); callers keep
+    runs with at least one unknown word."""
+    run: list[int] = []
+
+    def name_like(i: int) -> bool:
+        t = tokens[i]
+        if t.is_cjk or not t.text[:1].isalpha():
+            return False
+        return t.text[:1].isupper() or patterns.stem(t.key) is not None
+
+    for i in range(len(tokens)):
+        t = tokens[i]
+        joined = bool(run) and _joins(text, tokens[run[-1]], t, patterns)
+        if name_like(i) and (not run or joined) and len(run) < MAX_RUN_TOKENS:
+            run.append(i)
+            continue
+        if (
+            run
+            and joined
+            and t.key in _CONNECTORS
+            and i + 1 < len(tokens)
+            and name_like(i + 1)
+            and _joins(text, t, tokens[i + 1], patterns)
+        ):
+            run.append(i)
+            continue
+        if run:
+            yield _trim(run, tokens)
+        run = [i] if name_like(i) else []
+    if run:
+        yield _trim(run, tokens)
+
+
+def _joins(text: str, a: Token, b: Token, patterns: NamePatterns) -> bool:
+    gap = text[a.end : b.start]
+    if gap in (" ", "-", "‐", "–"):
+        return True
+    # "Co., Ltd." and "Pharmaceuticals, Inc.": punctuation before a legal suffix joins.
+    return gap.strip() in (",", ".,", ".") and b.key in patterns.legal_suffixes
+
+
+def _trim(run: list[int], tokens: Sequence[Token]) -> list[int]:
+    while run and tokens[run[-1]].key in _CONNECTORS:
+        run = run[:-1]
+    return run
+
+
+def _end(text: str, tok: Token) -> int:
+    return tok.end + 1 if text[tok.end : tok.end + 1] == "." else tok.end
+
+
+def _clip_left(text: str) -> str:
+    return ("…" + text.split(" ", 1)[-1]) if len(text) >= CONTEXT_CHARS and " " in text else text
+
+
+def _clip_right(text: str) -> str:
+    return (text.rsplit(" ", 1)[0] + "…") if len(text) >= CONTEXT_CHARS and " " in text else text
+
+
+# ---- running over a corpus ---------------------------------------------------------------------
+
+
+def record_texts(
+    inputs: Sequence[str], *, input_format: str = "auto", max_bytes: int
+) -> Iterator[tuple[str, str]]:
+    """(where, text) per record, read as ``normalize clean`` reads inputs; HTML is stripped by the
+    pipeline's strip stage. Unreadable records raise."""
+    from normalize.config import Config
+    from normalize.errors import InputError
+    from normalize.io import read_records
+    from normalize.pipeline import Pipeline
+
+    strip = Pipeline(Config(translate=False, canonicalize=False))
+    for record in read_records(inputs, input_format=input_format, max_bytes=max_bytes):
+        if record.error is not None:
+            raise InputError(record.error)
+        text = record.text
+        if record.is_html:
+            text = strip.process(text, is_html=True, url=record.url).text
+            if "<" in text[:2000] and ">" in text[:2000]:
+                text = _html_to_text(text)
+        yield record.where, text
+
+
+def _html_to_text(markup: str) -> str:
+    """Visible text of a page (a fallback when the strip stage passed HTML through)."""
+    from html.parser import HTMLParser
+
+    class _Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.parts: list[str] = []
+            self.hidden = 0
+
+        def handle_starttag(self, tag: str, attrs: Any) -> None:
+            if tag in ("script", "style", "noscript", "template"):
+                self.hidden += 1
+            elif tag in (
+                "p",
+                "div",
+                "br",
+                "li",
+                "h1",
+                "h2",
+                "h3",
+                "h4",
+                "tr",
+                "section",
+                "article",
+            ):
+                self.parts.append("\n")
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in ("script", "style", "noscript", "template") and self.hidden:
+                self.hidden -= 1
+
+        def handle_data(self, data: str) -> None:
+            if not self.hidden:
+                self.parts.append(data)
+
+    parser = _Text()
+    parser.feed(markup)
+    text = "".join(parser.parts)
+    return "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
+
+
+def mine(
+    canonicalizer: Canonicalizer,
+    texts: Iterable[tuple[str, str]],
+    *,
+    fuzzy: bool = True,
+    patterns: NamePatterns | None = None,
+    min_count: int = 1,
+) -> list[Candidate]:
+    miner = Miner(canonicalizer, patterns or patterns_for(canonicalizer.glossary), fuzzy=fuzzy)
+    for where, text in texts:
+        miner.add_text(text, where)
+    return [c for c in miner.results() if c.count >= min_count]
+
+
+# ---- output ------------------------------------------------------------------------------------
+
+
+def _candidates_cell(c: Candidate) -> str:
+    return "; ".join(f"{x['id']} {x['score']:g} ({x['kind']} {x['form']})" for x in c.candidates)
+
+
+def to_tsv(candidates: Sequence[Candidate]) -> str:
+    lines = ["\t".join(TSV_COLUMNS)]
+    for c in candidates:
+        row = c.to_dict()
+        cells = [
+            row["decision"],
+            row["id"],
+            row["type"],
+            c.surface,
+            c.kind,
+            str(c.count),
+            f"{c.score:g}",
+            _candidates_cell(c),
+            " | ".join(c.contexts),
+        ]
+        lines.append("\t".join(_tsv_safe(x) for x in cells))
+    return "\n".join(lines) + "\n"
+
+
+def _tsv_safe(cell: str) -> str:
+    return re.sub(r"[\t\r\n]+", " ", cell)
+
+
+def to_json(candidates: Sequence[Candidate]) -> str:
+    return json.dumps([c.to_dict() for c in candidates], ensure_ascii=False, indent=2) + "\n"
+
+
+def to_html(
+    candidates: Sequence[Candidate], *, title: str = "Glossary suggestions", note: str = ""
+) -> str:
+    """A static review page: one table row per candidate; every value HTML-escaped; a small
+    inline script turns the decisions picked on the page into a TSV for ``glossary accept``."""
+    esc = html.escape
+    rows = []
+    for n, c in enumerate(candidates):
+        d = c.to_dict()
+        cands = (
+            "".join(
+                f"<li><code>{esc(x['id'])}</code> {x['score']:g} "
+                f"<small>{esc(x['kind'])}: {esc(x['form'])}</small></li>"
+                for x in c.candidates
+            )
+            or "<li><em>none</em></li>"
+        )
+        contexts = "".join(f"<li>{_mark(ctx)}</li>" for ctx in c.contexts)
+        options = "".join(f'<option value="{esc(v)}">{esc(v)}</option>' for v in ("", *DECISIONS))
+        rows.append(
+            f'<tr data-row="{n}"><td><select name="decision">{options}</select></td>'
+            f'<td><input name="id" value="{esc(d["id"], quote=True)}" size="18"></td>'
+            f'<td><input name="type" value="{esc(d["type"], quote=True)}" size="8"></td>'
+            f'<td class="surface">{esc(c.surface)}</td><td>{esc(c.kind)}</td><td>{c.count}</td>'
+            f"<td><ol>{cands}</ol></td><td><ul>{contexts}</ul></td></tr>"
+        )
+    data = json.dumps([c.to_dict() for c in candidates], ensure_ascii=False).replace("<", "\\u003c")
+    return _PAGE.format(
+        title=esc(title),
+        note=esc(note),
+        count=len(candidates),
+        rows="\n".join(rows),
+        data=data,
+        columns=esc(json.dumps(list(TSV_COLUMNS))),
+        decisions=esc(", ".join(DECISIONS)),
+    )
+
+
+def _mark(context: str) -> str:
+    parts = re.split(r"\[\[(.*?)\]\]", context, maxsplit=1)
+    if len(parts) == 3:
+        return f"{html.escape(parts[0])}<mark>{html.escape(parts[1])}</mark>{html.escape(parts[2])}"
+    return html.escape(context)
+
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy"
+ content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<title>{title}</title>
+<style>
+body {{ font: 14px/1.4 system-ui, sans-serif; margin: 1.5em; }}
+table {{ border-collapse: collapse; width: 100%; }}
+td, th {{ border: 1px solid #ccc; padding: 4px 6px; vertical-align: top; }}
+th {{ background: #f3f3f3; position: sticky; top: 0; }}
+td.surface {{ font-weight: bold; }} mark {{ background: #ffe58a; }}
+ol, ul {{ margin: 0; padding-left: 1.2em; }}
+</style></head><body>
+<h1>{title}</h1>
+<p>{count} candidate names. {note}</p>
+<p>Pick a decision per row ({decisions}), correct the id or type where needed, then
+<button id="download">download decisions (TSV)</button> and run
+<code>normalize glossary accept decisions.tsv</code>.</p>
+<table><thead><tr><th>decision</th><th>id</th><th>type</th><th>surface</th><th>kind</th><th>count</th>
+<th>best candidates</th><th>contexts</th></tr></thead>
+<tbody>
+{rows}
+</tbody></table>
+<script type="application/json" id="data">{data}</script>
+<script>
+document.getElementById("download").addEventListener("click", function () {{
+  var data = JSON.parse(document.getElementById("data").textContent);
+  var columns = {columns};
+  var clean = function (s) {{ return String(s).replace(/[\\t\\r\\n]+/g, " "); }};
+  var lines = [columns.join("\\t")];
+  document.querySelectorAll("tr[data-row]").forEach(function (tr) {{
+    var row = data[Number(tr.dataset.row)];
+    var decision = tr.querySelector("select[name=decision]").value;
+    if (!decision) return;
+    row.decision = decision;
+    row.id = tr.querySelector("input[name=id]").value;
+    row.type = tr.querySelector("input[name=type]").value;
+    lines.push(columns.map(function (c) {{
+      var v = row[c];
+      if (c === "candidates") v = v.map(function (x) {{ return x.id + " " + x.score; }}).join("; ");
+      if (c === "contexts") v = v.join(" | ");
+      return clean(v);
+    }}).join("\\t"));
+  }});
+  var blob = new Blob([lines.join("\\n") + "\\n"], {{type: "text/tab-separated-values"}});
+  var a = document.createElement("a");
+  a.href = URL.createObjectURL(blob);
+  a.download = "decisions.tsv";
+  a.click();
+}});
+</script>
+</body></html>
+"""
+
+
+# ---- accept ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Decision:
+    where: str
+    decision: str
+    id: str
+    type: str
+    surface: str
+
+
+def read_decisions(path: Path) -> list[Decision]:
+    """Rows an editor marked in a ``suggest`` TSV or JSON file (rows without a decision are
+    skipped; an unknown decision is an error naming the row)."""
+    text = path.read_text(encoding="utf-8-sig")
+    rows: list[tuple[str, dict[str, Any]]] = []
+    if path.suffix.lower() == ".json" or text.lstrip().startswith("["):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise GlossaryError(f"{path}:{exc.lineno}: malformed JSON: {exc.msg}") from None
+        if not isinstance(data, list):
+            raise GlossaryError(f"{path}: expected a list of rows")
+        rows = [(f"{path} row {i + 1}", r) for i, r in enumerate(data) if isinstance(r, dict)]
+    else:
+        lines = text.splitlines()
+        if not lines:
+            return []
+        header = lines[0].split("\t")
+        missing = {"decision", "id", "surface"} - set(header)
+        if missing:
+            raise GlossaryError(f"{path}:1: header lacks column(s) {', '.join(sorted(missing))}")
+        for n, line in enumerate(lines[1:], 2):
+            if line.strip():
+                cells = line.split("\t")
+                rows.append((f"{path}:{n}", dict(zip(header, cells, strict=False))))
+    out = []
+    for where, row in rows:
+        decision = str(row.get("decision") or "").strip().lower()
+        if not decision or decision == "skip":
+            continue
+        if decision not in DECISIONS:
+            raise GlossaryError(
+                f"{where}: unknown decision {decision!r} (expected one of {', '.join(DECISIONS)})"
+            )
+        surface = str(row.get("surface") or "").strip()
+        if not surface:
+            raise GlossaryError(f"{where}: empty surface")
+        out.append(
+            Decision(
+                where,
+                decision,
+                str(row.get("id") or "").strip(),
+                str(row.get("type") or "").strip(),
+                surface,
+            )
+        )
+    return out
