@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 SHARED = ROOT / ".." / "shared" / "eval"
 
 MODES = ("cleaner", "extract", "extract-trafilatura", "extract-readability", "trafilatura",
-         "trafilatura-fast", "readability")
+         "trafilatura-fast", "trafilatura-precision", "trafilatura-recall", "readability")
 
 
 def run_mode(mode: str, html: str, url: str | None = None) -> str:
@@ -50,7 +50,9 @@ def run_mode(mode: str, html: str, url: str | None = None) -> str:
         import trafilatura
 
         return trafilatura.extract(html, url=url, include_comments=False, include_tables=True,
-                                   fast=mode == "trafilatura-fast") or ""
+                                   fast=mode == "trafilatura-fast",
+                                   favor_precision=mode == "trafilatura-precision",
+                                   favor_recall=mode == "trafilatura-recall") or ""
     if mode == "readability":
         from normalize.extract import _readability
 

@@ -45,11 +45,16 @@ CJK_TEXT_SHARE = 0.2
 # (a byline after "Posted by:", a site name): at most this many words / CJK characters.
 CLUSTER_MAX_WORDS = 4
 CLUSTER_MAX_CJK = 8
+CLUSTER_MAX_RUN = 3  # a longer run of short lines is a list or a table
+# A later exact copy of a line at least this long (CJK characters count twice) goes.
+REPEAT_MIN_CHARS = 20
 # An English line is joined to the next (hard wrap) only if it is at least this long, stops
 # without punctuation and the next one starts in lower case.
 UNWRAP_MIN_CHARS = 40
 # A short line (at most this many words) at the edges that starts with the site's name goes.
 SITE_LINE_MAX_WORDS = 8
+# A single word before the first sentence, at most this long, is a menu item ("News", "Home").
+HEAD_WORD_MAX_CHARS = 12
 # After the last sentence, this many list items of at least this many words are a related list.
 RELATED_MIN_ITEMS = 3
 RELATED_ITEM_MIN_WORDS = 5
@@ -66,6 +71,7 @@ _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 _LEADING_ARTIFACT = re.compile(r"^[\"'“”]?[/\\|]+(?=[\"'“]?[A-Z\u3400-\u9fff])")
 _NOT_TEXT = re.compile(r"[\W_]+")
 _BULLET = re.compile(r"\s*(?:[-*•·▪◦]|\d{1,2}[.)、])\s+")
+_LABEL_BREAKERS = re.compile(r"[\d:,;“”\"„«»]")  # names and site labels have none of these
 _NAME_JOINERS = {"and", "&", "of", "de", "van", "von", "der", "la", "le", "du", "da", "di"}
 
 
@@ -199,6 +205,7 @@ def _ftfy(text: str) -> str:
 
     # Keep full-width punctuation (Chinese commas are full-width forms) and curly quotes.
     return ftfy.fix_text(text, fix_character_width=False, uncurl_quotes=False, fix_line_breaks=False,
+                         fix_latin_ligatures=False,
                          normalization="NFC", explain=False)
 
 
@@ -287,7 +294,7 @@ def _classify(lines: Sequence[_Line], rules: RuleSet, profile: SiteProfile | Non
             verdicts[i] = ("punctuation-only", "a line with no letters or digits")
         elif line.norm.replace(".", "").replace(" ", "").isdigit() and len(line.norm) <= 8:
             verdicts[i] = ("number-only", "a short line that is only a number (counters, pagers)")
-        elif line.norm in seen and len(line.norm) >= 3:
+        elif line.norm in seen and len(line.norm) + len(_CJK.findall(line.norm)) >= REPEAT_MIN_CHARS:
             verdicts[i] = ("repeated-line", "a repeated copy of an earlier line (the first stays)")
         elif site_label and _NOT_TEXT.sub("", line.norm) == site_label:
             verdicts[i] = ("site-name", f"the site's name ({host_of(url)}) on a line of its own")
@@ -305,10 +312,11 @@ def _classify(lines: Sequence[_Line], rules: RuleSet, profile: SiteProfile | Non
         if verdicts[i] is not None or not line.text or line.sentence:
             continue
         if i < first and len(_WORD.findall(line.text)) == 1 and not _CJK.search(line.text) \
-                and len(line.text) <= 30:
+                and len(line.text) <= HEAD_WORD_MAX_CHARS and not _SENTENCE_END.search(line.text):
             verdicts[i] = ("head-single-word", "a one-word line before the article (a menu item)")
-        elif site_label and _NOT_TEXT.sub("", line.norm).startswith(site_label) \
-                and len(_WORD.findall(line.text)) <= SITE_LINE_MAX_WORDS:
+        elif site_label and (_NOT_TEXT.sub("", line.norm) == site_label or (
+                (i < first or i > last) and _NOT_TEXT.sub("", line.norm).startswith(site_label)
+                and len(_WORD.findall(line.text)) <= SITE_LINE_MAX_WORDS)):
             verdicts[i] = ("site-name", f"a short line that starts with the site's name ({host_of(url)})")
     _related_list_at_end(lines, verdicts, last)
     _grow_edge_clusters(lines, verdicts, first, last)
@@ -372,31 +380,42 @@ def _cut_after_end_marker(lines: Sequence[_Line], verdicts: list[Verdict], marke
 
 
 def _grow_edge_clusters(lines: Sequence[_Line], verdicts: list[Verdict], first: int, last: int) -> None:
-    """At the edges, a short label-like line between removed junk lines is junk too."""
+    """A short run of name- or label-like lines next to removed junk is part of the junk cluster
+    (a byline after "Posted by:", a site name above a date). Inside the article the run must
+    have junk on both sides. Longer runs are lists or tables and stay."""
     n = len(lines)
+    i = 0
+    while i < n:
+        if verdicts[i] is not None or not lines[i].text or not _label_like(lines[i].text):
+            i += 1
+            continue
+        run = [i]
+        j = i + 1
+        while j < n and (not lines[j].text or (verdicts[j] is None and _label_like(lines[j].text))):
+            if lines[j].text:
+                run.append(j)
+            j += 1
+        i = j
+        if len(run) > CLUSTER_MAX_RUN:
+            continue
+        before = _removed_neighbour(lines, verdicts, run[0], -1)
+        after = _removed_neighbour(lines, verdicts, run[-1], 1)
+        inside = first <= run[0] <= last and first <= run[-1] <= last
+        if inside:
+            hit, where = before and after, "inside the article, between junk lines"
+        else:
+            hit = before or after or (run[0] > last and _at_end(lines, run[-1]))
+            where = f"at the {'start' if run[0] < first else 'end'}, next to junk"
+        if hit:
+            for k in run:
+                verdicts[k] = ("edge-cluster", f"a short name or label {where}")
 
-    def neighbour_removed(i: int, step: int) -> bool:
-        j = i + step
-        while 0 <= j < n and not lines[j].text:
-            j += step
-        return 0 <= j < n and verdicts[j] is not None
 
-    changed = True
-    while changed:
-        changed = False
-        for i, line in enumerate(lines):
-            if verdicts[i] is not None or not line.text or not _label_like(line.text):
-                continue
-            before, after = neighbour_removed(i, -1), neighbour_removed(i, 1)
-            if first <= i <= last:
-                hit = before and after  # inside the article only when junk surrounds it
-                where = "inside the article, between junk lines"
-            else:
-                hit = before or after or (i > last and _at_end(lines, i))
-                where = f"at the {'start' if i < first else 'end'}, next to junk"
-            if hit:
-                verdicts[i] = ("edge-cluster", f"a short name or label {where}")
-                changed = True
+def _removed_neighbour(lines: Sequence[_Line], verdicts: Sequence[Verdict], i: int, step: int) -> bool:
+    j = i + step
+    while 0 <= j < len(lines) and not lines[j].text:
+        j += step
+    return 0 <= j < len(lines) and verdicts[j] is not None
 
 
 def _at_end(lines: Sequence[_Line], i: int) -> bool:
@@ -406,9 +425,9 @@ def _at_end(lines: Sequence[_Line], i: int) -> bool:
 def _label_like(text: str) -> bool:
     cjk = len(_CJK.findall(text))
     if cjk:
-        return 2 <= cjk <= CLUSTER_MAX_CJK and not _ZH_PUNCT.search(text)
+        return 2 <= cjk <= CLUSTER_MAX_CJK and not _ZH_PUNCT.search(text) and not _LABEL_BREAKERS.search(text)
     words = _WORD.findall(text)
-    if not 0 < len(words) <= CLUSTER_MAX_WORDS or _SENTENCE_END.search(text):
+    if not 0 < len(words) <= CLUSTER_MAX_WORDS or _SENTENCE_END.search(text) or _LABEL_BREAKERS.search(text):
         return False
     # Names and labels: every word capitalised ("Jane Doe", "Fierce Biotech", "NEWS CENTER").
     return all(w[0].isupper() or not w[0].isalpha() for w in words if w.lower() not in _NAME_JOINERS)
