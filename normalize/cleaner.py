@@ -39,8 +39,6 @@ SHORT_LINE_CHARS = 300
 # After an end-of-article marker, the rest goes only if its sentences are at most this share
 # of all the article's sentence characters (otherwise the marker was a box inside the article).
 ENDS_ARTICLE_MAX_SHARE = 0.25
-# A text is Chinese when at least this share of its letters are CJK characters.
-CJK_TEXT_SHARE = 0.2
 # Short lines next to removed junk at the edges go too when they look like names or labels
 # (a byline after "Posted by:", a site name): at most this many words / CJK characters.
 CLUSTER_MAX_WORDS = 4
@@ -111,10 +109,9 @@ class CleanerStage:
                                   detail="main content extracted from HTML; the offsets of the "
                                          "changes below index the extracted text"))
             text = extraction.text
-        cleaned, line_changes = clean_text(text, self.rules, url=doc.url, lang=doc.lang, stage=self.name)
+        cleaned, line_changes = clean_text(text, self.rules, url=doc.url, stage=self.name)
         changes.extend(line_changes)
-        lang = doc.lang or (_guess_lang(cleaned) if cleaned else None)
-        return doc.evolve(text=cleaned, is_html=False, lang=lang, changes=doc.changes + tuple(changes))
+        return doc.evolve(text=cleaned, is_html=False, changes=doc.changes + tuple(changes))
 
     def stamp(self) -> dict[str, str]:
         return {"strip": f"rules {self.rules.digest}, trafilatura {_version('trafilatura')}, "
@@ -128,13 +125,14 @@ def _version(dist: str) -> str:
         return "absent"
 
 
-def clean_text(text: str, rules: RuleSet, *, url: str | None = None, lang: str | None = None,
+def clean_text(text: str, rules: RuleSet, *, url: str | None = None,
                stage: str = "strip") -> tuple[str, list[Change]]:
     """Clean plain ``text``; returns the text and the changes (offsets index ``text``)."""
-    zh = lang == "zh" if lang else _guess_lang(text) == "zh"
+    # Every decision is per line (a line with CJK characters is Chinese text), never per
+    # document, so that removing lines cannot change how the rest is treated (idempotence).
     changes: list[Change] = []
-    lines = _split(text, zh)
-    lines = _unwrap(lines, zh, changes, stage)
+    lines = _split(text)
+    lines = _unwrap(lines, changes, stage)
     profile = rules.site_for(url)
     verdicts = _classify(lines, rules, profile, url)
     kept: list[str] = []
@@ -166,20 +164,21 @@ def removed_spans(changes: Sequence[Change]) -> list[tuple[int, int]]:
 
 # --- lines and repairs ---------------------------------------------------------------------------
 
-def _split(text: str, zh: bool) -> list[_Line]:
+def _split(text: str) -> list[_Line]:
     out: list[_Line] = []
     pos = 0
     for raw in text.splitlines(keepends=True):
         body = raw.rstrip("\r\n")
-        repaired, repairs = repair_line(body, zh)
+        repaired, repairs = repair_line(body)
         out.append(_Line(pos, pos + len(body), body, repaired, normalize_line(repaired),
                          is_sentence(repaired), repairs))
         pos += len(raw)
     return out
 
 
-def repair_line(line: str, zh: bool) -> tuple[str, tuple[str, ...]]:
-    """Repair one line; returns the new line and the names of the repairs made."""
+def repair_line(line: str) -> tuple[str, tuple[str, ...]]:
+    """Repair one line; returns the new line and the names of the repairs made. Full-width
+    letters and digits become half-width only in Chinese text (a line with CJK characters)."""
     repairs: list[str] = []
     text = line
     if _MOJIBAKE_HINT.search(text):
@@ -187,7 +186,7 @@ def repair_line(line: str, zh: bool) -> tuple[str, tuple[str, ...]]:
         if fixed != text:
             text = fixed
             repairs.append("mojibake")
-    if zh and _FULLWIDTH_ALNUM.search(text):
+    if _FULLWIDTH_ALNUM.search(text) and _CJK.search(text):
         text = _FULLWIDTH_ALNUM.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
         repairs.append("fullwidth")
     stripped = _INNER_SPACE.sub(" ", _ZERO_WIDTH.sub("", text)).strip(" \t\u3000\u00a0")
@@ -209,9 +208,9 @@ def _ftfy(text: str) -> str:
                          normalization="NFC", explain=False)
 
 
-def _unwrap(lines: list[_Line], zh: bool, changes: list[Change], stage: str) -> list[_Line]:
+def _unwrap(lines: list[_Line], changes: list[Change], stage: str) -> list[_Line]:
     """Join hard-wrapped lines: a line that stops mid-sentence continues on the next one."""
-    wrap_widths = _wrap_widths(lines) if zh else set()
+    wrap_widths = _wrap_widths(lines)
     out: list[_Line] = []
     for line in lines:
         prev = out[-1] if out else None
@@ -255,13 +254,6 @@ def is_sentence(line: str) -> bool:
     if len(_LOWER_WORD.findall(line)) < 3:  # Title Case menus and headline lists are not prose
         return False
     return len(words) >= SENTENCE_LONG_WORDS or bool(_SENTENCE_END.search(line))
-
-
-def _guess_lang(text: str) -> str:
-    sample = text[:20000]
-    cjk = len(_CJK.findall(sample))
-    letters = sum(1 for ch in sample if ch.isalpha())
-    return "zh" if letters and cjk / letters >= CJK_TEXT_SHARE else "en"
 
 
 # --- classification ------------------------------------------------------------------------------

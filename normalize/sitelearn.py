@@ -39,7 +39,7 @@ def learn_site_profiles(docs: Iterable[tuple[str, str | None]], *, min_docs: int
         n_docs[host] += 1
         seen = set()
         for raw in text.splitlines():
-            line, _ = repair_line(raw, zh=False)
+            line, _ = repair_line(raw)
             norm = normalize_line(line)
             if len(norm) < LEARN_MIN_CHARS or norm in seen:
                 continue
