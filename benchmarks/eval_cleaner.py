@@ -29,8 +29,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 SHARED = ROOT / ".." / "shared" / "eval"
 
-MODES = ("cleaner", "extract", "extract-trafilatura", "extract-readability", "trafilatura",
-         "trafilatura-fast", "trafilatura-precision", "trafilatura-recall", "readability")
+MODES = (
+    "cleaner",
+    "extract",
+    "extract-trafilatura",
+    "extract-readability",
+    "trafilatura",
+    "trafilatura-fast",
+    "trafilatura-precision",
+    "trafilatura-recall",
+    "readability",
+)
 
 
 def run_mode(mode: str, html: str, url: str | None = None) -> str:
@@ -49,10 +58,18 @@ def run_mode(mode: str, html: str, url: str | None = None) -> str:
     if mode.startswith("trafilatura"):
         import trafilatura
 
-        return trafilatura.extract(html, url=url, include_comments=False, include_tables=True,
-                                   fast=mode == "trafilatura-fast",
-                                   favor_precision=mode == "trafilatura-precision",
-                                   favor_recall=mode == "trafilatura-recall") or ""
+        return (
+            trafilatura.extract(
+                html,
+                url=url,
+                include_comments=False,
+                include_tables=True,
+                fast=mode == "trafilatura-fast",
+                favor_precision=mode == "trafilatura-precision",
+                favor_recall=mode == "trafilatura-recall",
+            )
+            or ""
+        )
     if mode == "readability":
         from normalize.extract import _readability
 
@@ -63,7 +80,9 @@ def run_mode(mode: str, html: str, url: str | None = None) -> str:
 def _read_html(path: Path) -> str:
     from normalize.encoding import decode_html
 
-    return decode_html(gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes())
+    return decode_html(
+        gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+    )
 
 
 def _norm(text: str) -> str:
@@ -72,7 +91,10 @@ def _norm(text: str) -> str:
 
 # --- trafilatura-eval -------------------------------------------------------------------------
 
-def _html_job(args: tuple[str, str, str, list[str], list[str]]) -> tuple[str, int, int, int, int, float]:
+
+def _html_job(
+    args: tuple[str, str, str, list[str], list[str]],
+) -> tuple[str, int, int, int, int, float]:
     mode, url, file, with_, without = args
     path = SHARED / "boilerplate" / "trafilatura-eval" / "html" / f"{file}.gz"
     html = _read_html(path)
@@ -100,12 +122,16 @@ def eval_html(mode: str, jobs: int, limit: int | None = None) -> dict[str, float
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     acc = (tp + tn) / (tp + tn + fp + fn)
-    print(f"trafilatura-eval [{mode}]: {len(items)} pages  precision {precision:.3f}  recall {recall:.3f}  "
-          f"accuracy {acc:.3f}  F1 {f1:.3f}  (target F1 >= 0.935)")
+    print(
+        f"trafilatura-eval [{mode}]: {len(items)} pages  precision {precision:.3f}  "
+        f"recall {recall:.3f}  "
+        f"accuracy {acc:.3f}  F1 {f1:.3f}  (target F1 >= 0.935)"
+    )
     return {"f1": f1, "precision": precision, "recall": recall}
 
 
 # --- zh-cwced-dev -----------------------------------------------------------------------------
+
 
 def char_f1(predicted: str, gold: str) -> tuple[float, float, float]:
     """Character-level precision, recall, F1: the multiset overlap of non-space characters."""
@@ -137,12 +163,16 @@ def eval_zh(mode: str, jobs: int, verbose: bool = False) -> dict[str, float]:
     if verbose:
         for uuid, pp, rr, ff in sorted(rows, key=lambda row: row[3])[:10]:
             print(f"  {uuid}  P {pp:.3f} R {rr:.3f} F1 {ff:.3f}")
-    print(f"zh-cwced-dev [{mode}]: {n} pages  mean char precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}  "
-          "(target F1 >= 0.92)")
+    print(
+        f"zh-cwced-dev [{mode}]: {n} pages  mean char precision {p:.3f}  recall {r:.3f}  "
+        f"F1 {f:.3f}  "
+        "(target F1 >= 0.92)"
+    )
     return {"f1": f, "precision": p, "recall": r}
 
 
 # --- gne-tests --------------------------------------------------------------------------------
+
 
 def _gne_job(args: tuple[str, str]) -> tuple[str, int, str]:
     mode, name = args
@@ -165,19 +195,25 @@ def eval_gne(mode: str, jobs: int) -> dict[str, float]:
     for name in empty:
         print(f"  empty {name}")
     sizes = sorted(size for _, size, _ in rows)
-    print(f"gne-tests [{mode}]: {len(rows)} pages  empty {len(empty)}  errors {len(errors)}  "
-          f"median chars {sizes[len(sizes) // 2] if sizes else 0}  (target: 0 empty, 0 errors)")
+    print(
+        f"gne-tests [{mode}]: {len(rows)} pages  empty {len(empty)}  errors {len(errors)}  "
+        f"median chars {sizes[len(sizes) // 2] if sizes else 0}  (target: 0 empty, 0 errors)"
+    )
     return {"empty": len(empty), "errors": len(errors)}
 
 
 # --- plaintext docs-dev -----------------------------------------------------------------------
+
 
 def eval_plaintext(verbose: bool = False, learn: bool = False) -> dict[str, float]:
     from normalize.cleaner import CleanerStage, removed_spans
     from normalize.config import Config
     from normalize.document import Document
 
-    records = [json.loads(line) for line in (SHARED / "plaintext" / "docs-dev.jsonl").open(encoding="utf-8")]
+    records = [
+        json.loads(line)
+        for line in (SHARED / "plaintext" / "docs-dev.jsonl").open(encoding="utf-8")
+    ]
     stage = CleanerStage.from_config(Config())
     if learn:
         from normalize.sitelearn import learn_site_profiles
@@ -208,10 +244,13 @@ def eval_plaintext(verbose: bool = False, learn: bool = False) -> dict[str, floa
     ct = counts["content_removed"] + counts["content_kept"]
     recall = counts["boilerplate_removed"] / bp if bp else 0.0
     lost = counts["content_removed"] / ct if ct else 0.0
-    print(f"plaintext docs-dev{' [learn]' if learn else ''}: {len(records)} docs  boilerplate lines removed "
-          f"{counts['boilerplate_removed']}/{bp} = {recall:.1%} (target >= 90%)  content lines lost "
-          f"{counts['content_removed']}/{ct} = {lost:.2%} (target <= 0.5%)  borderline removed "
-          f"{counts['borderline_removed']}/{counts['borderline_removed'] + counts['borderline_kept']}")
+    print(
+        f"plaintext docs-dev{' [learn]' if learn else ''}: {len(records)} docs  "
+        "boilerplate lines removed "
+        f"{counts['boilerplate_removed']}/{bp} = {recall:.1%} (target >= 90%)  content lines lost "
+        f"{counts['content_removed']}/{ct} = {lost:.2%} (target <= 0.5%)  borderline removed "
+        f"{counts['borderline_removed']}/{counts['borderline_removed'] + counts['borderline_kept']}"
+    )
     return {"recall": recall, "lost": lost}
 
 
@@ -223,12 +262,16 @@ def _map(fn: Callable, items: list, jobs: int) -> Iterable:  # type: ignore[type
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("set", choices=["all", "html", "zh", "plaintext", "gne"])
     parser.add_argument("--mode", choices=MODES, default="cleaner")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--limit", type=int, default=None, help="html: only the first N pages")
-    parser.add_argument("--learn", action="store_true", help="plaintext: also learn site profiles from the batch")
+    parser.add_argument(
+        "--learn", action="store_true", help="plaintext: also learn site profiles from the batch"
+    )
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args()
     if args.set in ("all", "plaintext"):

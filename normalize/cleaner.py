@@ -63,8 +63,10 @@ _LOWER_WORD = re.compile(r"\b[a-z][a-z'’-]*\b")
 _SENTENCE_END = re.compile(r"[.!?…。！？；;:：\"”’)）」』]\s*$")
 _ZH_PUNCT = re.compile(r"[，。；！？、：]")
 _FULLWIDTH_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
-_MOJIBAKE_HINT = re.compile(r"[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]|&[#a-z0-9]+;")
-_INNER_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f]+")
+_MOJIBAKE_HINT = re.compile(
+    r"[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]|&[#a-z0-9]+;"
+)
+_INNER_SPACE = re.compile(r"[ \t\x0b\x0c\x1c-\x1f\x85\u00a0\u2000-\u200a\u202f\u205f]+")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 _LEADING_ARTIFACT = re.compile(r"^[\"'“”]?[/\\|]+(?=[\"'“]?[A-Z\u3400-\u9fff])")
 _NOT_TEXT = re.compile(r"[\W_]+")
@@ -105,17 +107,29 @@ class CleanerStage:
             from normalize.extract import extract_main_text
 
             extraction = extract_main_text(text, doc.url, order=self.extract_order)
-            changes.append(Change(self.name, "extract", "", "", 0, len(text), rule=extraction.method,
-                                  detail="main content extracted from HTML; the offsets of the "
-                                         "changes below index the extracted text"))
+            changes.append(
+                Change(
+                    self.name,
+                    "extract",
+                    "",
+                    "",
+                    0,
+                    len(text),
+                    rule=extraction.method,
+                    detail="main content extracted from HTML; the offsets of the "
+                    "changes below index the extracted text",
+                )
+            )
             text = extraction.text
         cleaned, line_changes = clean_text(text, self.rules, url=doc.url, stage=self.name)
         changes.extend(line_changes)
         return doc.evolve(text=cleaned, is_html=False, changes=doc.changes + tuple(changes))
 
     def stamp(self) -> dict[str, str]:
-        return {"strip": f"rules {self.rules.digest}, trafilatura {_version('trafilatura')}, "
-                         f"readability-lxml {_version('readability-lxml')}, ftfy {_version('ftfy')}"}
+        return {
+            "strip": f"rules {self.rules.digest}, trafilatura {_version('trafilatura')}, "
+            f"readability-lxml {_version('readability-lxml')}, ftfy {_version('ftfy')}"
+        }
 
 
 def _version(dist: str) -> str:
@@ -125,8 +139,9 @@ def _version(dist: str) -> str:
         return "absent"
 
 
-def clean_text(text: str, rules: RuleSet, *, url: str | None = None,
-               stage: str = "strip") -> tuple[str, list[Change]]:
+def clean_text(
+    text: str, rules: RuleSet, *, url: str | None = None, stage: str = "strip"
+) -> tuple[str, list[Change]]:
     """Clean plain ``text``; returns the text and the changes (offsets index ``text``)."""
     # Every decision is per line (a line with CJK characters is Chinese text), never per
     # document, so that removing lines cannot change how the rest is treated (idempotence).
@@ -143,12 +158,31 @@ def clean_text(text: str, rules: RuleSet, *, url: str | None = None,
             continue
         if verdict is not None:
             rule_id, detail = verdict
-            changes.append(Change(stage, "remove", line.original, "", line.start, line.end, rule=rule_id,
-                                  detail=detail))
+            changes.append(
+                Change(
+                    stage,
+                    "remove",
+                    line.original,
+                    "",
+                    line.start,
+                    line.end,
+                    rule=rule_id,
+                    detail=detail,
+                )
+            )
             continue
         if line.repairs:
-            changes.append(Change(stage, "repair", line.original, line.text, line.start, line.end,
-                                  rule="+".join(line.repairs)))
+            changes.append(
+                Change(
+                    stage,
+                    "repair",
+                    line.original,
+                    line.text,
+                    line.start,
+                    line.end,
+                    rule="+".join(line.repairs),
+                )
+            )
         kept.append(line.text)
     while kept and kept[-1] == "":
         kept.pop()
@@ -158,20 +192,35 @@ def clean_text(text: str, rules: RuleSet, *, url: str | None = None,
 
 def removed_spans(changes: Sequence[Change]) -> list[tuple[int, int]]:
     """The (start, end) offsets of the lines the stage removed (for audits and evaluation)."""
-    return [(c.start, c.end) for c in changes
-            if c.action == "remove" and c.start is not None and c.end is not None]
+    return [
+        (c.start, c.end)
+        for c in changes
+        if c.action == "remove" and c.start is not None and c.end is not None
+    ]
 
 
 # --- lines and repairs ---------------------------------------------------------------------------
+
 
 def _split(text: str) -> list[_Line]:
     out: list[_Line] = []
     pos = 0
     for raw in text.splitlines(keepends=True):
-        body = raw.rstrip("\r\n")
+        body = (
+            raw.splitlines()[0] if raw.splitlines() else ""
+        )  # without its line break, whatever it is
         repaired, repairs = repair_line(body)
-        out.append(_Line(pos, pos + len(body), body, repaired, normalize_line(repaired),
-                         is_sentence(repaired), repairs))
+        out.append(
+            _Line(
+                pos,
+                pos + len(body),
+                body,
+                repaired,
+                normalize_line(repaired),
+                is_sentence(repaired),
+                repairs,
+            )
+        )
         pos += len(raw)
     return out
 
@@ -180,32 +229,43 @@ def repair_line(line: str) -> tuple[str, tuple[str, ...]]:
     """Repair one line; returns the new line and the names of the repairs made. Full-width
     letters and digits become half-width only in Chinese text (a line with CJK characters)."""
     repairs: list[str] = []
-    text = line
+    # Whitespace first, so that a second pass sees what ftfy saw the first time (idempotence).
+    text = _INNER_SPACE.sub(" ", _ZERO_WIDTH.sub("", line)).strip()
+    if text != line:
+        repairs.append("whitespace")
     if _MOJIBAKE_HINT.search(text):
-        fixed = _ftfy(text)
+        fixed = text
+        for _ in range(3):  # ftfy until it is stable
+            again = _INNER_SPACE.sub(" ", _ftfy(fixed)).strip()
+            if again == fixed:
+                break
+            fixed = again
         if fixed != text:
             text = fixed
             repairs.append("mojibake")
     if _FULLWIDTH_ALNUM.search(text) and _CJK.search(text):
         text = _FULLWIDTH_ALNUM.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
         repairs.append("fullwidth")
-    stripped = _INNER_SPACE.sub(" ", _ZERO_WIDTH.sub("", text)).strip(" \t\u3000\u00a0")
-    artifact = _LEADING_ARTIFACT.sub("", stripped)
-    if artifact != stripped:
+    artifact = _LEADING_ARTIFACT.sub("", text)
+    if artifact != text:
         repairs.append("artifact")
-        stripped = artifact
-    if stripped != text and "artifact" not in repairs:
-        repairs.append("whitespace")
-    return stripped, tuple(repairs)
+        text = artifact
+    return text, tuple(repairs)
 
 
 def _ftfy(text: str) -> str:
     import ftfy
 
     # Keep full-width punctuation (Chinese commas are full-width forms) and curly quotes.
-    return ftfy.fix_text(text, fix_character_width=False, uncurl_quotes=False, fix_line_breaks=False,
-                         fix_latin_ligatures=False,
-                         normalization="NFC", explain=False)
+    return ftfy.fix_text(
+        text,
+        fix_character_width=False,
+        uncurl_quotes=False,
+        fix_line_breaks=False,
+        fix_latin_ligatures=False,
+        normalization="NFC",
+        explain=False,
+    )
 
 
 def _unwrap(lines: list[_Line], changes: list[Change], stage: str) -> list[_Line]:
@@ -214,13 +274,34 @@ def _unwrap(lines: list[_Line], changes: list[Change], stage: str) -> list[_Line
     out: list[_Line] = []
     for line in lines:
         prev = out[-1] if out else None
-        if prev is not None and prev.text and line.text and _continues(prev.text, line.text, wrap_widths):
+        if (
+            prev is not None
+            and prev.text
+            and line.text
+            and _continues(prev.text, line.text, wrap_widths)
+        ):
             joiner = "" if _CJK.match(line.text[0]) or _CJK.search(prev.text[-1]) else " "
             text = prev.text + joiner + line.text
-            changes.append(Change(stage, "repair", f"{prev.original}\n{line.original}", text, prev.start,
-                                  line.end, rule="unwrap"))
-            out[-1] = _Line(prev.start, line.end, f"{prev.original}\n{line.original}", text,
-                            normalize_line(text), is_sentence(text), ())
+            changes.append(
+                Change(
+                    stage,
+                    "repair",
+                    f"{prev.original}\n{line.original}",
+                    text,
+                    prev.start,
+                    line.end,
+                    rule="unwrap",
+                )
+            )
+            out[-1] = _Line(
+                prev.start,
+                line.end,
+                f"{prev.original}\n{line.original}",
+                text,
+                normalize_line(text),
+                is_sentence(text),
+                (),
+            )
             continue
         out.append(line)
     return out
@@ -229,9 +310,12 @@ def _unwrap(lines: list[_Line], changes: list[Change], stage: str) -> list[_Line
 def _continues(prev: str, nxt: str, wrap_widths: set[int]) -> bool:
     if len(prev) >= UNWRAP_MIN_CHARS and re.search(r"[a-z,]$", prev) and re.match(r"[a-z]", nxt):
         return True
-    if wrap_widths and len(prev) in wrap_widths and _CJK.search(prev[-1]) and _CJK.match(nxt[0]):
-        return True
-    return False
+    return (
+        bool(wrap_widths)
+        and len(prev) in wrap_widths
+        and bool(_CJK.search(prev[-1]))
+        and bool(_CJK.match(nxt[0]))
+    )
 
 
 def _wrap_widths(lines: Sequence[_Line]) -> set[int]:
@@ -247,7 +331,9 @@ def is_sentence(line: str) -> bool:
     """Whether a line reads as an article sentence (English or Chinese)."""
     cjk = len(_CJK.findall(line))
     if cjk >= SENTENCE_MIN_CJK:
-        return cjk >= SENTENCE_LONG_CJK or bool(_ZH_PUNCT.search(line) or _SENTENCE_END.search(line))
+        return cjk >= SENTENCE_LONG_CJK or bool(
+            _ZH_PUNCT.search(line) or _SENTENCE_END.search(line)
+        )
     words = _WORD.findall(line)
     if len(words) + cjk // 2 < SENTENCE_MIN_WORDS:
         return False
@@ -261,8 +347,9 @@ def is_sentence(line: str) -> bool:
 Verdict = tuple[str, str] | None
 
 
-def _classify(lines: Sequence[_Line], rules: RuleSet, profile: SiteProfile | None,
-              url: str | None) -> list[Verdict]:
+def _classify(
+    lines: Sequence[_Line], rules: RuleSet, profile: SiteProfile | None, url: str | None
+) -> list[Verdict]:
     n = len(lines)
     verdicts: list[Verdict] = [None] * n
     edge_hits: list[Rule | None] = [None] * n
@@ -273,7 +360,10 @@ def _classify(lines: Sequence[_Line], rules: RuleSet, profile: SiteProfile | Non
         if not line.text:
             continue
         if profile is not None and line.norm in profile.lines:
-            verdicts[i] = (f"site:{profile.site}", f"exact line of the site profile {profile.source}")
+            verdicts[i] = (
+                f"site:{profile.site}",
+                f"exact line of the site profile {profile.source}",
+            )
             continue
         rule = _first_match(line, site_rules) or _first_match(line, rules.generic)
         if rule is not None:
@@ -286,7 +376,9 @@ def _classify(lines: Sequence[_Line], rules: RuleSet, profile: SiteProfile | Non
             verdicts[i] = ("punctuation-only", "a line with no letters or digits")
         elif line.norm.replace(".", "").replace(" ", "").isdigit() and len(line.norm) <= 8:
             verdicts[i] = ("number-only", "a short line that is only a number (counters, pagers)")
-        elif line.norm in seen and len(line.norm) + len(_CJK.findall(line.norm)) >= REPEAT_MIN_CHARS:
+        elif (
+            line.norm in seen and len(line.norm) + len(_CJK.findall(line.norm)) >= REPEAT_MIN_CHARS
+        ):
             verdicts[i] = ("repeated-line", "a repeated copy of an earlier line (the first stays)")
         elif site_label and _NOT_TEXT.sub("", line.norm) == site_label:
             verdicts[i] = ("site-name", f"the site's name ({host_of(url)}) on a line of its own")
@@ -299,17 +391,33 @@ def _classify(lines: Sequence[_Line], rules: RuleSet, profile: SiteProfile | Non
     last = anchors[-1] if anchors else -1
     for i, rule in enumerate(edge_hits):
         if rule is not None and (i < first or i > last):
-            verdicts[i] = (rule.id, f"{rule.source} (junk cluster at the {'start' if i < first else 'end'})")
+            verdicts[i] = (
+                rule.id,
+                f"{rule.source} (junk cluster at the {'start' if i < first else 'end'})",
+            )
     for i, line in enumerate(lines):
         if verdicts[i] is not None or not line.text or line.sentence:
             continue
-        if i < first and len(_WORD.findall(line.text)) == 1 and not _CJK.search(line.text) \
-                and len(line.text) <= HEAD_WORD_MAX_CHARS and not _SENTENCE_END.search(line.text):
+        if (
+            i < first
+            and len(_WORD.findall(line.text)) == 1
+            and not _CJK.search(line.text)
+            and len(line.text) <= HEAD_WORD_MAX_CHARS
+            and not _SENTENCE_END.search(line.text)
+        ):
             verdicts[i] = ("head-single-word", "a one-word line before the article (a menu item)")
-        elif site_label and (_NOT_TEXT.sub("", line.norm) == site_label or (
-                (i < first or i > last) and _NOT_TEXT.sub("", line.norm).startswith(site_label)
-                and len(_WORD.findall(line.text)) <= SITE_LINE_MAX_WORDS)):
-            verdicts[i] = ("site-name", f"a short line that starts with the site's name ({host_of(url)})")
+        elif site_label and (
+            _NOT_TEXT.sub("", line.norm) == site_label
+            or (
+                (i < first or i > last)
+                and _NOT_TEXT.sub("", line.norm).startswith(site_label)
+                and len(_WORD.findall(line.text)) <= SITE_LINE_MAX_WORDS
+            )
+        ):
+            verdicts[i] = (
+                "site-name",
+                f"a short line that starts with the site's name ({host_of(url)})",
+            )
     _related_list_at_end(lines, verdicts, last)
     _grow_edge_clusters(lines, verdicts, first, last)
     return verdicts
@@ -321,7 +429,10 @@ def _related_list_at_end(lines: Sequence[_Line], verdicts: list[Verdict], last: 
     for i in range(last + 1, len(lines)):
         if not lines[i].text or verdicts[i] is not None:
             continue
-        if _BULLET.match(lines[i].text) and len(_WORD.findall(lines[i].text)) >= RELATED_ITEM_MIN_WORDS:
+        if (
+            _BULLET.match(lines[i].text)
+            and len(_WORD.findall(lines[i].text)) >= RELATED_ITEM_MIN_WORDS
+        ):
             run.append(i)
         else:
             run = []
@@ -351,9 +462,13 @@ def _first_match(line: _Line, rules: Iterable[Rule]) -> Rule | None:
     return None
 
 
-def _cut_after_end_marker(lines: Sequence[_Line], verdicts: list[Verdict], markers: set[str]) -> None:
+def _cut_after_end_marker(
+    lines: Sequence[_Line], verdicts: list[Verdict], markers: set[str]
+) -> None:
     """Remove what follows an end-of-article marker when little article text comes after it."""
-    total = sum(len(line.text) for i, line in enumerate(lines) if line.sentence and verdicts[i] is None)
+    total = sum(
+        len(line.text) for i, line in enumerate(lines) if line.sentence and verdicts[i] is None
+    )
     if not total:
         return
     for i, verdict in enumerate(verdicts):
@@ -361,17 +476,24 @@ def _cut_after_end_marker(lines: Sequence[_Line], verdicts: list[Verdict], marke
             continue
         if not any(lines[j].sentence and verdicts[j] is None for j in range(i)):
             continue  # a marker before any article text is a menu, not the end
-        after = sum(len(lines[j].text) for j in range(i + 1, len(lines))
-                    if lines[j].sentence and verdicts[j] is None)
+        after = sum(
+            len(lines[j].text)
+            for j in range(i + 1, len(lines))
+            if lines[j].sentence and verdicts[j] is None
+        )
         if after <= ENDS_ARTICLE_MAX_SHARE * total:
             for j in range(i + 1, len(lines)):
                 if verdicts[j] is None and lines[j].text:
-                    verdicts[j] = (f"after:{verdict[0]}", f"after the end-of-article marker on line "
-                                   f"{lines[i].original[:40]!r}")
+                    verdicts[j] = (
+                        f"after:{verdict[0]}",
+                        f"after the end-of-article marker on line {lines[i].original[:40]!r}",
+                    )
             return
 
 
-def _grow_edge_clusters(lines: Sequence[_Line], verdicts: list[Verdict], first: int, last: int) -> None:
+def _grow_edge_clusters(
+    lines: Sequence[_Line], verdicts: list[Verdict], first: int, last: int
+) -> None:
     """A short run of name- or label-like lines next to removed junk is part of the junk cluster
     (a byline after "Posted by:", a site name above a date). Inside the article the run must
     have junk on both sides. Longer runs are lists or tables and stay."""
@@ -403,7 +525,9 @@ def _grow_edge_clusters(lines: Sequence[_Line], verdicts: list[Verdict], first: 
                 verdicts[k] = ("edge-cluster", f"a short name or label {where}")
 
 
-def _removed_neighbour(lines: Sequence[_Line], verdicts: Sequence[Verdict], i: int, step: int) -> bool:
+def _removed_neighbour(
+    lines: Sequence[_Line], verdicts: Sequence[Verdict], i: int, step: int
+) -> bool:
     j = i + step
     while 0 <= j < len(lines) and not lines[j].text:
         j += step
@@ -411,18 +535,28 @@ def _removed_neighbour(lines: Sequence[_Line], verdicts: Sequence[Verdict], i: i
 
 
 def _at_end(lines: Sequence[_Line], i: int) -> bool:
-    return all(not line.text for line in lines[i + 1:])
+    return all(not line.text for line in lines[i + 1 :])
 
 
 def _label_like(text: str) -> bool:
     cjk = len(_CJK.findall(text))
     if cjk:
-        return 2 <= cjk <= CLUSTER_MAX_CJK and not _ZH_PUNCT.search(text) and not _LABEL_BREAKERS.search(text)
+        return (
+            2 <= cjk <= CLUSTER_MAX_CJK
+            and not _ZH_PUNCT.search(text)
+            and not _LABEL_BREAKERS.search(text)
+        )
     words = _WORD.findall(text)
-    if not 0 < len(words) <= CLUSTER_MAX_WORDS or _SENTENCE_END.search(text) or _LABEL_BREAKERS.search(text):
+    if (
+        not 0 < len(words) <= CLUSTER_MAX_WORDS
+        or _SENTENCE_END.search(text)
+        or _LABEL_BREAKERS.search(text)
+    ):
         return False
     # Names and labels: every word capitalised ("Jane Doe", "Fierce Biotech", "NEWS CENTER").
-    return all(w[0].isupper() or not w[0].isalpha() for w in words if w.lower() not in _NAME_JOINERS)
+    return all(
+        w[0].isupper() or not w[0].isalpha() for w in words if w.lower() not in _NAME_JOINERS
+    )
 
 
 def _site_label(url: str | None) -> str:
@@ -431,6 +565,9 @@ def _site_label(url: str | None) -> str:
     if not host:
         return ""
     parts = host.split(".")
-    label = parts[-3] if len(parts) >= 3 and parts[-2] in ("com", "co", "org", "net", "gov", "edu") else (
-        parts[-2] if len(parts) >= 2 else parts[0])
+    label = (
+        parts[-3]
+        if len(parts) >= 3 and parts[-2] in ("com", "co", "org", "net", "gov", "edu")
+        else (parts[-2] if len(parts) >= 2 else parts[0])
+    )
     return label if len(label) >= 4 else ""

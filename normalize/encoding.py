@@ -16,8 +16,16 @@ _DECLARED = re.compile(
     re.IGNORECASE,
 )
 # Pages that declare a legacy Chinese charset routinely contain characters outside it.
-_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
-              "big5": "big5hkscs", "iso-8859-1": "cp1252", "latin-1": "cp1252", "ascii": "cp1252"}
+_SUPERSETS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "cp936": "gb18030",
+    "big5": "big5hkscs",
+    "iso-8859-1": "cp1252",
+    "latin-1": "cp1252",
+    "ascii": "cp1252",
+}
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -73,7 +81,9 @@ def _detect(data: bytes) -> str | None:
         pass
     else:
         wide = [ch for ch in text if ord(ch) > 127]
-        if wide and sum(1 for ch in wide if _CJK_OR_PUNCT.match(ch)) >= CJK_SHARE_FOR_GB * len(wide):
+        if wide and sum(1 for ch in wide if _CJK_OR_PUNCT.match(ch)) >= CJK_SHARE_FOR_GB * len(
+            wide
+        ):
             return "gb18030"
     try:
         from charset_normalizer import from_bytes
@@ -90,5 +100,15 @@ def _detect(data: bytes) -> str | None:
     return _SUPERSETS.get(name, best.encoding)
 
 
-_WESTERN = {"cp1250", "cp1252", "latin_1", "iso8859_1", "iso8859_2", "iso8859_15", "mac_roman",
-            "mac_latin2", "cp850", "cp437"}
+_WESTERN = {
+    "cp1250",
+    "cp1252",
+    "latin_1",
+    "iso8859_1",
+    "iso8859_2",
+    "iso8859_15",
+    "mac_roman",
+    "mac_latin2",
+    "cp850",
+    "cp437",
+}

@@ -23,8 +23,29 @@ FALLBACK_GAIN = 1.5
 
 ORDERS = ("auto", "trafilatura", "readability")
 
-_BLOCK_TAGS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "br", "blockquote",
-               "pre", "section", "article", "table", "ul", "ol", "dd", "dt", "figcaption"}
+_BLOCK_TAGS = {
+    "p",
+    "div",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "br",
+    "blockquote",
+    "pre",
+    "section",
+    "article",
+    "table",
+    "ul",
+    "ol",
+    "dd",
+    "dt",
+    "figcaption",
+}
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _TAG = re.compile(r"<script.*?</script>|<style.*?</style>|<[^>]+>", re.S | re.I)
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
@@ -43,7 +64,9 @@ def extract_main_text(html: str, url: str | None = None, order: str = "auto") ->
         raise ValueError(f"unknown extractor order {order!r} (one of {', '.join(ORDERS)})")
     if order == "auto":
         order = "readability" if _cjk_share(html) >= CJK_PAGE_SHARE else "trafilatura"
-    first, second = (_trafilatura, _readability) if order == "trafilatura" else (_readability, _trafilatura)
+    first, second = (
+        (_trafilatura, _readability) if order == "trafilatura" else (_readability, _trafilatura)
+    )
     result = first(html, url)
     if len(result.text) < MIN_CHARS:
         other = second(html, url)
@@ -62,9 +85,20 @@ def _trafilatura(html: str, url: str | None) -> Extraction:
     try:
         import trafilatura
     except ImportError as exc:  # pragma: no cover - a core dependency
-        raise MissingDependencyError("HTML input needs trafilatura: pip install trafilatura") from exc
-    text = trafilatura.extract(html, url=url, include_comments=False, include_tables=True,
-                               include_images=False, deduplicate=False) or ""
+        raise MissingDependencyError(
+            "HTML input needs trafilatura: pip install trafilatura"
+        ) from exc
+    text = (
+        trafilatura.extract(
+            html,
+            url=url,
+            include_comments=False,
+            include_tables=True,
+            include_images=False,
+            deduplicate=False,
+        )
+        or ""
+    )
     return Extraction(text, "trafilatura")
 
 
@@ -72,7 +106,9 @@ def _readability(html: str, url: str | None) -> Extraction:
     try:
         from readability import Document as ReadabilityDocument
     except ImportError as exc:  # pragma: no cover - a core dependency
-        raise MissingDependencyError("HTML input needs readability-lxml: pip install readability-lxml") from exc
+        raise MissingDependencyError(
+            "HTML input needs readability-lxml: pip install readability-lxml"
+        ) from exc
     try:
         summary = ReadabilityDocument(html, url=url).summary(html_partial=True)
     except Exception:  # readability raises bare exceptions on odd markup; treat as "nothing found"
@@ -123,7 +159,10 @@ def html_to_text(fragment: str) -> str:
 def _visible_text(html: str) -> str:
     """Last resort when both extractors find nothing: all visible text, block by block."""
     body = re.search(r"<body.*?</body>", html, re.S | re.I)
-    return html_to_text(body.group(0) if body else html) or _SPACES.sub(" ", _TAG.sub(" ", html)).strip()
+    return (
+        html_to_text(body.group(0) if body else html)
+        or _SPACES.sub(" ", _TAG.sub(" ", html)).strip()
+    )
 
 
 def _cjk_share(html: str) -> float:

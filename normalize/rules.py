@@ -28,6 +28,8 @@ _GENERIC_KEYS = {"lang", "defines", "rules", "note"}
 _SITE_KEYS = {"site", "lines", "rules", "note", "learnt"}
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 _SPACE = re.compile(r"\s+")
+_FRAME_CHARS = " |*•·"
+_FRAME = set(_FRAME_CHARS) - {" "}
 
 
 def normalize_line(line: str) -> str:
@@ -51,7 +53,17 @@ class Rule:
     def matches(self, norm: str) -> bool:
         if norm in self.lines:
             return True
-        return self.pattern is not None and self.pattern.fullmatch(norm) is not None
+        if self.pattern is None:
+            return False
+        # Table cells and bullets around a line ("| Comments: 0 |", "* Share") do not hide it.
+        return (
+            self.pattern.fullmatch(norm) is not None
+            or (norm[:1] in _FRAME and self.pattern.fullmatch(norm.strip(_FRAME_CHARS)) is not None)
+            or (
+                norm[-1:] in _FRAME
+                and self.pattern.fullmatch(norm.rstrip(_FRAME_CHARS)) is not None
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -85,11 +97,16 @@ class RuleSet:
         for profile in profiles:
             old = sites.get(profile.site)
             if old is not None:
-                profile = SiteProfile(profile.site, old.lines | profile.lines, old.rules + profile.rules,
-                                      old.source or profile.source)
+                profile = SiteProfile(
+                    profile.site,
+                    old.lines | profile.lines,
+                    old.rules + profile.rules,
+                    old.source or profile.source,
+                )
             sites[profile.site] = profile
-        digest = hashlib.sha256((self.digest + repr(sorted((k, sorted(v.lines)) for k, v in sites.items())))
-                                .encode()).hexdigest()[:12]
+        digest = hashlib.sha256(
+            (self.digest + repr(sorted((k, sorted(v.lines)) for k, v in sites.items()))).encode()
+        ).hexdigest()[:12]
         return RuleSet(self.generic, sites, digest)
 
 
@@ -136,13 +153,19 @@ def load_rules(paths: Sequence[Path | str] | None = None) -> RuleSet:
         rules, profile = parse_rules_text(text, str(path))
         for rule in rules:
             if rule.id in seen_ids:
-                raise RulesError(f"{rule.source}: rule id {rule.id!r} already used at {seen_ids[rule.id]}")
+                raise RulesError(
+                    f"{rule.source}: rule id {rule.id!r} already used at {seen_ids[rule.id]}"
+                )
             seen_ids[rule.id] = rule.source
         if profile is not None:
             if profile.site in sites:  # a later file (e.g. --site-rules) adds to a bundled profile
                 old = sites[profile.site]
-                profile = SiteProfile(profile.site, old.lines | profile.lines, old.rules + profile.rules,
-                                      f"{old.source}, {profile.source}")
+                profile = SiteProfile(
+                    profile.site,
+                    old.lines | profile.lines,
+                    old.rules + profile.rules,
+                    f"{old.source}, {profile.source}",
+                )
             sites[profile.site] = profile
         else:
             generic.extend(rules)
@@ -158,7 +181,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str,
     dupes = {k for k in keys if keys.count(k) > 1}
     if dupes:
         raise RulesError(f"line {node.start_mark.line + 1}: duplicate key {sorted(dupes)[0]!r}")
-    mapping = loader.construct_mapping(node, deep=True)
+    mapping: dict[str, Any] = loader.construct_mapping(node, deep=True)  # type: ignore[assignment]
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
 
@@ -166,10 +189,12 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str,
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def parse_rules_text(text: str, filename: str = "<string>") -> tuple[list[Rule], SiteProfile | None]:
+def parse_rules_text(
+    text: str, filename: str = "<string>"
+) -> tuple[list[Rule], SiteProfile | None]:
     """Parse one rule file: generic rules, or (with a ``site`` key) a site profile."""
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        data = yaml.load(text, Loader=_LineLoader)
     except RulesError as exc:
         raise RulesError(f"{filename}:{str(exc).removeprefix('line ')}") from None
     except yaml.YAMLError as exc:
@@ -183,7 +208,9 @@ def parse_rules_text(text: str, filename: str = "<string>") -> tuple[list[Rule],
     allowed = _SITE_KEYS if is_site else _GENERIC_KEYS
     unknown = sorted(set(data) - allowed)
     if unknown:
-        raise RulesError(f"{filename}:{line}: unknown key {unknown[0]!r} (allowed: {', '.join(sorted(allowed))})")
+        raise RulesError(
+            f"{filename}:{line}: unknown key {unknown[0]!r} (allowed: {', '.join(sorted(allowed))})"
+        )
     lang = data.get("lang", "any")
     if lang not in LANGS:
         raise RulesError(f"{filename}:{line}: lang must be one of {', '.join(LANGS)}, not {lang!r}")
@@ -198,10 +225,16 @@ def parse_rules_text(text: str, filename: str = "<string>") -> tuple[list[Rule],
         return rules, None
     site = data["site"]
     if not isinstance(site, str) or not re.fullmatch(r"[a-z0-9.-]+\.[a-z]{2,}", site.lower()):
-        raise RulesError(f"{filename}:{line}: 'site' must be a domain like example.com, not {site!r}")
+        raise RulesError(
+            f"{filename}:{line}: 'site' must be a domain like example.com, not {site!r}"
+        )
     lines = _str_list(data.get("lines") or [], f"{filename}:{line}: 'lines'")
-    profile = SiteProfile(host_of(site), frozenset(normalize_line(x) for x in lines if x.strip()),
-                          tuple(rules), f"{filename}:{line}")
+    profile = SiteProfile(
+        host_of(site),
+        frozenset(normalize_line(x) for x in lines if x.strip()),
+        tuple(rules),
+        f"{filename}:{line}",
+    )
     return rules, profile
 
 
@@ -225,7 +258,9 @@ def _expand(pattern: str, defines: Mapping[str, str], who: str) -> str:
     def sub(match: re.Match[str]) -> str:
         name = match.group(1)
         if name not in defines:
-            raise RulesError(f"{who}: unknown placeholder {{{name}}} (define it above under 'defines')")
+            raise RulesError(
+                f"{who}: unknown placeholder {{{name}}} (define it above under 'defines')"
+            )
         return f"(?:{defines[name]})"
 
     return _PLACEHOLDER.sub(sub, pattern)
@@ -233,7 +268,9 @@ def _expand(pattern: str, defines: Mapping[str, str], who: str) -> str:
 
 def _rule(item: Any, filename: str, lang: str, defines: Mapping[str, str]) -> Rule:
     if not isinstance(item, dict):
-        raise RulesError(f"{filename}: each rule must be a mapping with 'id' and 'match' or 'lines'")
+        raise RulesError(
+            f"{filename}: each rule must be a mapping with 'id' and 'match' or 'lines'"
+        )
     line = item.pop("__line__", 0)
     rid = item.get("id")
     who = f"{filename}:{line}: rule {rid!r}" if rid else f"{filename}:{line}"
@@ -241,7 +278,9 @@ def _rule(item: Any, filename: str, lang: str, defines: Mapping[str, str]) -> Ru
         raise RulesError(f"{who}: 'id' must be lowercase letters, digits, '-', '_' or '.'")
     unknown = sorted(set(item) - _RULE_KEYS)
     if unknown:
-        raise RulesError(f"{who}: unknown key {unknown[0]!r} (allowed: {', '.join(sorted(_RULE_KEYS))})")
+        raise RulesError(
+            f"{who}: unknown key {unknown[0]!r} (allowed: {', '.join(sorted(_RULE_KEYS))})"
+        )
     if "match" not in item and "lines" not in item:
         raise RulesError(f"{who}: needs 'match' (a regex) or 'lines' (exact lines)")
     pattern = None
@@ -254,7 +293,9 @@ def _rule(item: Any, filename: str, lang: str, defines: Mapping[str, str]) -> Ru
         except re.error as exc:
             raise RulesError(f"{who}: bad regex in 'match': {exc}") from None
         if pattern.fullmatch(""):
-            raise RulesError(f"{who}: 'match' matches the empty line; it would remove nothing useful")
+            raise RulesError(
+                f"{who}: 'match' matches the empty line; it would remove nothing useful"
+            )
     lines = _str_list(item.get("lines") or [], f"{who}: 'lines'")
     where = item.get("where", "anywhere")
     if where not in WHERE:
@@ -265,8 +306,16 @@ def _rule(item: Any, filename: str, lang: str, defines: Mapping[str, str]) -> Ru
         if not isinstance(value, bool):
             raise RulesError(f"{who}: {key!r} must be true or false")
         flags[key] = value
-    return Rule(rid, pattern, frozenset(normalize_line(x) for x in lines), where, flags["sentences"],
-                flags["ends_article"], lang, f"{filename}:{line}")
+    return Rule(
+        rid,
+        pattern,
+        frozenset(normalize_line(x) for x in lines),
+        where,
+        flags["sentences"],
+        flags["ends_article"],
+        lang,
+        f"{filename}:{line}",
+    )
 
 
 def _str_list(raw: Any, who: str) -> list[str]:
@@ -277,6 +326,10 @@ def _str_list(raw: Any, who: str) -> list[str]:
 
 def dump_site_profile(site: str, lines: Iterable[str], *, documents: int, note: str = "") -> str:
     """A site profile as YAML text (what ``normalize sites learn`` writes)."""
-    body = {"site": site, "note": note or f"learnt from {documents} documents by normalize sites learn",
-            "learnt": documents, "lines": sorted(set(lines))}
+    body = {
+        "site": site,
+        "note": note or f"learnt from {documents} documents by normalize sites learn",
+        "learnt": documents,
+        "lines": sorted(set(lines)),
+    }
     return yaml.safe_dump(body, allow_unicode=True, sort_keys=False, width=100)

@@ -25,8 +25,13 @@ LEARN_SENTENCE_MIN_DOCS = 5
 LEARN_MIN_CHARS = 2
 
 
-def learn_site_profiles(docs: Iterable[tuple[str, str | None]], *, min_docs: int = LEARN_MIN_DOCS,
-                        min_share: float = LEARN_MIN_SHARE, site: str | None = None) -> list[SiteProfile]:
+def learn_site_profiles(
+    docs: Iterable[tuple[str, str | None]],
+    *,
+    min_docs: int = LEARN_MIN_DOCS,
+    min_share: float = LEARN_MIN_SHARE,
+    site: str | None = None,
+) -> list[SiteProfile]:
     """Profiles for every site with enough documents in ``docs`` ((text, url) pairs; ``site``
     overrides the urls). Texts should already be plain text (extract HTML first)."""
     per_site: dict[str, Counter[str]] = defaultdict(Counter)
@@ -60,7 +65,9 @@ def learn_site_profiles(docs: Iterable[tuple[str, str | None]], *, min_docs: int
             elif count >= min_docs and count / total >= min_share:
                 lines.add(norm)
         if lines:
-            profiles.append(SiteProfile(host, frozenset(lines), (), f"learnt from {total} documents"))
+            profiles.append(
+                SiteProfile(host, frozenset(lines), (), f"learnt from {total} documents")
+            )
     return profiles
 
 
