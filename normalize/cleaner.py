@@ -26,7 +26,15 @@ from importlib import metadata
 
 from normalize.config import Config
 from normalize.document import Change, Document
-from normalize.rules import Rule, RuleSet, SiteProfile, host_of, load_rules, normalize_line
+from normalize.rules import (
+    Matcher,
+    Rule,
+    RuleSet,
+    SiteProfile,
+    host_of,
+    load_rules,
+    normalize_line,
+)
 
 # A line "reads as an article sentence" (an anchor) when it has at least this many words
 # (English) or CJK characters (Chinese) and ends like a sentence, or is simply long.
@@ -63,8 +71,12 @@ _LOWER_WORD = re.compile(r"\b[a-z][a-z'’-]*\b")
 _SENTENCE_END = re.compile(r"[.!?…。！？；;:：\"”’)）」』]\s*$")
 _ZH_PUNCT = re.compile(r"[，。；！？、：]")
 _FULLWIDTH_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+# UTF-8 read as Windows-1252/Latin-1: a lead byte shown as Â-ô followed by a continuation byte
+# shown as \x80-\xbf or one of cp1252's specials; or an HTML entity.
 _MOJIBAKE_HINT = re.compile(
-    r"[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]|&[#a-z0-9]+;"
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]|&#?[a-z0-9]+;",
+    re.IGNORECASE,
 )
 _INNER_SPACE = re.compile(r"[ \t\x0b\x0c\x1c-\x1f\x85\u00a0\u2000-\u200a\u202f\u205f]+")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
@@ -354,6 +366,7 @@ def _classify(
     verdicts: list[Verdict] = [None] * n
     edge_hits: list[Rule | None] = [None] * n
     site_rules = profile.rules if profile else ()
+    site_matcher = Matcher(site_rules) if site_rules else None
     site_label = _site_label(url)
     seen: set[str] = set()
     for i, line in enumerate(lines):
@@ -365,7 +378,7 @@ def _classify(
                 f"exact line of the site profile {profile.source}",
             )
             continue
-        rule = _first_match(line, site_rules) or _first_match(line, rules.generic)
+        rule = _first_match(line, site_matcher) or _first_match(line, rules.matcher)
         if rule is not None:
             if rule.where == "edges":
                 edge_hits[i] = rule
@@ -450,16 +463,11 @@ def _related_list_at_end(lines: Sequence[_Line], verdicts: list[Verdict], last: 
             verdicts[i] = ("related-list", "headline list after the last article sentence")
 
 
-def _first_match(line: _Line, rules: Iterable[Rule]) -> Rule | None:
-    short = len(line.norm) <= SHORT_LINE_CHARS
-    for rule in rules:
-        if line.sentence and not rule.sentences:
-            continue
-        if not short and not rule.sentences:
-            continue
-        if rule.matches(line.norm):
-            return rule
-    return None
+def _first_match(line: _Line, matcher: Matcher | None) -> Rule | None:
+    if matcher is None:
+        return None
+    strong_only = line.sentence or len(line.norm) > SHORT_LINE_CHARS
+    return matcher.first(line.norm, sentences_only=strong_only)
 
 
 def _cut_after_end_marker(
