@@ -1,24 +1,581 @@
-"""Stage 1, ``strip``: remove site boilerplate and repair text. (Pass-through until the
-cleaner lands; the interface is final.)"""
+"""Stage 1, ``strip``: remove site boilerplate and repair text.
+
+HTML goes through main-content extraction first (:mod:`normalize.extract`); then every text goes
+through the same line rules:
+
+1. Each line is repaired (mojibake via ftfy, full-width ASCII letters and digits in Chinese text,
+   whitespace) and hard-wrapped lines are joined.
+2. Lines are matched against the rule files (:mod:`normalize.rules`): the site profile of the
+   document's ``url`` first (exact lines, always removed), then the generic rules.
+3. Position decides the rest. Lines that read as article sentences are *anchors*: no generic
+   rule removes them unless the rule is marked ``sentences``. Junk clusters before the first and
+   after the last anchor (``edges``); an end-of-article marker (a related list, comments, a
+   copyright footer) takes the rest of the page with it when little article text follows.
+
+Every removed line is a :class:`Change` with the rule id; repairs are ``repair`` changes.
+Cleaning is idempotent: cleaning the output again changes nothing.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import metadata
 
 from normalize.config import Config
-from normalize.document import Document
+from normalize.document import Change, Document
+from normalize.rules import (
+    Matcher,
+    Rule,
+    RuleSet,
+    SiteProfile,
+    host_of,
+    load_rules,
+    normalize_line,
+)
+
+# A line "reads as an article sentence" (an anchor) when it has at least this many words
+# (English) or CJK characters (Chinese) and ends like a sentence, or is simply long.
+SENTENCE_MIN_WORDS = 8
+SENTENCE_LONG_WORDS = 16
+SENTENCE_MIN_CJK = 12
+SENTENCE_LONG_CJK = 30
+# Lines longer than this are never tested against rules that may not remove sentences.
+SHORT_LINE_CHARS = 300
+# After an end-of-article marker, the rest goes only if its sentences are at most this share
+# of all the article's sentence characters (otherwise the marker was a box inside the article).
+ENDS_ARTICLE_MAX_SHARE = 0.25
+# Short lines next to removed junk at the edges go too when they look like names or labels
+# (a byline after "Posted by:", a site name): at most this many words / CJK characters.
+CLUSTER_MAX_WORDS = 4
+CLUSTER_MAX_CJK = 8
+CLUSTER_MAX_RUN = 3  # a longer run of short lines is a list or a table
+# A later exact copy of a line at least this long (CJK characters count twice) goes.
+REPEAT_MIN_CHARS = 20
+# An English line is joined to the next (hard wrap) only if it is at least this long, stops
+# without punctuation and the next one starts in lower case.
+UNWRAP_MIN_CHARS = 40
+# A short line (at most this many words) at the edges that starts with the site's name goes.
+SITE_LINE_MAX_WORDS = 8
+# A single word before the first sentence, at most this long, is a menu item ("News", "Home").
+HEAD_WORD_MAX_CHARS = 12
+# After the last sentence, this many list items of at least this many words are a related list.
+RELATED_MIN_ITEMS = 3
+RELATED_ITEM_MIN_WORDS = 5
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_LOWER_WORD = re.compile(r"\b[a-z][a-z'’-]*\b")
+_SENTENCE_END = re.compile(r"[.!?…。！？；;:：\"”’)）」』]\s*$")
+_ZH_PUNCT = re.compile(r"[，。；！？、：]")
+_FULLWIDTH_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+# UTF-8 read as Windows-1252/Latin-1: a lead byte shown as Â-ô followed by a continuation byte
+# shown as \x80-\xbf or one of cp1252's specials; or an HTML entity.
+_MOJIBAKE_HINT = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]|&#?[a-z0-9]+;",
+    re.IGNORECASE,
+)
+_INNER_SPACE = re.compile(r"[ \t\x0b\x0c\x1c-\x1f\x85\u00a0\u2000-\u200a\u202f\u205f]+")
+_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+_LEADING_ARTIFACT = re.compile(r"^[\"'“”]?[/\\|]+(?=[\"'“]?[A-Z\u3400-\u9fff])")
+_NOT_TEXT = re.compile(r"[\W_]+")
+_BULLET = re.compile(r"\s*(?:[-*•·▪◦]|\d{1,2}[.)、])\s+")
+_LABEL_BREAKERS = re.compile(r"[\d:,;“”\"„«»]")  # names and site labels have none of these
+_NAME_JOINERS = {"and", "&", "of", "de", "van", "von", "der", "la", "le", "du", "da", "di"}
+
+
+@dataclass(frozen=True)
+class _Line:
+    start: int  # offsets of the original line in the stage's input text
+    end: int
+    original: str
+    text: str  # repaired
+    norm: str  # normalize_line(text)
+    sentence: bool
+    repairs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class CleanerStage:
     name: str = "strip"
+    rules: RuleSet = field(default_factory=lambda: load_rules(), hash=False, compare=False)
+    extract_order: str = "auto"
 
     @classmethod
     def from_config(cls, config: Config) -> CleanerStage:
-        return cls()
+        return cls(rules=load_rules(config.site_rules_paths))
+
+    def with_profiles(self, profiles: Iterable[SiteProfile]) -> CleanerStage:
+        """A copy that also uses ``profiles`` (e.g. learnt from a batch)."""
+        return CleanerStage(self.name, self.rules.with_profiles(profiles), self.extract_order)
 
     def __call__(self, doc: Document) -> Document:
-        return doc
+        changes: list[Change] = []
+        text = doc.text
+        if doc.is_html:
+            from normalize.extract import extract_main_text
+
+            extraction = extract_main_text(text, doc.url, order=self.extract_order)
+            changes.append(
+                Change(
+                    self.name,
+                    "extract",
+                    "",
+                    "",
+                    0,
+                    len(text),
+                    rule=extraction.method,
+                    detail="main content extracted from HTML; the offsets of the "
+                    "changes below index the extracted text",
+                )
+            )
+            text = extraction.text
+        cleaned, line_changes = clean_text(text, self.rules, url=doc.url, stage=self.name)
+        changes.extend(line_changes)
+        return doc.evolve(text=cleaned, is_html=False, changes=doc.changes + tuple(changes))
 
     def stamp(self) -> dict[str, str]:
-        return {}
+        return {
+            "strip": f"rules {self.rules.digest}, trafilatura {_version('trafilatura')}, "
+            f"readability-lxml {_version('readability-lxml')}, ftfy {_version('ftfy')}"
+        }
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "absent"
+
+
+def clean_text(
+    text: str, rules: RuleSet, *, url: str | None = None, stage: str = "strip"
+) -> tuple[str, list[Change]]:
+    """Clean plain ``text``; returns the text and the changes (offsets index ``text``)."""
+    # Every decision is per line (a line with CJK characters is Chinese text), never per
+    # document, so that removing lines cannot change how the rest is treated (idempotence).
+    changes: list[Change] = []
+    lines = _split(text)
+    lines = _unwrap(lines, changes, stage)
+    profile = rules.site_for(url)
+    verdicts = _classify(lines, rules, profile, url)
+    kept: list[str] = []
+    for line, verdict in zip(lines, verdicts, strict=True):
+        if not line.text:
+            if kept and kept[-1] != "":
+                kept.append("")
+            continue
+        if verdict is not None:
+            rule_id, detail = verdict
+            changes.append(
+                Change(
+                    stage,
+                    "remove",
+                    line.original,
+                    "",
+                    line.start,
+                    line.end,
+                    rule=rule_id,
+                    detail=detail,
+                )
+            )
+            continue
+        if line.repairs:
+            changes.append(
+                Change(
+                    stage,
+                    "repair",
+                    line.original,
+                    line.text,
+                    line.start,
+                    line.end,
+                    rule="+".join(line.repairs),
+                )
+            )
+        kept.append(line.text)
+    while kept and kept[-1] == "":
+        kept.pop()
+    changes.sort(key=lambda c: (c.start or 0, c.action != "repair"))
+    return "\n".join(kept), changes
+
+
+def removed_spans(changes: Sequence[Change]) -> list[tuple[int, int]]:
+    """The (start, end) offsets of the lines the stage removed (for audits and evaluation)."""
+    return [
+        (c.start, c.end)
+        for c in changes
+        if c.action == "remove" and c.start is not None and c.end is not None
+    ]
+
+
+# --- lines and repairs ---------------------------------------------------------------------------
+
+
+def _split(text: str) -> list[_Line]:
+    out: list[_Line] = []
+    pos = 0
+    for raw in text.splitlines(keepends=True):
+        body = (
+            raw.splitlines()[0] if raw.splitlines() else ""
+        )  # without its line break, whatever it is
+        repaired, repairs = repair_line(body)
+        out.append(
+            _Line(
+                pos,
+                pos + len(body),
+                body,
+                repaired,
+                normalize_line(repaired),
+                is_sentence(repaired),
+                repairs,
+            )
+        )
+        pos += len(raw)
+    return out
+
+
+def repair_line(line: str) -> tuple[str, tuple[str, ...]]:
+    """Repair one line; returns the new line and the names of the repairs made. Full-width
+    letters and digits become half-width only in Chinese text (a line with CJK characters)."""
+    repairs: list[str] = []
+    # Whitespace first, so that a second pass sees what ftfy saw the first time (idempotence).
+    text = _INNER_SPACE.sub(" ", _ZERO_WIDTH.sub("", line)).strip()
+    if text != line:
+        repairs.append("whitespace")
+    if _MOJIBAKE_HINT.search(text):
+        fixed = text
+        for _ in range(3):  # ftfy until it is stable
+            again = _INNER_SPACE.sub(" ", _ftfy(fixed)).strip()
+            if again == fixed:
+                break
+            fixed = again
+        if fixed != text:
+            text = fixed
+            repairs.append("mojibake")
+    if _FULLWIDTH_ALNUM.search(text) and _CJK.search(text):
+        text = _FULLWIDTH_ALNUM.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+        repairs.append("fullwidth")
+    artifact = _LEADING_ARTIFACT.sub("", text)
+    if artifact != text:
+        repairs.append("artifact")
+        text = artifact
+    return text, tuple(repairs)
+
+
+def _ftfy(text: str) -> str:
+    import ftfy
+
+    # Keep full-width punctuation (Chinese commas are full-width forms) and curly quotes.
+    return ftfy.fix_text(
+        text,
+        fix_character_width=False,
+        uncurl_quotes=False,
+        fix_line_breaks=False,
+        fix_latin_ligatures=False,
+        normalization="NFC",
+        explain=False,
+    )
+
+
+def _unwrap(lines: list[_Line], changes: list[Change], stage: str) -> list[_Line]:
+    """Join hard-wrapped lines: a line that stops mid-sentence continues on the next one."""
+    wrap_widths = _wrap_widths(lines)
+    out: list[_Line] = []
+    for line in lines:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.text
+            and line.text
+            and _continues(prev.text, line.text, wrap_widths)
+        ):
+            joiner = "" if _CJK.match(line.text[0]) or _CJK.search(prev.text[-1]) else " "
+            text = prev.text + joiner + line.text
+            changes.append(
+                Change(
+                    stage,
+                    "repair",
+                    f"{prev.original}\n{line.original}",
+                    text,
+                    prev.start,
+                    line.end,
+                    rule="unwrap",
+                )
+            )
+            out[-1] = _Line(
+                prev.start,
+                line.end,
+                f"{prev.original}\n{line.original}",
+                text,
+                normalize_line(text),
+                is_sentence(text),
+                (),
+            )
+            continue
+        out.append(line)
+    return out
+
+
+def _continues(prev: str, nxt: str, wrap_widths: set[int]) -> bool:
+    if len(prev) >= UNWRAP_MIN_CHARS and re.search(r"[a-z,]$", prev) and re.match(r"[a-z]", nxt):
+        return True
+    return (
+        bool(wrap_widths)
+        and len(prev) in wrap_widths
+        and bool(_CJK.search(prev[-1]))
+        and bool(_CJK.match(nxt[0]))
+    )
+
+
+def _wrap_widths(lines: Sequence[_Line]) -> set[int]:
+    """Line lengths that recur among unpunctuated CJK lines: the width a page was wrapped at."""
+    counts: dict[int, int] = {}
+    for line in lines:
+        if len(line.text) >= 16 and _CJK.search(line.text[-1]):
+            counts[len(line.text)] = counts.get(len(line.text), 0) + 1
+    return {n for n, c in counts.items() if c >= 3} | {n + 1 for n, c in counts.items() if c >= 3}
+
+
+def is_sentence(line: str) -> bool:
+    """Whether a line reads as an article sentence (English or Chinese)."""
+    cjk = len(_CJK.findall(line))
+    if cjk >= SENTENCE_MIN_CJK:
+        return cjk >= SENTENCE_LONG_CJK or bool(
+            _ZH_PUNCT.search(line) or _SENTENCE_END.search(line)
+        )
+    words = _WORD.findall(line)
+    if len(words) + cjk // 2 < SENTENCE_MIN_WORDS:
+        return False
+    if len(_LOWER_WORD.findall(line)) < 3:  # Title Case menus and headline lists are not prose
+        return False
+    return len(words) >= SENTENCE_LONG_WORDS or bool(_SENTENCE_END.search(line))
+
+
+# --- classification ------------------------------------------------------------------------------
+
+Verdict = tuple[str, str] | None
+
+
+def _classify(
+    lines: Sequence[_Line], rules: RuleSet, profile: SiteProfile | None, url: str | None
+) -> list[Verdict]:
+    n = len(lines)
+    verdicts: list[Verdict] = [None] * n
+    edge_hits: list[Rule | None] = [None] * n
+    site_rules = profile.rules if profile else ()
+    site_matcher = Matcher(site_rules) if site_rules else None
+    site_label = _site_label(url)
+    seen: set[str] = set()
+    for i, line in enumerate(lines):
+        if not line.text:
+            continue
+        if profile is not None and line.norm in profile.lines:
+            verdicts[i] = (
+                f"site:{profile.site}",
+                f"exact line of the site profile {profile.source}",
+            )
+            continue
+        rule = _first_match(line, site_matcher) or _first_match(line, rules.matcher)
+        if rule is not None:
+            if rule.where == "edges":
+                edge_hits[i] = rule
+            else:
+                verdicts[i] = (rule.id, f"{rule.source}")
+            continue
+        if _NOT_TEXT.fullmatch(line.text) and "|" not in line.text:
+            verdicts[i] = ("punctuation-only", "a line with no letters or digits")
+        elif line.norm.replace(".", "").replace(" ", "").isdigit() and len(line.norm) <= 8:
+            verdicts[i] = ("number-only", "a short line that is only a number (counters, pagers)")
+        elif (
+            line.norm in seen and len(line.norm) + len(_CJK.findall(line.norm)) >= REPEAT_MIN_CHARS
+        ):
+            verdicts[i] = ("repeated-line", "a repeated copy of an earlier line (the first stays)")
+        elif site_label and _NOT_TEXT.sub("", line.norm) == site_label:
+            verdicts[i] = ("site-name", f"the site's name ({host_of(url)}) on a line of its own")
+        seen.add(line.norm)
+
+    ends = {rule.id for rule in (*site_rules, *rules.generic) if rule.ends_article}
+    _cut_after_end_marker(lines, verdicts, ends)
+    anchors = [i for i, line in enumerate(lines) if line.sentence and verdicts[i] is None]
+    first = anchors[0] if anchors else n
+    last = anchors[-1] if anchors else -1
+    for i, rule in enumerate(edge_hits):
+        if rule is not None and (i < first or i > last):
+            verdicts[i] = (
+                rule.id,
+                f"{rule.source} (junk cluster at the {'start' if i < first else 'end'})",
+            )
+    for i, line in enumerate(lines):
+        if verdicts[i] is not None or not line.text or line.sentence:
+            continue
+        if (
+            i < first
+            and len(_WORD.findall(line.text)) == 1
+            and not _CJK.search(line.text)
+            and len(line.text) <= HEAD_WORD_MAX_CHARS
+            and not _SENTENCE_END.search(line.text)
+        ):
+            verdicts[i] = ("head-single-word", "a one-word line before the article (a menu item)")
+        elif site_label and (
+            _NOT_TEXT.sub("", line.norm) == site_label
+            or (
+                (i < first or i > last)
+                and _NOT_TEXT.sub("", line.norm).startswith(site_label)
+                and len(_WORD.findall(line.text)) <= SITE_LINE_MAX_WORDS
+            )
+        ):
+            verdicts[i] = (
+                "site-name",
+                f"a short line that starts with the site's name ({host_of(url)})",
+            )
+    _related_list_at_end(lines, verdicts, last)
+    _grow_edge_clusters(lines, verdicts, first, last)
+    return verdicts
+
+
+def _related_list_at_end(lines: Sequence[_Line], verdicts: list[Verdict], last: int) -> None:
+    """After the last sentence, a run of headline-like list items is a related-articles list."""
+    run: list[int] = []
+    for i in range(last + 1, len(lines)):
+        if not lines[i].text or verdicts[i] is not None:
+            continue
+        if (
+            _BULLET.match(lines[i].text)
+            and len(_WORD.findall(lines[i].text)) >= RELATED_ITEM_MIN_WORDS
+        ):
+            run.append(i)
+        else:
+            run = []
+        if len(run) >= RELATED_MIN_ITEMS:
+            break
+    if len(run) < RELATED_MIN_ITEMS:
+        return
+    before = run[0] - 1
+    while before >= 0 and not lines[before].text:
+        before -= 1
+    if before >= 0 and lines[before].text.endswith((":", "：")):
+        return  # a list the article introduces is content
+    for i in range(run[0], len(lines)):
+        if verdicts[i] is None and lines[i].text and _BULLET.match(lines[i].text):
+            verdicts[i] = ("related-list", "headline list after the last article sentence")
+
+
+def _first_match(line: _Line, matcher: Matcher | None) -> Rule | None:
+    if matcher is None:
+        return None
+    strong_only = line.sentence or len(line.norm) > SHORT_LINE_CHARS
+    return matcher.first(line.norm, sentences_only=strong_only)
+
+
+def _cut_after_end_marker(
+    lines: Sequence[_Line], verdicts: list[Verdict], markers: set[str]
+) -> None:
+    """Remove what follows an end-of-article marker when little article text comes after it."""
+    total = sum(
+        len(line.text) for i, line in enumerate(lines) if line.sentence and verdicts[i] is None
+    )
+    if not total:
+        return
+    for i, verdict in enumerate(verdicts):
+        if verdict is None or verdict[0] not in markers:
+            continue
+        if not any(lines[j].sentence and verdicts[j] is None for j in range(i)):
+            continue  # a marker before any article text is a menu, not the end
+        after = sum(
+            len(lines[j].text)
+            for j in range(i + 1, len(lines))
+            if lines[j].sentence and verdicts[j] is None
+        )
+        if after <= ENDS_ARTICLE_MAX_SHARE * total:
+            for j in range(i + 1, len(lines)):
+                if verdicts[j] is None and lines[j].text:
+                    verdicts[j] = (
+                        f"after:{verdict[0]}",
+                        f"after the end-of-article marker on line {lines[i].original[:40]!r}",
+                    )
+            return
+
+
+def _grow_edge_clusters(
+    lines: Sequence[_Line], verdicts: list[Verdict], first: int, last: int
+) -> None:
+    """A short run of name- or label-like lines next to removed junk is part of the junk cluster
+    (a byline after "Posted by:", a site name above a date). Inside the article the run must
+    have junk on both sides. Longer runs are lists or tables and stay."""
+    n = len(lines)
+    i = 0
+    while i < n:
+        if verdicts[i] is not None or not lines[i].text or not _label_like(lines[i].text):
+            i += 1
+            continue
+        run = [i]
+        j = i + 1
+        while j < n and (not lines[j].text or (verdicts[j] is None and _label_like(lines[j].text))):
+            if lines[j].text:
+                run.append(j)
+            j += 1
+        i = j
+        if len(run) > CLUSTER_MAX_RUN:
+            continue
+        before = _removed_neighbour(lines, verdicts, run[0], -1)
+        after = _removed_neighbour(lines, verdicts, run[-1], 1)
+        inside = first <= run[0] <= last and first <= run[-1] <= last
+        if inside:
+            hit, where = before and after, "inside the article, between junk lines"
+        else:
+            hit = before or after or (run[0] > last and _at_end(lines, run[-1]))
+            where = f"at the {'start' if run[0] < first else 'end'}, next to junk"
+        if hit:
+            for k in run:
+                verdicts[k] = ("edge-cluster", f"a short name or label {where}")
+
+
+def _removed_neighbour(
+    lines: Sequence[_Line], verdicts: Sequence[Verdict], i: int, step: int
+) -> bool:
+    j = i + step
+    while 0 <= j < len(lines) and not lines[j].text:
+        j += step
+    return 0 <= j < len(lines) and verdicts[j] is not None
+
+
+def _at_end(lines: Sequence[_Line], i: int) -> bool:
+    return all(not line.text for line in lines[i + 1 :])
+
+
+def _label_like(text: str) -> bool:
+    cjk = len(_CJK.findall(text))
+    if cjk:
+        return (
+            2 <= cjk <= CLUSTER_MAX_CJK
+            and not _ZH_PUNCT.search(text)
+            and not _LABEL_BREAKERS.search(text)
+        )
+    words = _WORD.findall(text)
+    if (
+        not 0 < len(words) <= CLUSTER_MAX_WORDS
+        or _SENTENCE_END.search(text)
+        or _LABEL_BREAKERS.search(text)
+    ):
+        return False
+    # Names and labels: every word capitalised ("Jane Doe", "Fierce Biotech", "NEWS CENTER").
+    return all(
+        w[0].isupper() or not w[0].isalpha() for w in words if w.lower() not in _NAME_JOINERS
+    )
+
+
+def _site_label(url: str | None) -> str:
+    """The site's name as letters only: "intuitionlabs" for https://www.intuitionlabs.ai/x."""
+    host = host_of(url)
+    if not host:
+        return ""
+    parts = host.split(".")
+    label = (
+        parts[-3]
+        if len(parts) >= 3 and parts[-2] in ("com", "co", "org", "net", "gov", "edu")
+        else (parts[-2] if len(parts) >= 2 else parts[0])
+    )
+    return label if len(label) >= 4 else ""

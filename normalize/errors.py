@@ -21,3 +21,7 @@ class MissingDependencyError(NormalizeError):
 
 class ModelError(NormalizeError):
     """A translation model is missing, unknown or cannot be loaded."""
+
+
+class RulesError(NormalizeError):
+    """A cleaner rule file is malformed: the message names file, line, rule id and the problem."""

@@ -1,0 +1,89 @@
+"""Speed of the strip stage; prints figures (targets next to them).
+
+    python benchmarks/bench_cleaner.py [--pages 200]
+
+HTML: median seconds per page for the whole strip stage (extraction + text rules) and for
+trafilatura alone (``trafilatura.extract`` with its defaults) on the same pages of
+../shared/eval/boilerplate/trafilatura-eval, decoded beforehand; target ratio <= 1.5.
+Plain text: MB/s of the strip stage over the raw texts of ../shared/eval/plaintext/docs-dev.jsonl
+(repeated to about 5 MB); target >= 5 MB/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+SHARED = ROOT / ".." / "shared" / "eval"
+
+
+def bench_html(pages: int) -> None:
+    import trafilatura
+
+    from benchmarks.eval_cleaner import _read_html
+    from normalize.cleaner import CleanerStage
+    from normalize.config import Config
+    from normalize.document import Document
+
+    files = sorted((SHARED / "boilerplate" / "trafilatura-eval" / "html").glob("*.gz"))[:pages]
+    htmls = [_read_html(f) for f in files]
+    stage = CleanerStage.from_config(Config())
+    stage(Document(htmls[0], is_html=True))  # warm up imports
+    ours, theirs = [], []
+    for html in htmls:
+        start = time.perf_counter()
+        trafilatura.extract(html, include_comments=False, include_tables=True)
+        theirs.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        stage(Document(html, is_html=True))
+        ours.append(time.perf_counter() - start)
+    a, b = statistics.median(ours), statistics.median(theirs)
+    print(
+        f"html: {len(htmls)} pages  median per page: strip stage {a * 1000:.1f} ms, "
+        f"trafilatura alone {b * 1000:.1f} ms, ratio {a / b:.2f} (target <= 1.5)  "
+        f"total {sum(ours):.1f} s vs {sum(theirs):.1f} s"
+    )
+
+
+def bench_text(target_mb: float = 5.0) -> None:
+    from normalize.cleaner import CleanerStage
+    from normalize.config import Config
+    from normalize.document import Document
+
+    raws = [
+        json.loads(line)["raw"]
+        for line in (SHARED / "plaintext" / "docs-dev.jsonl").open(encoding="utf-8")
+    ]
+    size = sum(len(r.encode("utf-8")) for r in raws)
+    reps = max(1, int(target_mb * 1e6 / size))
+    stage = CleanerStage.from_config(Config())
+    start = time.perf_counter()
+    for _ in range(reps):
+        for raw in raws:
+            stage(Document(raw))
+    elapsed = time.perf_counter() - start
+    mb = size * reps / 1e6
+    print(
+        f"plain text: {mb:.1f} MB ({len(raws) * reps} documents) in {elapsed:.2f} s = "
+        f"{mb / elapsed:.1f} MB/s (target >= 5)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--pages", type=int, default=200)
+    args = parser.parse_args()
+    bench_text()
+    bench_html(args.pages)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,220 @@
+"""The strip stage: golden cases (tests/golden/cleaner/*.yaml), audit records, idempotence,
+site profiles, and the seed article from ../shared (read in place, skipped when absent)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from normalize.cleaner import CleanerStage, clean_text, is_sentence, removed_spans, repair_line
+from normalize.config import Config
+from normalize.document import Document
+from normalize.rules import SiteProfile, load_rules
+
+GOLDEN = Path(__file__).parent / "golden" / "cleaner"
+SEED = (
+    Path(__file__).resolve().parents[1]
+    / ".."
+    / "shared"
+    / "articles"
+    / "drugdu-hengrui-glenmark.txt"
+)
+STAGE = CleanerStage.from_config(Config())
+
+
+def _cases() -> list[Path]:
+    return sorted(GOLDEN.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", _cases(), ids=lambda p: p.stem)
+def test_golden(path: Path) -> None:
+    case = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert case.get("comment"), f"{path.name}: every golden case says why it exists"
+    doc = STAGE(
+        Document(
+            case["input"],
+            is_html=case.get("html", False),
+            url=case.get("url"),
+            lang=case.get("lang"),
+        )
+    )
+    expected = case["input"] if case.get("unchanged") else case["expected"]
+    assert doc.text == expected.strip()
+    if case.get("unchanged"):
+        assert not [c for c in doc.changes if c.action == "remove"]
+
+
+def test_golden_cases_exist() -> None:
+    names = [p.stem for p in _cases()]
+    assert len(names) >= 8
+    assert sum("unchanged" in n for n in names) >= 2  # "must not change" cases, English and Chinese
+
+
+def test_every_removed_line_is_recorded_with_rule_and_offsets() -> None:
+    text = (
+        "Title of a story about a drug approval\n"
+        "The regulator approved the drug on Monday, the company said in a statement.\n"
+        "Share:\nSubscribe"
+    )
+    out, changes = clean_text(text, load_rules())
+    removed = [c for c in changes if c.action == "remove"]
+    assert [c.before for c in removed] == ["Share:", "Subscribe"]
+    for change in removed:
+        assert change.stage == "strip" and change.after == "" and change.rule
+        assert text[change.start : change.end] == change.before
+    assert "Share:" not in out and "approved the drug" in out
+
+
+def test_html_records_the_extraction() -> None:
+    html = (
+        "<html><body><article><h1>A headline about trials</h1><p>"
+        + "The trial enrolled many patients in several countries. " * 8
+        + "</p></article></body></html>"
+    )
+    doc = STAGE(Document(html, is_html=True))
+    assert doc.changes[0].action == "extract" and doc.changes[0].rule in (
+        "trafilatura",
+        "readability",
+    )
+    assert not doc.is_html and "The trial enrolled" in doc.text
+
+
+def test_sentence_test() -> None:
+    assert is_sentence("The company said on Monday that the trial met its primary endpoint.")
+    assert not is_sentence("Related Articles")
+    assert not is_sentence("Home About Us Contact News Events Careers Investors Media")
+    assert is_sentence("公司表示，该药物在临床试验中显示出良好的疗效。")
+    assert not is_sentence("分享到微信")
+
+
+def test_sentences_are_kept_even_when_a_weak_rule_would_match() -> None:
+    # "Read the full report ..." is a widget when short; as part of a real sentence it stays.
+    text = (
+        "Lead paragraph about the approval of a new drug for patients in China this year.\n"
+        "Investors can read the full report on the company's website, "
+        "where it was posted on Monday morning."
+    )
+    out, _ = clean_text(text, load_rules())
+    assert out == text
+
+
+def test_repair_keeps_chinese_punctuation() -> None:
+    fixed, repairs = repair_line("ＡＢＣ公司，２０２５年。")
+    assert fixed == "ABC公司，2025年。" and "fullwidth" in repairs
+    same, none = repair_line(
+        "ＡＢＣ"
+    )  # only Chinese text (a line with CJK characters) is converted
+    assert same == "ＡＢＣ" and not none
+
+
+def test_site_profile_names_a_sentence_exactly() -> None:
+    line = "Our weekly newsletter brings you the biggest stories of the week from every market."
+    text = (
+        "Headline about a deal\n"
+        f"The two companies agreed a deal worth US$1 billion on Friday, they said.\n{line}"
+    )
+    rules = load_rules().with_profiles([SiteProfile("example.com", frozenset([line.casefold()]))])
+    out, changes = clean_text(text, rules, url="https://news.example.com/x")
+    assert line not in out and any(c.rule == "site:example.com" for c in changes)
+    kept, _ = clean_text(text, rules, url="https://other.org/x")  # another site keeps it
+    assert line in kept
+
+
+def test_site_rules_from_config(tmp_path: Path) -> None:
+    (tmp_path / "example.com.yaml").write_text(
+        "site: example.com\nlines:\n  - Sponsored by Example Partners\n"
+    )
+    stage = CleanerStage.from_config(Config(site_rules_paths=(tmp_path,)))
+    doc = stage(
+        Document(
+            "The drug was approved on Friday after a long review, the agency said today.\n"
+            "Sponsored by Example Partners",
+            url="https://example.com/a",
+        )
+    )
+    assert "Sponsored" not in doc.text
+    assert stage.stamp()["strip"] != STAGE.stamp()["strip"]  # the rules digest changes
+
+
+def test_removed_spans() -> None:
+    _, changes = clean_text(
+        "A sentence that is long enough to count as the article text here.\nShare:", load_rules()
+    )
+    assert removed_spans(changes) == [(66, 72)]
+
+
+_lines = st.sampled_from(
+    [
+        "Share:",
+        "Subscribe",
+        "By editor",
+        "Related Articles",
+        "2025-01-02 10:30",
+        "责任编辑：张三",
+        "分享到",
+        "The company said the trial met its primary endpoint in patients with advanced disease.",
+        "公司表示，该药物在临床试验中显示出良好的疗效和安全性。",
+        "Key findings",
+        "- a bullet item",
+        "ＡＢＣ公司",
+        "The companyâ€™s shares rose",
+        "continued on the next line",
+        "",
+        "  ",
+        "Jane Doe",
+        "Home > News > Deals",
+        "© 2025 Example. All rights reserved.",
+        "News",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_lines, max_size=14), st.sampled_from([None, "https://www.example.com/a"]))
+def test_cleaning_twice_changes_nothing_more(lines: list[str], url: str | None) -> None:
+    once = STAGE(Document("\n".join(lines), url=url)).text
+    twice = STAGE(Document(once, url=url))
+    assert twice.text == once
+    assert not [c for c in twice.changes if c.action == "remove"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=200))
+def test_cleaning_arbitrary_text_is_idempotent(text: str) -> None:
+    once = STAGE(Document(text)).text
+    assert STAGE(Document(once)).text == once
+
+
+@pytest.mark.skipif(not SEED.is_file(), reason="../shared/articles not available")
+def test_seed_article_end_to_end() -> None:
+    raw = SEED.read_text(encoding="utf-8")
+    doc = STAGE(Document(raw, url="https://www.drugdu.com/news/x"))
+    out_lines = doc.text.splitlines()
+    for junk in (
+        "By editor",
+        "Share:",
+        "Subscribe",
+        "Submit",
+        "OK",
+        "Please enter a valid Email address!",
+        "your submission has already been received.",
+    ):
+        assert junk not in out_lines
+    assert "Source: drugdu" not in doc.text
+    assert "will be sent to you every two weeks" not in doc.text
+    assert not any(
+        line.lstrip('"').startswith("/") for line in out_lines
+    )  # the leading "/" artifact
+    # Every article sentence survives (the paragraphs, with the "/ artifact repaired).
+    body = [
+        line.strip().lstrip('"/')
+        for line in raw.splitlines()
+        if is_sentence(line) and "will be sent to you" not in line
+    ]
+    assert len(body) >= 7
+    for sentence in body:
+        assert sentence in doc.text

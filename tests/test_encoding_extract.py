@@ -1,0 +1,78 @@
+"""Decoding HTML bytes and extracting the main text (own fixtures, no network)."""
+
+from __future__ import annotations
+
+import codecs
+
+from normalize.encoding import decode_html
+from normalize.extract import extract_main_text, html_to_text
+
+PAGE = (
+    "<html><head>{meta}<title>{title}</title></head><body>"
+    "<div class='nav'>首页 新闻 财经</div>"
+    "<div class='content'><h1>{title}</h1>{body}</div>"
+    "<div class='footer'>版权所有</div></body></html>"
+)
+ZH_BODY = "".join(
+    f"<p>{s}</p>"
+    for s in [
+        "某某药业今日宣布，其自主研发的创新药获得国家药品监督管理局批准上市，用于治疗晚期肝癌。",
+        "该药物是公司首个获批的一类新药，临床试验显示患者总生存期明显延长，安全性良好。",
+        "公司表示，将尽快推进该药物在全国范围内的商业化，并积极开展海外临床研究与合作。",
+        "业内人士认为，这一进展标志着国产创新药研发能力的进一步提升，值得持续关注。",
+    ]
+)
+
+
+def _zh_page(meta: str) -> str:
+    return PAGE.format(meta=meta, title="某某药业创新药获批上市", body=ZH_BODY)
+
+
+def test_meta_charset_gb2312_is_read_as_gb18030() -> None:
+    # 镕 is outside GB2312 but inside GBK/GB18030: pages declaring gb2312 use it anyway.
+    page = (
+        _zh_page('<meta http-equiv="Content-Type" content="text/html; charset=gb2312">')
+        + "<p>朱镕基</p>"
+    )
+    assert "朱镕基" in decode_html(page.encode("gb18030"))
+
+
+def test_bom_wins() -> None:
+    page = _zh_page('<meta charset="gbk">')
+    assert decode_html(codecs.BOM_UTF8 + page.encode("utf-8")) == page
+    assert decode_html(page.encode("utf-16")) == page
+
+
+def test_valid_utf8_beats_a_wrong_declaration_and_wrong_declarations_fall_back() -> None:
+    page = _zh_page('<meta charset="gbk">')
+    assert decode_html(page.encode("utf-8")) == page
+    undeclared = _zh_page('<meta charset="utf-8">')
+    assert decode_html(undeclared.encode("gbk")) == undeclared  # declared utf-8, really GBK
+
+
+def test_undeclared_western_page() -> None:
+    assert (
+        decode_html("<p>Café déjà vu, naïve résumé</p>".encode("cp1252"))
+        == "<p>Café déjà vu, naïve résumé</p>"
+    )
+
+
+def test_chinese_page_extraction_keeps_title_and_paragraphs() -> None:
+    result = extract_main_text(decode_html(_zh_page('<meta charset="gb2312">').encode("gb18030")))
+    lines = result.text.splitlines()
+    assert lines[0] == "某某药业创新药获批上市"
+    assert sum("，" in line for line in lines) == 4
+    assert "首页" not in result.text
+
+
+def test_html_to_text_keeps_lists_and_tables() -> None:
+    text = html_to_text(
+        "<div><p>Intro</p><ul><li>one</li><li>two</li></ul>"
+        "<table><tr><td>Drug</td><td>Phase</td></tr><tr><td>A-1</td><td>3</td></tr></table></div>"
+    )
+    assert text.splitlines() == ["Intro", "- one", "- two", "Drug | Phase", "A-1 | 3"]
+
+
+def test_empty_or_odd_pages_do_not_fail() -> None:
+    assert extract_main_text("<html><body></body></html>").text == ""
+    assert "just text" in extract_main_text("<html><body><span>just text</span></body></html>").text
