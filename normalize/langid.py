@@ -105,8 +105,9 @@ def _latin_language(text: str, profiles: Profiles | None) -> str:
             if key in words:
                 hits[code] += 1
     english = hits.get("en", 0)
-    best, n = max(((c, k) for c, k in hits.items() if c != "en"), key=lambda ck: ck[1], default=("en", 0))
+    best, n = max(
+        ((c, k) for c, k in hits.items() if c != "en"), key=lambda ck: ck[1], default=("en", 0)
+    )
     if n >= STOPWORD_MIN_HITS and n >= STOPWORD_RATIO * max(english, 1):
         return best
     return "en"
-

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,8 +31,16 @@ REQUIRED_FILES = ("config.json", "vocab.json", "source.spm", "target.spm")
 PULL_PATTERNS = ["*.json", "*.spm", "*.safetensors", "README.md", "LICENSE*"]
 CT2_QUANTIZATION = "int8"  # stored on disk; loaded as int8 on CPU, int8_float16 on GPU
 
-_FIELDS = {"name": str, "hub_id": str, "revision": str, "source": str, "target": str,
-           "license": str, "default": bool, "notes": str}
+_FIELDS = {
+    "name": str,
+    "hub_id": str,
+    "revision": str,
+    "source": str,
+    "target": str,
+    "license": str,
+    "default": bool,
+    "notes": str,
+}
 _OPTIONAL = {"default", "notes"}
 _REVISION = re.compile(r"^[0-9a-f]{40}$")
 _LANG = re.compile(r"^[a-z]{2,3}$")
@@ -78,7 +87,7 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
+    mapping: dict[str, Any] = dict(loader.construct_mapping(node, deep=True))  # type: ignore[arg-type]
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
 
@@ -100,7 +109,7 @@ def load_registry(path: Path | None = None) -> Registry:
 
 def parse_registry(text: str, filename: str = "<registry>") -> Registry:
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        data = yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{filename}:{mark.line + 1}" if mark else filename
@@ -117,27 +126,37 @@ def parse_registry(text: str, filename: str = "<registry>") -> Registry:
         label = f"model {item.get('name')!r}" if isinstance(item.get("name"), str) else "model"
         unknown = sorted(set(item) - set(_FIELDS))
         if unknown:
-            raise ModelError(f"{where}: {label}: unknown field {unknown[0]!r} (known: {', '.join(_FIELDS)})")
+            raise ModelError(
+                f"{where}: {label}: unknown field {unknown[0]!r} (known: {', '.join(_FIELDS)})"
+            )
         for key, kind in _FIELDS.items():
             if key not in item:
                 if key in _OPTIONAL:
                     continue
                 raise ModelError(f"{where}: {label}: missing field {key!r}")
             if not isinstance(item[key], kind) or (kind is str and not item[key].strip()):
-                raise ModelError(f"{where}: {label}: field {key!r} must be a non-empty {kind.__name__}")
+                raise ModelError(
+                    f"{where}: {label}: field {key!r} must be a non-empty {kind.__name__}"
+                )
         if not _REVISION.match(item["revision"]):
-            raise ModelError(f"{where}: {label}: revision must be a pinned 40-hex commit id, "
-                             f"not {item['revision']!r}")
+            raise ModelError(
+                f"{where}: {label}: revision must be a pinned 40-hex commit id, "
+                f"not {item['revision']!r}"
+            )
         for key in ("source", "target"):
             if not _LANG.match(item[key]):
-                raise ModelError(f"{where}: {label}: {key} must be an ISO 639 code like 'zh', not {item[key]!r}")
+                raise ModelError(
+                    f"{where}: {label}: {key} must be an ISO 639 code like 'zh', not {item[key]!r}"
+                )
         if any(s.name == item["name"] for s in specs):
             raise ModelError(f"{where}: {label}: duplicate name")
         spec = ModelSpec(where=where, **{k: v for k, v in item.items() if k in _FIELDS})
         if spec.default:
             pair = spec.pair
             if pair in defaults:
-                raise ModelError(f"{where}: {label}: a second default for {pair} (first: {defaults[pair]})")
+                raise ModelError(
+                    f"{where}: {label}: a second default for {pair} (first: {defaults[pair]})"
+                )
             defaults[pair] = spec.name
         specs.append(spec)
     return Registry(tuple(specs))
@@ -178,7 +197,8 @@ def weights_file(path: Path) -> Path:
         raise ModelError(
             f"{path}: only pickled weights ({', '.join(sorted(pickled))}); normalize loads "
             "safetensors only, since pickles can run code. Save the model with "
-            "save_pretrained(..., safe_serialization=True) or pull a revision with model.safetensors."
+            "save_pretrained(..., safe_serialization=True) or pull a revision with "
+            "model.safetensors."
         )
     raise ModelError(f"{path}: no model.safetensors in this folder")
 
@@ -196,7 +216,9 @@ def check_marian_dir(path: Path) -> None:
     except (OSError, json.JSONDecodeError) as exc:
         raise ModelError(f"{path / 'config.json'}: unreadable: {exc}") from None
     if config.get("model_type") != "marian":
-        raise ModelError(f"{path / 'config.json'}: model_type is {config.get('model_type')!r}, expected 'marian'")
+        raise ModelError(
+            f"{path / 'config.json'}: model_type is {config.get('model_type')!r}, expected 'marian'"
+        )
 
 
 def local_revision(path: Path) -> str:
@@ -230,7 +252,9 @@ def resolve(model: str | None, source: str, cache: Path, registry: Registry) -> 
             check_marian_dir(path)
             return LocalModel(path.name, path.resolve(), local_revision(path))
         known = ", ".join(registry.names) or "none"
-        raise ModelError(f"unknown model {model!r}: not a registry name (known: {known}) and not a folder")
+        raise ModelError(
+            f"unknown model {model!r}: not a registry name (known: {known}) and not a folder"
+        )
     spec = registry.get(model) if model is not None else registry.for_language(source)
     if spec is None:
         raise ModelError(
@@ -242,7 +266,8 @@ def resolve(model: str | None, source: str, cache: Path, registry: Registry) -> 
         raise ModelError(
             f"translation model {spec.name!r} ({spec.pair}) is not installed (looked in {path}). "
             f"Get it with `normalize models pull {spec.name}` (needs network), or pass "
-            "--model PATH to a local Marian folder, or --no-translate to leave the text untranslated."
+            "--model PATH to a local Marian folder, or --no-translate to leave the text "
+            "untranslated."
         )
     check_marian_dir(path)
     return LocalModel(spec.name, path.resolve(), spec.revision, spec.source)
@@ -262,25 +287,35 @@ def pull(spec: ModelSpec, cache: Path, force: bool = False) -> Path:
     try:
         from huggingface_hub import snapshot_download
     except ImportError:
-        raise MissingDependencyError(f"pulling models needs huggingface_hub: {INSTALL_EXTRA}") from None
+        raise MissingDependencyError(
+            f"pulling models needs huggingface_hub: {INSTALL_EXTRA}"
+        ) from None
     target = installed_path(spec, cache)
     if target.is_dir() and not force:
         check_marian_dir(target)
         return target
     partial = target.with_name(target.name + ".partial")
     try:
-        snapshot_download(repo_id=spec.hub_id, revision=spec.revision, local_dir=str(partial),
-                          allow_patterns=PULL_PATTERNS)
-    except Exception as exc:  # noqa: BLE001 - hub errors are many (offline, HTTP, DNS); all mean the same here
+        snapshot_download(
+            repo_id=spec.hub_id,
+            revision=spec.revision,
+            local_dir=str(partial),
+            allow_patterns=PULL_PATTERNS,
+        )
+    except Exception as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ModelError(
-            f"could not download {spec.hub_id} at revision {spec.revision[:12]} from the Hugging Face "
-            f"Hub ({type(exc).__name__}: {reason}). No network here? On a machine with network, run "
+            f"could not download {spec.hub_id} at revision {spec.revision[:12]} from the "
+            f"Hugging Face Hub ({type(exc).__name__}: {reason}). No network here? "
+            "On a machine with "
+            "network, run "
             f"`normalize models pull {spec.name} --cache-dir DIR` and copy DIR/models/{spec.name} "
             "over, or pass --model PATH to any local Marian folder."
         ) from None
-    (partial / MARKER).write_text(json.dumps({"name": spec.name, "hub_id": spec.hub_id,
-                                              "revision": spec.revision}), encoding="utf-8")
+    (partial / MARKER).write_text(
+        json.dumps({"name": spec.name, "hub_id": spec.hub_id, "revision": spec.revision}),
+        encoding="utf-8",
+    )
     shutil.rmtree(partial / ".cache", ignore_errors=True)
     check_marian_dir(partial)  # e.g. a revision without safetensors: refuse before installing
     if target.exists():
@@ -300,7 +335,9 @@ def ct2_dir(model: LocalModel, cache: Path, quantization: str = CT2_QUANTIZATION
     return cache / "ct2" / f"{model.name}-{quantization}-{digest}"
 
 
-def convert_ct2(model: LocalModel, cache: Path, quantization: str = CT2_QUANTIZATION, force: bool = False) -> Path:
+def convert_ct2(
+    model: LocalModel, cache: Path, quantization: str = CT2_QUANTIZATION, force: bool = False
+) -> Path:
     """Convert ``model`` to CTranslate2 once; later calls return the cached copy."""
     out = ct2_dir(model, cache, quantization)
     if (out / "model.bin").is_file() and not force:
@@ -308,7 +345,9 @@ def convert_ct2(model: LocalModel, cache: Path, quantization: str = CT2_QUANTIZA
     try:
         import ctranslate2.converters as converters
     except ImportError:
-        raise MissingDependencyError(f"the ctranslate2 backend needs ctranslate2: {INSTALL_EXTRA}") from None
+        raise MissingDependencyError(
+            f"the ctranslate2 backend needs ctranslate2: {INSTALL_EXTRA}"
+        ) from None
     try:
         import torch  # noqa: F401 - the converter reads the weights through transformers
         import transformers  # noqa: F401
@@ -326,9 +365,12 @@ def convert_ct2(model: LocalModel, cache: Path, quantization: str = CT2_QUANTIZA
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.parent.mkdir(parents=True, exist_ok=True)
     try:
-        _SafetensorsConverter(str(model.path), copy_files=["source.spm", "target.spm", "vocab.json"]).convert(
-            str(tmp), quantization=quantization, force=True)
-    except Exception as exc:  # noqa: BLE001 - converter errors are plain exceptions
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "Recommended: pip install sacremoses" and the like
+            _SafetensorsConverter(
+                str(model.path), copy_files=["source.spm", "target.spm", "vocab.json"]
+            ).convert(str(tmp), quantization=quantization, force=True)
+    except Exception as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise ModelError(f"{model.path}: CTranslate2 conversion failed: {exc}") from None
     if out.exists():

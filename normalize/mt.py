@@ -34,8 +34,9 @@ class Backend(Protocol):
     name: str  # e.g. "ctranslate2-int8", "transformers-fp32"
     device: str
 
-    def translate(self, batch: list[list[str]], beam_size: int, max_length: int,
-                  min_length: int = 0) -> list[list[str]]:
+    def translate(
+        self, batch: list[list[str]], beam_size: int, max_length: int, min_length: int = 0
+    ) -> list[list[str]]:
         """Translate source pieces (ending with ``</s>``) to target pieces (no specials)."""
         ...
 
@@ -55,7 +56,9 @@ class SpmTokenizer:
         try:
             import sentencepiece as spm
         except ImportError:
-            raise MissingDependencyError(f"translation needs sentencepiece: {INSTALL_EXTRA}") from None
+            raise MissingDependencyError(
+                f"translation needs sentencepiece: {INSTALL_EXTRA}"
+            ) from None
         try:
             vocab = json.loads((path / "vocab.json").read_text(encoding="utf-8"))
             source = spm.SentencePieceProcessor(model_file=str(path / "source.spm"))
@@ -123,7 +126,9 @@ class CTranslate2Backend:
         try:
             import ctranslate2
         except ImportError:
-            raise MissingDependencyError(f"the ctranslate2 backend needs ctranslate2: {INSTALL_EXTRA}") from None
+            raise MissingDependencyError(
+                f"the ctranslate2 backend needs ctranslate2: {INSTALL_EXTRA}"
+            ) from None
         if device == "auto":
             device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
         if device == "cuda" and ctranslate2.get_cuda_device_count() == 0:
@@ -132,17 +137,26 @@ class CTranslate2Backend:
         folder = convert_ct2(model, cache)
         threads = 0 if device == "cuda" else max(1, os.cpu_count() or 1)
         try:
-            translator = ctranslate2.Translator(str(folder), device=device, compute_type=compute,
-                                                inter_threads=1, intra_threads=threads)
+            translator = ctranslate2.Translator(
+                str(folder),
+                device=device,
+                compute_type=compute,
+                inter_threads=1,
+                intra_threads=threads,
+            )
         except (RuntimeError, ValueError) as exc:
             raise ModelError(f"{folder}: CTranslate2 cannot load the model: {exc}") from None
         return cls(translator, f"ctranslate2-{compute}", device)
 
-    def translate(self, batch: list[list[str]], beam_size: int, max_length: int,
-                  min_length: int = 0) -> list[list[str]]:
+    def translate(
+        self, batch: list[list[str]], beam_size: int, max_length: int, min_length: int = 0
+    ) -> list[list[str]]:
         results = self.translator.translate_batch(
-            batch, beam_size=beam_size, max_decoding_length=max_length,
-            min_decoding_length=min_length, return_scores=False,
+            batch,
+            beam_size=beam_size,
+            max_decoding_length=max_length,
+            min_decoding_length=min_length,
+            return_scores=False,
         )
         return [list(r.hypotheses[0]) for r in results]
 
@@ -161,7 +175,9 @@ class TransformersBackend:
             import torch
             from transformers import MarianMTModel
         except ImportError:
-            raise MissingDependencyError(f"the transformers backend needs torch and transformers: {INSTALL_EXTRA}") from None
+            raise MissingDependencyError(
+                f"the transformers backend needs torch and transformers: {INSTALL_EXTRA}"
+            ) from None
         if device == "auto":
             device = "cuda" if torch.cuda.is_available() else "cpu"
         if device == "cuda" and not torch.cuda.is_available():
@@ -175,17 +191,20 @@ class TransformersBackend:
         name = "transformers-fp32"
         if quantize and device == "cpu":
             with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # torch.ao dynamic quantization is deprecated, still fastest
+                warnings.simplefilter(
+                    "ignore"
+                )  # torch.ao dynamic quantization is deprecated, still fastest
                 from torch.ao.quantization import quantize_dynamic
 
                 net = quantize_dynamic(net, {torch.nn.Linear}, dtype=torch.qint8)
             name = "transformers-int8"
-        net.to(device)
+        net.to(device)  # type: ignore[arg-type]
         vocab = json.loads((model.path / "vocab.json").read_text(encoding="utf-8"))
         return cls(net, vocab, {i: p for p, i in vocab.items()}, name, device)
 
-    def translate(self, batch: list[list[str]], beam_size: int, max_length: int,
-                  min_length: int = 0) -> list[list[str]]:
+    def translate(
+        self, batch: list[list[str]], beam_size: int, max_length: int, min_length: int = 0
+    ) -> list[list[str]]:
         import torch
 
         pad = int(self.model.config.pad_token_id)
@@ -197,8 +216,14 @@ class TransformersBackend:
             out = self.model.generate(
                 input_ids=torch.tensor(ids, device=self.device),
                 attention_mask=torch.tensor(mask, device=self.device),
-                num_beams=beam_size, max_new_tokens=max_length, min_new_tokens=min_length,
+                # +1: Marian forces </s> into the last slot; max_length counts content tokens.
+                num_beams=beam_size,
+                max_new_tokens=max_length + 1,
+                min_new_tokens=min_length + 1 if min_length else 0,
                 do_sample=False,
             )
         specials = {pad, self.vocab[EOS]}
-        return [[self.inverse.get(int(i), UNK) for i in row if int(i) not in specials] for row in out.tolist()]
+        return [
+            [self.inverse.get(int(i), UNK) for i in row if int(i) not in specials]
+            for row in out.tolist()
+        ]

@@ -55,7 +55,9 @@ class TranslationCache:
         try:
             for i in range(0, len(keys), 500):
                 part = keys[i : i + 500]
-                rows = db.execute(f"SELECT key, target FROM mt WHERE key IN ({','.join('?' * len(part))})", part)
+                rows = db.execute(
+                    f"SELECT key, target FROM mt WHERE key IN ({','.join('?' * len(part))})", part
+                )
                 for key, target in rows:
                     found[wanted[key]] = target
         except sqlite3.Error:
@@ -68,8 +70,10 @@ class TranslationCache:
             return
         try:
             with db:
-                db.executemany("INSERT OR REPLACE INTO mt (key, source, target) VALUES (?, ?, ?)",
-                               [(self.key(s), normalize_source(s), t) for s, t in pairs])
+                db.executemany(
+                    "INSERT OR REPLACE INTO mt (key, source, target) VALUES (?, ?, ?)",
+                    [(self.key(s), normalize_source(s), t) for s, t in pairs],
+                )
         except sqlite3.Error:
             self._broken = True
 

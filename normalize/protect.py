@@ -135,17 +135,18 @@ def locate(output: str, source: str, count: int) -> Located:
         share = where / max(len(source), 1) if where >= 0 else 1.0
         inserts.append((_word_boundary(output, share), k))
     events: list[tuple[int, int, int | None]] = [(s, e, k) for k, (s, e) in found.items()]
+    # (start, end, term number or None for text to drop)
     events += [(s, e, None) for s, e in junk]
     events += [(pos, pos, k) for pos, k in inserts]
     events.sort(key=lambda ev: (ev[0], ev[1]))
     parts: list[str | int] = []
     cursor = 0
-    for start, end, k in events:
+    for start, end, num in events:
         if start < cursor:
             continue
         parts.append(output[cursor:start])
-        if k is not None:
-            parts.append(k)
+        if num is not None:
+            parts.append(num)
         cursor = end
     parts.append(output[cursor:])
     return Located(tuple(parts), tuple(missing))
@@ -155,6 +156,6 @@ def _word_boundary(text: str, share: float) -> int:
     """The word boundary in ``text`` nearest to ``share`` of its length."""
     if not text:
         return 0
-    target = min(max(int(round(share * len(text))), 0), len(text))
+    target = min(max(round(share * len(text)), 0), len(text))
     bounds = [0, len(text)] + [m.start() for m in re.finditer(r"\s", text)]
     return min(bounds, key=lambda b: (abs(b - target), b))

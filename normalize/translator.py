@@ -25,7 +25,15 @@ from normalize.errors import GlossaryError, ModelError
 from normalize.glossary import Glossary
 from normalize.langid import UNDETERMINED, Profiles, detect
 from normalize.models import LocalModel, Registry, load_registry, resolve
-from normalize.protect import PLACEHOLDER_BASE, PLACEHOLDER_PREFIX, Term, find_terms, insert_placeholders, locate, placeholder
+from normalize.protect import (
+    PLACEHOLDER_BASE,
+    PLACEHOLDER_PREFIX,
+    Term,
+    find_terms,
+    insert_placeholders,
+    locate,
+    placeholder,
+)
 from normalize.zhtext import Simplifier, chunk, split_sentences
 
 CHUNK_TOKENS = 200  # longest source chunk sent to the model (Marian's hard limit is 512)
@@ -35,9 +43,24 @@ _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\
 _LETTER = re.compile(r"[^\W\d_]")
 _PLACEHOLDER = re.compile(rf"{PLACEHOLDER_PREFIX}(\d{{3}})")
 # Full-width punctuation in text that needs no model (a bare name, a dateline).
-_PUNCT = str.maketrans({"，": ", ", "。": ". ", "：": ": ", "；": "; ", "！": "! ", "？": "? ",
-                        "（": " (", "）": ") ", "、": ", ", "“": '"', "”": '"', "《": '"', "》": '"',
-                        "　": " "})
+_PUNCT = str.maketrans(
+    {
+        "，": ", ",
+        "。": ". ",
+        "：": ": ",
+        "；": "; ",
+        "！": "! ",
+        "？": "? ",
+        "（": " (",
+        "）": ") ",
+        "、": ", ",
+        "“": '"',
+        "”": '"',
+        "《": '"',
+        "》": '"',
+        "　": " ",
+    }
+)
 
 
 @dataclass
@@ -116,7 +139,7 @@ class TranslatorStage:
         warnings: list[str] = []
         plans: list[tuple[str, list[Term], list[tuple[str, list[_Job]]]] | None] = []
         jobs: dict[str, list[str]] = {}  # language -> sources to translate
-        for para, lang in zip(paragraphs, langs):
+        for para, lang in zip(paragraphs, langs, strict=True):
             if lang in PASS_LANGS:
                 plans.append(None)
                 continue
@@ -136,7 +159,9 @@ class TranslatorStage:
             outputs.update({(lang, s): t for s, t in got.items()})
         return self._assemble(doc, paragraphs, plans, outputs, warnings, cached)
 
-    def _plan_paragraph(self, para: str, lang: str, terms: list[Term], engine: _Engine) -> list[tuple[str, list[_Job]]]:
+    def _plan_paragraph(
+        self, para: str, lang: str, terms: list[Term], engine: _Engine
+    ) -> list[tuple[str, list[_Job]]]:
         """Each sentence as (pass-through text, []) or ("", its chunks to translate)."""
         out: list[tuple[str, list[_Job]]] = []
         offset = 0
@@ -160,7 +185,10 @@ class TranslatorStage:
                 out.append(("", [_Job("\0" + source, tuple(held_ids))]))
                 continue
             keep = [m.span() for m in _PLACEHOLDER.finditer(source)]
-            jobs = [_renumber(piece, held_ids) for piece in chunk(source, engine.tokenizer.count, engine.limit, keep)]
+            jobs = [
+                _renumber(piece, held_ids)
+                for piece in chunk(source, engine.tokenizer.count, engine.limit, keep)
+            ]
             out.append(("", [j for j in jobs if j.source.strip()]))
         return out
 
@@ -168,7 +196,9 @@ class TranslatorStage:
         """Translations of ``sources`` (from the cache where possible); returns them and the
         number of cache hits."""
         unique = list(dict.fromkeys(s for s in sources if not s.startswith("\0")))
-        result: dict[str, str] = {s: s[1:].translate(_PUNCT).strip() for s in sources if s.startswith("\0")}
+        result: dict[str, str] = {
+            s: s[1:].translate(_PUNCT).strip() for s in sources if s.startswith("\0")
+        }
         found = engine.cache.get_many(unique) if engine.cache is not None else {}
         result.update(found)
         missing = [s for s in unique if s not in found]
@@ -183,7 +213,9 @@ class TranslatorStage:
         from normalize.mt import load_backend, max_length_for
 
         if engine.backend is None:
-            engine.backend = load_backend(self.config.backend, engine.model, self.config.device, self._cache_dir())
+            engine.backend = load_backend(
+                self.config.backend, engine.model, self.config.device, self._cache_dir()
+            )
         tokenized = [(s, engine.tokenizer.pieces(s)) for s in sources]
         tokenized.sort(key=lambda st: len(st[1]))  # similar lengths batch with little padding
         out: dict[str, str] = {}
@@ -191,15 +223,21 @@ class TranslatorStage:
         for i in range(0, len(tokenized), size):
             part = tokenized[i : i + size]
             batch = [pieces for _, pieces in part]
-            hyps = engine.backend.translate(batch, self.config.beam_size, max_length_for(batch, engine.max_output))
-            for (source, _), hyp in zip(part, hyps):
+            hyps = engine.backend.translate(
+                batch, self.config.beam_size, max_length_for(batch, engine.max_output)
+            )
+            for (source, _), hyp in zip(part, hyps, strict=True):
                 out[source] = engine.tokenizer.detokenize(hyp)
         return out
 
     def _assemble(
-        self, doc: Document, paragraphs: list[str],
+        self,
+        doc: Document,
+        paragraphs: list[str],
         plans: list[tuple[str, list[Term], list[tuple[str, list[_Job]]]] | None],
-        outputs: dict[tuple[str, str], str], warnings: list[str], cached: int,
+        outputs: dict[tuple[str, str], str],
+        warnings: list[str],
+        cached: int,
     ) -> Document:
         from normalize.canonicalizer import render_name
 
@@ -210,8 +248,10 @@ class TranslatorStage:
         changes: list[Change] = []
         seen: set[str] = set()
         in_pos = 0
-        shifts: list[tuple[int, int, int]] = []  # (input start, input end, delta) of kept paragraphs
-        for para, plan in zip(paragraphs, plans):
+        shifts: list[
+            tuple[int, int, int]
+        ] = []  # (input start, input end, delta) of kept paragraphs
+        for para, plan in zip(paragraphs, plans, strict=True):
             if plan is None:
                 shifts.append((in_pos, in_pos + len(para), length - in_pos))
                 pieces.append(para)
@@ -230,24 +270,33 @@ class TranslatorStage:
                     located = locate(out, src, len(job.terms))
                     for k in located.fallback:
                         term = terms[job.terms[k]]
-                        changes.append(Change(self.name, "repair", placeholder(k), term.surface,
-                                              doc_offset(paragraphs, para) + term.start,
-                                              doc_offset(paragraphs, para) + term.end,
-                                              rule="placeholder-fallback",
-                                              detail=f"{term.entry_id}: the model lost the placeholder; name inserted by position"))
+                        changes.append(
+                            Change(
+                                self.name,
+                                "repair",
+                                placeholder(k),
+                                term.surface,
+                                doc_offset(paragraphs, para) + term.start,
+                                doc_offset(paragraphs, para) + term.end,
+                                rule="placeholder-fallback",
+                                detail=f"{term.entry_id}: placeholder lost; name put back",
+                            )
+                        )
                     if job is not jobs[0] and parts:
                         parts.append(" ")
-                    for part in located.parts:
-                        parts.append(part if isinstance(part, str) else (terms[job.terms[part]], True))
+                    for part in located.parts:  # text, or a term number
+                        parts.append(
+                            part if isinstance(part, str) else (terms[job.terms[part]], True)
+                        )
                 if length > para_start and parts:
                     pieces.append(" ")
                     length += 1
-                for i, part in enumerate(parts):
-                    if isinstance(part, str):
-                        pieces.append(part)
-                        length += len(part)
+                for i, item in enumerate(parts):
+                    if isinstance(item, str):
+                        pieces.append(item)
+                        length += len(item)
                         continue
-                    term = part[0]
+                    term = item[0]
                     entry = glossary[term.entry_id] if glossary is not None else None
                     if entry is None:
                         continue
@@ -259,8 +308,18 @@ class TranslatorStage:
                         before += " "
                     name = render_name(entry, entry.id not in seen, before, after)
                     seen.add(entry.id)
-                    entities.append(Entity(entry.id, entry.canonical, entry.type, term.surface,
-                                           length, length + len(name), 100.0, "protected"))
+                    entities.append(
+                        Entity(
+                            entry.id,
+                            entry.canonical,
+                            entry.type,
+                            term.surface,
+                            length,
+                            length + len(name),
+                            100.0,
+                            "protected",
+                        )
+                    )
                     pieces.append(name)
                     length += len(name)
                     if after[:1].isalnum():
@@ -270,18 +329,36 @@ class TranslatorStage:
             if not english.strip():
                 warnings.append(f"translate: no output for a {lang} paragraph at offset {in_pos}")
             start = in_pos
-            changes.insert(len(changes), Change(self.name, "translate", body, english, start, start + len(body),
-                                                rule=engine.model.name, detail=f"{lang}->en"))
+            changes.insert(
+                len(changes),
+                Change(
+                    self.name,
+                    "translate",
+                    body,
+                    english,
+                    start,
+                    start + len(body),
+                    rule=engine.model.name,
+                    detail=f"{lang}->en",
+                ),
+            )
             pieces.append(ending)
             length += len(ending)
             in_pos += len(para)
         text = "".join(pieces)
         # Entities of earlier stages survive only in paragraphs that passed through unchanged.
-        kept = [_moved(e, delta) for e in doc.entities for s, end, delta in shifts if s <= e.start and e.end <= end]
+        kept = [
+            _moved(e, delta)
+            for e in doc.entities
+            for s, end, delta in shifts
+            if s <= e.start and e.end <= end
+        ]
         translated_langs = sorted({p[0] for p in plans if p is not None})
         if cached:
             warnings_detail = f"{cached} chunk(s) from the translation cache"
-            changes.append(Change(self.name, "translate", "", "", rule="cache", detail=warnings_detail))
+            changes.append(
+                Change(self.name, "translate", "", "", rule="cache", detail=warnings_detail)
+            )
         return doc.evolve(
             text=text,
             lang="en" if translated_langs else doc.lang,
@@ -338,7 +415,9 @@ class TranslatorStage:
             model = None  # a named model serves its own language; others use their defaults
         if model is None and registry.for_language(lang) is None:
             # A language nobody registered a model for: leave it, say so.
-            warnings.append(f"translate: no model for {lang}->en in the registry; {lang} text left as is")
+            warnings.append(
+                f"translate: no model for {lang}->en in the registry; {lang} text left as is"
+            )
             return None
         local = resolve(model, lang, self._cache_dir(), registry)
         engine = self._make_engine(local)
@@ -353,9 +432,11 @@ class TranslatorStage:
         max_pos = model_max_positions(local.path)
         cache = None
         if self.config.translation_cache:
-            namespace = f"{local.name}|{local.revision}|{choose_backend(self.config.backend)}|beam{self.config.beam_size}"
+            backend = choose_backend(self.config.backend)
+            namespace = f"{local.name}|{local.revision}|{backend}|beam{self.config.beam_size}"
             cache = TranslationCache(self._cache_dir(), namespace)
-        return _Engine(local, tokenizer, min(CHUNK_TOKENS, max_pos - 2), max_pos, cache)
+        # Leave room for </s> (and the decoder start) inside the position table.
+        return _Engine(local, tokenizer, min(CHUNK_TOKENS, max_pos - 2), max_pos - 2, cache)
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -365,7 +446,7 @@ def _paragraphs(text: str) -> list[str]:
 
 def _split_ending(para: str) -> tuple[str, str]:
     body = para.rstrip("\r\n")
-    return body, para[len(body):]
+    return body, para[len(body) :]
 
 
 def doc_offset(paragraphs: list[str], para: str) -> int:
@@ -391,5 +472,13 @@ def _renumber(piece: str, held: list[int]) -> _Job:
 def _moved(entity: Entity, delta: int) -> Entity:
     if not delta:
         return entity
-    return Entity(entity.id, entity.canonical, entity.type, entity.surface, entity.start + delta,
-                  entity.end + delta, entity.score, entity.method)
+    return Entity(
+        entity.id,
+        entity.canonical,
+        entity.type,
+        entity.surface,
+        entity.start + delta,
+        entity.end + delta,
+        entity.score,
+        entity.method,
+    )

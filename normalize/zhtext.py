@@ -7,6 +7,7 @@ sentence or character is ever dropped or truncated.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -57,7 +58,8 @@ def chunk(
     text: str, count: Callable[[str], int], limit: int, keep: Sequence[tuple[int, int]] = ()
 ) -> list[str]:
     """Split ``text`` into pieces of at most ``limit`` tokens (as ``count`` measures them):
-    at clause marks first, then at spaces, then between words or characters, then anywhere. Spans in ``keep``
+    at clause marks first, then at spaces, then between words or characters, then anywhere.
+    Spans in ``keep``
     (placeholders) are never cut. ``"".join(result) == text``; every piece is non-empty."""
     if not text:
         return []
@@ -65,7 +67,9 @@ def chunk(
     return _pack(_chunk(text, count, limit, list(keep), 0), count, limit)
 
 
-def _chunk(text: str, count: Callable[[str], int], limit: int, keep: list[tuple[int, int]], level: int) -> list[str]:
+def _chunk(
+    text: str, count: Callable[[str], int], limit: int, keep: list[tuple[int, int]], level: int
+) -> list[str]:
     if level >= len(_SPLITTERS) or count(text) <= limit:
         return [text]  # fits, or one unsplittable unit (never dropped)
     cuts = [c for c in _SPLITTERS[level](text) if not any(s < c < e for s, e in keep)]
@@ -74,7 +78,9 @@ def _chunk(text: str, count: Callable[[str], int], limit: int, keep: list[tuple[
     out: list[str] = []
     offset = 0
     for piece in _pack(_cut(text, cuts), count, limit):
-        inner = [(s - offset, e - offset) for s, e in keep if offset <= s and e <= offset + len(piece)]
+        inner = [
+            (s - offset, e - offset) for s, e in keep if offset <= s and e <= offset + len(piece)
+        ]
         out += _chunk(piece, count, limit, inner, level + 1)
         offset += len(piece)
     return out
@@ -109,12 +115,17 @@ def _any_cuts(text: str) -> list[int]:
     return list(range(1, len(text)))
 
 
-_SPLITTERS: tuple[Callable[[str], list[int]], ...] = (_clause_cuts, _space_cuts, _char_cuts, _any_cuts)
+_SPLITTERS: tuple[Callable[[str], list[int]], ...] = (
+    _clause_cuts,
+    _space_cuts,
+    _char_cuts,
+    _any_cuts,
+)
 
 
 def _cut(text: str, cuts: list[int]) -> list[str]:
     bounds = [0, *cuts, len(text)]
-    return [text[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
+    return [text[a:b] for a, b in itertools.pairwise(bounds) if b > a]
 
 
 def _pack(units: list[str], count: Callable[[str], int], limit: int) -> list[str]:

@@ -9,7 +9,9 @@ import click
 from normalize.errors import NormalizeError
 
 _CACHE_OPTION = click.option(
-    "--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
     help="Cache folder (default: $NORMALIZE_CACHE or ~/.cache/normalize).",
 )
 
@@ -33,8 +35,10 @@ def list_models(cache_dir: Path | None) -> None:
     for spec, path in iter_installed(registry, resolve_cache(cache_dir)):
         mark = "*" if spec.default else " "
         where = str(path) if path else "not installed"
-        click.echo(f"{mark} {spec.name:<20} {spec.pair:<6} {spec.hub_id} @ {spec.revision[:12]}  "
-                   f"{spec.license}  {where}")
+        click.echo(
+            f"{mark} {spec.name:<20} {spec.pair:<6} {spec.hub_id} @ {spec.revision[:12]}  "
+            f"{spec.license}  {where}"
+        )
 
 
 @models.command()
@@ -51,7 +55,9 @@ def pull(name: str, force: bool, cache_dir: Path | None) -> None:
         registry = load_registry()
         spec = registry.get(name)
         if spec is None:
-            raise click.ClickException(f"unknown model {name!r} (known: {', '.join(registry.names)})")
+            raise click.ClickException(
+                f"unknown model {name!r} (known: {', '.join(registry.names)})"
+            )
         path = pull_model(spec, resolve_cache(cache_dir), force=force)
     except NormalizeError as exc:
         raise click.ClickException(str(exc)) from None
@@ -76,7 +82,9 @@ def convert(model: str, force: bool, cache_dir: Path | None) -> None:
 
 @models.command()
 @click.argument("model")
-@click.option("--ct2", is_flag=True, help="The CTranslate2 copy's folder instead (converted or not).")
+@click.option(
+    "--ct2", is_flag=True, help="The CTranslate2 copy's folder instead (converted or not)."
+)
 @_CACHE_OPTION
 def path(model: str, ct2: bool, cache_dir: Path | None) -> None:
     """Print the local folder of MODEL (a registry name or a Marian folder)."""

@@ -25,12 +25,23 @@ VOCAB_PIECES = 500
 def _write_tokenizer(folder: Path) -> dict[str, int]:
     import sentencepiece as spm
 
-    lines = [ln for ln in CORPUS.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
+    lines = [
+        ln
+        for ln in CORPUS.read_text(encoding="utf-8").splitlines()
+        if ln and not ln.startswith("#")
+    ]
     buf = io.BytesIO()
     spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(lines), model_writer=buf, vocab_size=VOCAB_PIECES,
-        character_coverage=1.0, hard_vocab_limit=False, model_type="unigram",
-        bos_id=-1, eos_id=-1, unk_id=0, minloglevel=2,
+        sentence_iterator=iter(lines),
+        model_writer=buf,
+        vocab_size=VOCAB_PIECES,
+        character_coverage=1.0,
+        hard_vocab_limit=False,
+        model_type="unigram",
+        bos_id=-1,
+        eos_id=-1,
+        unk_id=0,
+        minloglevel=2,
     )
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "source.spm").write_bytes(buf.getvalue())
@@ -41,8 +52,16 @@ def _write_tokenizer(folder: Path) -> dict[str, int]:
         vocab.setdefault(sp.id_to_piece(i), len(vocab))
     vocab["<pad>"] = len(vocab)
     (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
-    (folder / "tokenizer_config.json").write_text(json.dumps(
-        {"source_lang": "zh", "target_lang": "en", "separate_vocabs": False, "model_max_length": 512}))
+    (folder / "tokenizer_config.json").write_text(
+        json.dumps(
+            {
+                "source_lang": "zh",
+                "target_lang": "en",
+                "separate_vocabs": False,
+                "model_max_length": 512,
+            }
+        )
+    )
     return vocab
 
 
@@ -50,8 +69,11 @@ def _write_tokenizer(folder: Path) -> dict[str, int]:
 def marian_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("fake-marian")
     vocab = _write_tokenizer(folder)
-    (folder / "config.json").write_text(json.dumps(
-        {"model_type": "marian", "vocab_size": len(vocab), "max_position_embeddings": 128}))
+    (folder / "config.json").write_text(
+        json.dumps(
+            {"model_type": "marian", "vocab_size": len(vocab), "max_position_embeddings": 128}
+        )
+    )
     (folder / "model.safetensors").write_bytes(b"")  # fake backends never read it
     return folder
 
@@ -67,10 +89,19 @@ def tiny_marian(tmp_path_factory: pytest.TempPathFactory, marian_files: Path) ->
     vocab = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
     torch.manual_seed(0)
     config = transformers.MarianConfig(
-        vocab_size=len(vocab), d_model=32, encoder_layers=1, decoder_layers=1,
-        encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=64,
-        decoder_ffn_dim=64, max_position_embeddings=128, pad_token_id=vocab["<pad>"],
-        eos_token_id=0, decoder_start_token_id=vocab["<pad>"], forced_eos_token_id=0,
+        vocab_size=len(vocab),
+        d_model=32,
+        encoder_layers=1,
+        decoder_layers=1,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=64,
+        decoder_ffn_dim=64,
+        max_position_embeddings=128,
+        pad_token_id=vocab["<pad>"],
+        eos_token_id=0,
+        decoder_start_token_id=vocab["<pad>"],
+        forced_eos_token_id=0,
     )
     transformers.MarianMTModel(config).save_pretrained(folder, safe_serialization=True)
     assert (folder / "model.safetensors").stat().st_size < 1_000_000

@@ -66,7 +66,9 @@ def stage(marian_files: Path, tmp_path: Path, glossary=None, **kw) -> Translator
 # ---- routing ------------------------------------------------------------------------------
 
 
-def test_english_passes_through_untouched(marian_files: Path, tmp_path: Path, fake: FakeBackend) -> None:
+def test_english_passes_through_untouched(
+    marian_files: Path, tmp_path: Path, fake: FakeBackend
+) -> None:
     doc = Document("Hengrui said the drug met its endpoint.\n\nSecond paragraph.")
     assert stage(marian_files, tmp_path)(doc) is doc
     assert fake.calls == []
@@ -80,11 +82,16 @@ def test_english_run_imports_no_heavy_module(tmp_path: Path) -> None:
         f"g = load_glossary([{str(GLOSSARY)!r}])\n"
         f"p = Pipeline(Config(cache_dir={str(tmp_path)!r}), glossary=g)\n"
         "p.process('Anbei Biopharma said the study met its endpoint.')\n"
-        "heavy = [m for m in ('torch', 'transformers', 'ctranslate2', 'sentencepiece') if m in sys.modules]\n"
+        "heavy = ('torch', 'transformers', 'ctranslate2', 'sentencepiece')\n"
+        "heavy = [m for m in heavy if m in sys.modules]\n"
         "assert not heavy, heavy\n"
     )
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT,
-                   env={**os.environ, "PYTHONPATH": str(ROOT)})
+    subprocess.run(
+        [sys.executable, "-c", code],
+        check=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
 
 
 def test_no_model_gives_instructions(tmp_path: Path) -> None:
@@ -96,15 +103,22 @@ def test_no_model_gives_instructions(tmp_path: Path) -> None:
     assert "--model PATH" in message and "--no-translate" in message
 
 
-def test_language_without_registry_model_is_left_with_a_warning(marian_files: Path, tmp_path: Path) -> None:
+def test_language_without_registry_model_is_left_with_a_warning(
+    marian_files: Path, tmp_path: Path
+) -> None:
     translator = TranslatorStage.from_config(Config(cache_dir=tmp_path), None)
-    text = "Das Unternehmen hat die Zulassung für das neue Medikament erhalten und wird es bei den Ärzten einführen."
+    text = (
+        "Das Unternehmen hat die Zulassung für das neue Medikament erhalten "
+        "und wird es bei den Ärzten einführen."
+    )
     doc = translator(Document(text))
     assert doc.text == text
     assert any("no model for de->en" in w for w in doc.warnings)
 
 
-def test_mixed_document_keeps_english_and_shifts_entities(marian_files: Path, tmp_path: Path, fake: FakeBackend) -> None:
+def test_mixed_document_keeps_english_and_shifts_entities(
+    marian_files: Path, tmp_path: Path, fake: FakeBackend
+) -> None:
     english = "Anbei said so.\n"
     text = "公司宣布新药获批。\n" + english
     prior = Entity("anbei", "Anbei", "company", "Anbei", 10, 15, 100.0, "exact")
@@ -129,7 +143,12 @@ def test_every_sentence_reaches_the_model_within_the_limit(
 
     monkeypatch.setattr(TranslatorStage, "_model_translate", echo)
     long_sentence = "，".join(["公司宣布新药获批上市并且股价上涨"] * 40) + "。"
-    sentences = ["公司今日宣布新药获批。", long_sentence, "投资者请注意风险！", "临床试验结果显示患者获益？"]
+    sentences = [
+        "公司今日宣布新药获批。",
+        long_sentence,
+        "投资者请注意风险！",
+        "临床试验结果显示患者获益？",
+    ]
     translator = stage(marian_files, tmp_path, translation_cache=False)
     doc = translator(Document("".join(sentences)))
     engine = translator._runtime.engines["zh"]
@@ -153,7 +172,10 @@ def _rendered(doc: Document) -> list[tuple[str, str]]:
 
 
 def test_protected_names_come_out_canonical(marian_files, tmp_path, fake, test_glossary) -> None:  # type: ignore[no-untyped-def]
-    text = "苏州安贝生物医药有限公司宣布，注射用維洛妥珠單抗获得国家药监局批准。安贝生物表示维洛妥珠单抗的研究顺利。"
+    text = (
+        "苏州安贝生物医药有限公司宣布，注射用維洛妥珠單抗获得国家药监局批准。"
+        "安贝生物表示维洛妥珠单抗的研究顺利。"
+    )
     doc = stage(marian_files, tmp_path, test_glossary)(Document(text))
     assert _rendered(doc) == [
         ("anbei", "Anbei Biopharma"),
@@ -171,7 +193,10 @@ def test_protected_names_come_out_canonical(marian_files, tmp_path, fake, test_g
 def test_lost_placeholders_are_put_back(marian_files, tmp_path, fake, test_glossary) -> None:  # type: ignore[no-untyped-def]
     fake.mode = "drop"
     doc = stage(marian_files, tmp_path, test_glossary)(Document("安贝生物宣布维洛妥珠单抗获批。"))
-    assert _rendered(doc) == [("anbei", "Anbei Biopharma"), ("velotuzumab", "velotuzumab fenotecan (QX-2201)")]
+    assert _rendered(doc) == [
+        ("anbei", "Anbei Biopharma"),
+        ("velotuzumab", "velotuzumab fenotecan (QX-2201)"),
+    ]
     assert doc.text.startswith("Anbei Biopharma The news") and doc.text.endswith("was good.")
     assert [c.rule for c in doc.changes if c.action == "repair"] == ["placeholder-fallback"] * 2
 
@@ -192,7 +217,9 @@ def test_a_bare_name_needs_no_model(marian_files, tmp_path, fake, test_glossary)
 # ---- cache ----------------------------------------------------------------------------------
 
 
-def test_cache_serves_repeats_across_runs(marian_files: Path, tmp_path: Path, fake: FakeBackend) -> None:
+def test_cache_serves_repeats_across_runs(
+    marian_files: Path, tmp_path: Path, fake: FakeBackend
+) -> None:
     text = "公司今日宣布新药获批。投资者请注意风险。"
     first = stage(marian_files, tmp_path)(Document(text))
     assert len(fake.calls) == 1
@@ -218,12 +245,21 @@ GOOD = """models:
 """
 
 
-@pytest.mark.parametrize(("change", "problem"), [
-    (("0123456789abcdef0123456789abcdef01234567", "main"), "test.yaml:2: model 'opus-mt-xx-en': revision must be a pinned"),
-    (("license: CC-BY-4.0", "licence: MIT"), "test.yaml:2: model 'opus-mt-xx-en': unknown field 'licence'"),
-    (("source: de", "source: German"), "source must be an ISO 639 code"),
-    (("    target: en\n", ""), "missing field 'target'"),
-])
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (
+            ("0123456789abcdef0123456789abcdef01234567", "main"),
+            "test.yaml:2: model 'opus-mt-xx-en': revision must be a pinned",
+        ),
+        (
+            ("license: CC-BY-4.0", "licence: MIT"),
+            "test.yaml:2: model 'opus-mt-xx-en': unknown field 'licence'",
+        ),
+        (("source: de", "source: German"), "source must be an ISO 639 code"),
+        (("    target: en\n", ""), "missing field 'target'"),
+    ],
+)
 def test_registry_errors_name_file_and_line(change: tuple[str, str], problem: str) -> None:
     with pytest.raises(ModelError, match=problem.replace("(", r"\(").replace(")", r"\)")):
         parse_registry(GOOD.replace(*change), "test.yaml")
@@ -257,7 +293,9 @@ def test_unknown_model_name(tmp_path: Path) -> None:
         resolve("nope", "zh", tmp_path, load_registry())
 
 
-def test_missing_extra_names_the_pip_command(marian_files: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_extra_names_the_pip_command(
+    marian_files: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setitem(sys.modules, "ctranslate2", None)
     local = resolve(str(marian_files), "zh", tmp_path, load_registry())
     with pytest.raises(MissingDependencyError, match=r"pip install 'normalize\[translate\]'"):
@@ -270,17 +308,25 @@ def test_missing_extra_names_the_pip_command(marian_files: Path, tmp_path: Path,
 def test_cli_models_list_and_path(tmp_path: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(main, ["models", "list", "--cache-dir", str(tmp_path)])
-    assert result.exit_code == 0 and "opus-mt-zh-en" in result.output and "not installed" in result.output
+    assert (
+        result.exit_code == 0
+        and "opus-mt-zh-en" in result.output
+        and "not installed" in result.output
+    )
     result = runner.invoke(main, ["models", "path", "opus-mt-zh-en", "--cache-dir", str(tmp_path)])
     assert result.exit_code == 1 and "normalize models pull opus-mt-zh-en" in result.output
 
 
-def test_cli_pull_without_network_fails_clearly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_pull_without_network_fails_clearly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # this machine has no hub access; never wait on DNS
     import huggingface_hub.constants
 
     monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
-    result = CliRunner().invoke(main, ["models", "pull", "opus-mt-zh-en", "--cache-dir", str(tmp_path)])
+    result = CliRunner().invoke(
+        main, ["models", "pull", "opus-mt-zh-en", "--cache-dir", str(tmp_path)]
+    )
     assert result.exit_code == 1
     assert "could not download Helsinki-NLP/opus-mt-zh-en" in result.output
     assert "--model PATH" in result.output
@@ -288,11 +334,22 @@ def test_cli_pull_without_network_fails_clearly(tmp_path: Path, monkeypatch: pyt
 
 
 def test_cli_clean_chinese_without_model(tmp_path: Path) -> None:
-    args = ["clean", "--format", "json", "--glossary", str(GLOSSARY), "--cache-dir", str(tmp_path), "-"]
+    args = [
+        "clean",
+        "--format",
+        "json",
+        "--glossary",
+        str(GLOSSARY),
+        "--cache-dir",
+        str(tmp_path),
+        "-",
+    ]
     runner = CliRunner()
     result = runner.invoke(main, args, input="公司宣布新药获批。\n")
     assert result.exit_code == 1 and "normalize models pull opus-mt-zh-en" in result.output
-    result = runner.invoke(main, [*args[:-1], "--no-translate", "-"], input="安贝生物宣布新药获批。\n")
+    result = runner.invoke(
+        main, [*args[:-1], "--no-translate", "-"], input="安贝生物宣布新药获批。\n"
+    )
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
     assert out["text"].startswith("安贝生物") and out["entities"][0]["id"] == "anbei"

@@ -16,20 +16,32 @@ def profiles() -> Profiles:
     return Profiles.load()
 
 
-@pytest.mark.parametrize(("text", "lang"), [
-    ("The company said its new drug was approved today.", "en"),
-    ("公司今日宣布新药获批上市，股价上涨。", "zh"),
-    ("醫藥公司宣佈，新藥獲得批准。", "zh"),
-    ("恒瑞医药 SHR-A1811 获批。", "zh"),
-    ("新薬の承認を取得したと発表しました。", "ja"),
-    ("회사는 신약 승인을 발표했다.", "ko"),
-    ("Компания объявила об одобрении нового препарата.", "ru"),
-    ("Das Unternehmen hat die Zulassung für das neue Medikament erhalten und wird es bei den Ärzten einführen.", "de"),
-    ("La société a annoncé que le médicament est approuvé pour les patients dans ce pays.", "fr"),
-    ("La empresa anunció que el fármaco fue aprobado para los pacientes con cáncer.", "es"),
-    ("2025-03-01 12:00", "und"),
-    ("Jiangsu Hengrui (恒瑞医药) said the drug SHR-A1811 met its endpoint in the study.", "en"),
-])
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("The company said its new drug was approved today.", "en"),
+        ("公司今日宣布新药获批上市，股价上涨。", "zh"),
+        ("醫藥公司宣佈，新藥獲得批准。", "zh"),
+        ("恒瑞医药 SHR-A1811 获批。", "zh"),
+        ("新薬の承認を取得したと発表しました。", "ja"),
+        ("회사는 신약 승인을 발표했다.", "ko"),
+        ("Компания объявила об одобрении нового препарата.", "ru"),
+        (
+            (
+                "Das Unternehmen hat die Zulassung für das neue Medikament erhalten "
+                "und wird es bei den Ärzten einführen."
+            ),
+            "de",
+        ),
+        (
+            "La société a annoncé que le médicament est approuvé pour les patients dans ce pays.",
+            "fr",
+        ),
+        ("La empresa anunció que el fármaco fue aprobado para los pacientes con cáncer.", "es"),
+        ("2025-03-01 12:00", "und"),
+        ("Jiangsu Hengrui (恒瑞医药) said the drug SHR-A1811 met its endpoint in the study.", "en"),
+    ],
+)
 def test_detect(profiles: Profiles, text: str, lang: str) -> None:
     assert detect(text, profiles) == lang
 
@@ -38,11 +50,20 @@ def test_sentences_keep_marks_quotes_and_every_character() -> None:
     text = "公司宣布：“新药获批！”随后股价上涨……投资者请注意风险？是的；完毕"
     sentences = split_sentences(text)
     assert "".join(sentences) == text
-    assert sentences == ["公司宣布：“新药获批！”", "随后股价上涨……", "投资者请注意风险？", "是的；", "完毕"]
+    assert sentences == [
+        "公司宣布：“新药获批！”",
+        "随后股价上涨……",
+        "投资者请注意风险？",
+        "是的；",
+        "完毕",
+    ]
 
 
 def test_sentences_split_latin_stops_inside_chinese() -> None:
-    assert split_sentences("Phase 3 met. Next step 公司宣布。") == ["Phase 3 met. ", "Next step 公司宣布。"]
+    assert split_sentences("Phase 3 met. Next step 公司宣布。") == [
+        "Phase 3 met. ",
+        "Next step 公司宣布。",
+    ]
 
 
 _cjk = st.sampled_from(list("公司宣布新药获批上市股价上涨，。！？；、：“”（）… abcQZ0123"))
@@ -105,7 +126,9 @@ def test_placeholders_round_trip() -> None:
     source, held = insert_placeholders(text, terms)
     assert source == "QZ701宣布QZ702获批。" and held == [0, 1]
     located = locate("QZ701 announced that qz 702 was approved.", source, 2)
-    assert located.parts == ("", 0, " announced that ", 1, " was approved.") and located.fallback == ()
+    assert (
+        located.parts == ("", 0, " announced that ", 1, " was approved.") and located.fallback == ()
+    )
 
 
 def test_locate_reinserts_lost_placeholders_by_position() -> None:
