@@ -70,6 +70,34 @@ class Match:
     chars: tuple[int, int] | None = None  # a sub-token span (Chinese names inside a CJK run)
 
 
+@dataclass(frozen=True)
+class Candidate:
+    entry_id: str
+    form: Form
+    score: float  # raw rapidfuzz ratio
+    adjusted: float  # after derived-form penalty and context bonus
+    verdict: str = ""  # why it cannot win ("" if it may)
+
+    @property
+    def rejected(self) -> bool:
+        return bool(self.verdict) and self.verdict != "context bonus"
+
+    def to_dict(self) -> dict[str, object]:
+        return {"id": self.entry_id, "form": self.form.text, "kind": self.form.kind,
+                "score": round(self.score, 1), "adjusted": round(self.adjusted, 1),
+                "verdict": self.verdict or "eligible"}
+
+
+def _best_per_entry(candidates: Sequence[Candidate]) -> list[Candidate]:
+    best: dict[str, Candidate] = {}
+    for c in candidates:
+        if c.rejected:
+            continue
+        if c.entry_id not in best or c.adjusted > best[c.entry_id].adjusted:
+            best[c.entry_id] = c
+    return sorted(best.values(), key=lambda c: -c.adjusted)
+
+
 @dataclass
 class Index:
     """A glossary compiled for matching; built once per glossary digest and cached on disk."""
@@ -94,13 +122,14 @@ class Index:
         index.stems = tuple(sorted(stems, key=len, reverse=True))
         bases = zh_drug_bases(glossary, lexicon)
         seen_fuzzy: set[tuple[str, str]] = set()
+        converters: dict[str, object] = {}
         for entry in glossary:
             accepted = index.accepted.setdefault(entry.id, set())
             index.evidence[entry.id] = {r for r in (entry.company, entry.parent, *entry.partners) if r}
             for form in entry_forms(entry, glossary, lexicon, bases):
                 if form.kind in ("zh", "zh_brand"):
                     index.zh.setdefault(form.text, []).append((entry.id, form))
-                    for variant in _traditional_variants(form.text):
+                    for variant in _traditional_variants(form.text, converters):
                         index.zh.setdefault(variant, []).append((entry.id, form))
                     continue
                 key = compact(form.text)
@@ -127,16 +156,22 @@ def _add_unique(bucket: list[tuple[str, Form]], entry_id: str, form: Form) -> No
         bucket.append((entry_id, form))
 
 
-def _traditional_variants(text: str) -> set[str]:
-    try:
-        from opencc_purepy import OpenCC  # type: ignore[import-not-found]
-    except ImportError:
-        return set()
+def _traditional_variants(text: str, converters: dict[str, object]) -> set[str]:
+    """Traditional (and Taiwan/Hong Kong) spellings of a Chinese name, via OpenCC."""
+    if not converters:
+        try:
+            import opencc  # C++ OpenCC; the pure-Python ports are ~1000x slower here
+        except ImportError:
+            converters["none"] = None
+            return set()
+        for name in ("s2t", "s2tw", "s2hk", "t2s"):
+            converters[name] = opencc.OpenCC(f"{name}.json")
     out = set()
-    for config in ("s2t", "s2tw", "s2hk", "t2s"):
-        converted = OpenCC(config).convert(text)
-        if converted != text:
-            out.add(converted)
+    for converter in converters.values():
+        if converter is not None:
+            converted = converter.convert(text)  # type: ignore[attr-defined]
+            if converted != text:
+                out.add(converted)
     return out
 
 
@@ -257,12 +292,8 @@ class Canonicalizer:
     def _fuzzy(
         self, text: str, tokens: Sequence[Token], taken: set[int], found_ids: set[str]
     ) -> tuple[list[Match], list[Suggestion]]:
-        from rapidfuzz import fuzz, process
-
-        index = self.index
         out: list[Match] = []
         suggestions: list[Suggestion] = []
-        paragraphs = _paragraph_ids(text, tokens)
         spans = list(_name_spans(tokens, taken))
         # Longest spans first, so "Rongchang Biology" wins over "Rongchang".
         spans.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
@@ -271,58 +302,98 @@ class Canonicalizer:
             if any(k in used for k in range(start, end)):
                 continue
             span = tokens[start:end]
-            key = "".join(t.key for t in span).replace("'", "")
-            if len(key) < MIN_FUZZY_CHARS or any(ch.isdigit() for ch in key):
-                continue
-            lo, hi = _length_window(len(key), SUGGEST_MIN)
-            choices = [i for length in range(lo, hi + 1) for i in index.by_length.get(length, ())]
-            if not choices:
-                continue
-            results = process.extract(
-                key, [index.fuzzy_keys[i] for i in choices], scorer=fuzz.ratio,
-                score_cutoff=SUGGEST_MIN - CONTEXT_BONUS, limit=12,
-            )
-            per_entry: dict[str, tuple[float, Form]] = {}
-            stem = _stem_of(key, index.stems)
-            nearby = self._nearby_ids(paragraphs, start, tokens, found_ids)
-            for _choice, score, pos in results:
-                entry_id, form = index.fuzzy_owner[choices[pos]]
-                if stem and not index.fuzzy_keys[choices[pos]].endswith(stem):
-                    continue  # different INN stem: a different class of drug
-                if len(span) > 1 and not _tokens_compatible(span, form):
-                    continue
-                adjusted = score - (DERIVED_PENALTY if form.derived else 0.0)
-                if index.evidence.get(entry_id, set()) & nearby:
-                    adjusted += CONTEXT_BONUS
-                if adjusted > per_entry.get(entry_id, (-1.0, form))[0]:
-                    per_entry[entry_id] = (adjusted, form)
-            if not per_entry:
-                continue
-            ranked = sorted(per_entry.items(), key=lambda kv: -kv[1][0])
-            best_id, (best, form) = ranked[0]
-            runner = ranked[1] if len(ranked) > 1 else None
-            margin_needed = FUZZY_MARGIN
-            if runner and self._confusable(best_id, runner[0]):
-                margin_needed = CONFUSABLE_MARGIN
-            margin_ok = runner is None or best - runner[1][0] >= margin_needed
-            if best >= FUZZY_ACCEPT and margin_ok:
-                out.append(Match(best_id, start, end, min(best, 99.0), "fuzzy", form))
+            candidates = self.score_span(span, found_ids)
+            decision, reason = self.decide(candidates)
+            if decision is not None:
+                out.append(Match(decision.entry_id, start, end, min(decision.adjusted, 99.0), "fuzzy", decision.form))
                 used.update(range(start, end))
-            elif best >= SUGGEST_MIN:
-                reason = "below threshold" if best < FUZZY_ACCEPT else "ambiguous: runner-up too close"
+            elif candidates and candidates[0].adjusted >= SUGGEST_MIN:
                 suggestions.append(Suggestion(
                     text[span[0].start : span[-1].end], span[0].start, span[-1].end,
-                    tuple((eid, round(s, 1)) for eid, (s, _) in ranked[:3]), reason,
+                    tuple((c.entry_id, round(c.adjusted, 1)) for c in _best_per_entry(candidates)[:3]),
+                    reason,
                 ))
         return out, suggestions
+
+    def score_span(self, span: Sequence[Token], context_ids: set[str] = frozenset()) -> list[Candidate]:  # type: ignore[assignment]
+        """Fuzzy candidates for a span, best first, each with the verdict that applies to it."""
+        from rapidfuzz import fuzz, process
+
+        index = self.index
+        key = "".join(t.key for t in span).replace("'", "")
+        if len(key) < MIN_FUZZY_CHARS or any(ch.isdigit() for ch in key):
+            return []
+        lo, hi = _length_window(len(key), SUGGEST_MIN - CONTEXT_BONUS)
+        choices = [i for length in range(lo, hi + 1) for i in index.by_length.get(length, ())]
+        if not choices:
+            return []
+        results = process.extract(
+            key, [index.fuzzy_keys[i] for i in choices], scorer=fuzz.ratio,
+            score_cutoff=SUGGEST_MIN - CONTEXT_BONUS - DERIVED_PENALTY, limit=16,
+        )
+        stem = _stem_of(key, index.stems)
+        out = []
+        for _choice, score, pos in results:
+            entry_id, form = index.fuzzy_owner[choices[pos]]
+            adjusted = score - (DERIVED_PENALTY if form.derived else 0.0)
+            verdict = ""
+            if index.evidence.get(entry_id, set()) & set(context_ids):
+                adjusted += CONTEXT_BONUS
+                verdict = "context bonus"
+            if stem and not index.fuzzy_keys[choices[pos]].endswith(stem):
+                verdict = f"different INN stem (-{stem})"
+            elif len(span) > 1 and not _tokens_compatible(span, form):
+                verdict = "a word differs too much"
+            out.append(Candidate(entry_id, form, float(score), adjusted, verdict))
+        out.sort(key=lambda c: (c.rejected, -c.adjusted))
+        return out
+
+    def decide(self, candidates: Sequence[Candidate]) -> tuple[Candidate | None, str]:
+        """Apply threshold, margin and must-not-confuse rules; say why when nothing is chosen."""
+        ranked = [c for c in _best_per_entry(candidates) if not c.rejected]
+        if not ranked:
+            return None, "no candidate"
+        best = ranked[0]
+        if best.adjusted < FUZZY_ACCEPT:
+            return None, f"below threshold ({best.adjusted:.0f} < {FUZZY_ACCEPT:.0f})"
+        if len(ranked) > 1:
+            runner = ranked[1]
+            needed = CONFUSABLE_MARGIN if self._confusable(best.entry_id, runner.entry_id) else FUZZY_MARGIN
+            if best.adjusted - runner.adjusted < needed:
+                return None, f"ambiguous: {runner.entry_id} within {needed:.0f} points"
+        return best, "accepted"
+
+    def explain(self, text: str) -> list[dict[str, object]]:
+        """Why each name in ``text`` maps where it does: for editors (``glossary find``)."""
+        matches, _, tokens = self.find(text)
+        found_ids = {m.entry_id for m in matches}
+        report: list[dict[str, object]] = []
+        for m in matches:
+            start, end = _char_span(m, tokens)
+            cands = [] if m.method != "fuzzy" else self.score_span(tokens[m.start : m.end], found_ids)
+            report.append({
+                "surface": text[start:end], "start": start, "end": end,
+                "decision": {"id": m.entry_id, "method": m.method, "score": round(m.score, 1),
+                             "form": m.form.text, "kind": m.form.kind},
+                "candidates": [c.to_dict() for c in cands],
+            })
+        taken = _covered(matches)
+        for s, e in _name_spans(tokens, taken):
+            cands = self.score_span(tokens[s:e], found_ids)
+            if not cands:
+                continue
+            _, reason = self.decide(cands)
+            report.append({
+                "surface": text[tokens[s].start : tokens[e - 1].end], "start": tokens[s].start,
+                "end": tokens[e - 1].end, "decision": None, "reason": reason,
+                "candidates": [c.to_dict() for c in cands],
+            })
+        report.sort(key=lambda r: (r["start"], -int(r["end"])))  # type: ignore[call-overload]
+        return report
 
     def _confusable(self, a: str, b: str) -> bool:
         ea, eb = self.glossary.get(a), self.glossary.get(b)
         return bool((ea and b in ea.do_not_confuse) or (eb and a in eb.do_not_confuse))
-
-    @staticmethod
-    def _nearby_ids(paragraphs: list[int], start: int, tokens: Sequence[Token], found: set[str]) -> set[str]:
-        return found  # paragraph-level evidence: ids found anywhere in the document
 
     def _resolve_conflicts(self, text: str, tokens: Sequence[Token], matches: list[Match]) -> list[Match]:
         """A name followed by a parenthesised code/brand of a *different* entry: the code wins."""
@@ -475,15 +546,6 @@ def _length_window(length: int, min_score: float) -> tuple[int, int]:
     lo = int(length * r / (2 - r))
     hi = int(length * (2 - r) / r) + 1
     return lo, hi
-
-
-def _paragraph_ids(text: str, tokens: Sequence[Token]) -> list[int]:
-    ids, para, pos = [], 0, 0
-    for tok in tokens:
-        para += text.count("\n", pos, tok.start)
-        pos = tok.start
-        ids.append(para)
-    return ids
 
 
 @dataclass(frozen=True)

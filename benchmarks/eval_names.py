@@ -1,0 +1,138 @@
+"""Canonicalizer accuracy on ../shared/eval/names-dev.jsonl (read in place, never copied).
+
+Positives: each garbled mention is looked up inside its context; a hit is an entity whose span
+overlaps the mention. Prints recall, wrong ids and misses.
+Negatives (must-not-merge pairs): entity A is removed from the glossary, then A's name must not
+map to B. Prints false merges.
+Also runs a naive baseline (exact + rapidfuzz extractOne over all forms for every 1-4 word
+span) for comparison.
+
+    python benchmarks/eval_names.py [-v] [--glossary DIR] [--no-baseline]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from normalize.canonicalizer import Canonicalizer, Index, _char_span  # noqa: E402
+from normalize.glossary import Glossary, load_glossary  # noqa: E402
+from normalize.keys import compact, tokenize  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "eval" / "names-dev.jsonl"
+
+
+def spans_found(canon: Canonicalizer, text: str) -> list[tuple[int, int, str]]:
+    matches, _, tokens = canon.find(text)
+    return [(*_char_span(m, tokens), m.entry_id) for m in matches]
+
+
+def judge(found: list[tuple[int, int, str]], start: int, end: int, gold: str) -> str:
+    hits = [eid for s, e, eid in found if s < end and start < e]
+    if gold in hits:
+        return "ok"
+    return "wrong" if hits else "miss"
+
+
+def locate(context: str, surface: str) -> tuple[str, int, int]:
+    at = context.find(surface)
+    if at < 0:
+        return surface, 0, len(surface)
+    return context, at, at + len(surface)
+
+
+class NaiveBaseline:
+    """Exact lookup, else rapidfuzz extractOne over all fuzzy forms for every 1-4 word span."""
+
+    def __init__(self, index: Index, cutoff: float = 85.0) -> None:
+        self.index, self.cutoff = index, cutoff
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        from rapidfuzz import fuzz, process
+
+        tokens = [t for t in tokenize(text) if not t.is_cjk]
+        out = []
+        for i in range(len(tokens)):
+            for size in range(4, 0, -1):
+                span = tokens[i : i + size]
+                if len(span) < size:
+                    continue
+                key = "".join(t.key for t in span)
+                if key in self.index.exact:
+                    out.append((span[0].start, span[-1].end, self.index.exact[key][0][0]))
+                    continue
+                best = process.extractOne(key, self.index.fuzzy_keys, scorer=fuzz.ratio, score_cutoff=self.cutoff)
+                if best:
+                    out.append((span[0].start, span[-1].end, self.index.fuzzy_owner[best[2]][0]))
+        return out
+
+
+def names_of(raw: str) -> list[str]:
+    """'Tuoyi / Tuo Yi (toripalimab)' -> ['Tuoyi', 'Tuo Yi']."""
+    head = re.sub(r"\s*\(.*?\)\s*", " ", raw).strip()
+    return [n.strip() for n in head.split(" / ") if n.strip()]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-v", "--verbose", action="store_true")
+    parser.add_argument("--glossary", action="append", default=None)
+    parser.add_argument("--no-baseline", action="store_true")
+    args = parser.parse_args()
+    if not DATA.exists():
+        print(f"missing {DATA}", file=sys.stderr)
+        return 2
+    rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
+    glossary = load_glossary(args.glossary)
+    t0 = time.perf_counter()
+    canon = Canonicalizer(glossary)
+    print(f"glossary: {len(glossary)} entries, index built in {time.perf_counter() - t0:.2f}s")
+
+    positives = [r for r in rows if r["label"] == "positive"]
+    tally = {"ok": 0, "wrong": 0, "miss": 0}
+    base_tally = {"ok": 0, "wrong": 0, "miss": 0}
+    baseline = None if args.no_baseline else NaiveBaseline(canon.index)
+    for row in positives:
+        text, s, e = locate(row["context"], row["surface"])
+        verdict = judge(spans_found(canon, text), s, e, row["glossary_id"])
+        tally[verdict] += 1
+        if baseline:
+            base_tally[judge(baseline.find(text), s, e, row["glossary_id"])] += 1
+        if args.verbose and verdict != "ok":
+            got = [eid for a, b, eid in spans_found(canon, text) if a < e and s < b]
+            hard = " HARD" if row.get("hard") else ""
+            print(f"  {verdict:5} {row['id']}{hard}: {row['surface']!r} -> want {row['glossary_id']}, got {got}")
+    n = len(positives)
+    print(f"positives: {n}  recall {tally['ok'] / n:.3f}  wrong ids {tally['wrong']}  missed {tally['miss']}")
+    if baseline:
+        print(f"naive baseline: recall {base_tally['ok'] / n:.3f}  wrong ids {base_tally['wrong']}")
+
+    negatives = [r for r in rows if r["label"] == "negative"]
+    merges = 0
+    for row in negatives:
+        id_a, id_b = row.get("glossary_id_a"), row.get("glossary_id_b")
+        if id_b is None:
+            found_b = {eid for n_b in names_of(row["name_b"]) for _, _, eid in spans_found(canon, n_b)}
+            if not found_b:
+                continue
+            id_b = sorted(found_b)[0]
+        reduced: Glossary = glossary.without(id_a) if id_a else glossary
+        reduced_canon = Canonicalizer(reduced) if id_a else canon
+        for name in names_of(row["name_a"]):
+            got = {eid for _, _, eid in spans_found(reduced_canon, name)}
+            if id_b in got:
+                merges += 1
+                print(f"  FALSE MERGE {row['id']}: {name!r} (A={id_a}) -> {id_b}")
+    print(f"must-not-merge pairs: {len(negatives)}  false merges {merges}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
