@@ -29,7 +29,8 @@ from normalize.io import FORMATS, Record, read_records
 @click.option("--site-rules", multiple=True, type=click.Path(exists=True, path_type=Path),
               help="Extra site-rule folder or file for the strip stage (repeatable).")
 @click.option("--model", default=None, help="Translation model: a registry name or a local Marian directory.")
-@click.option("--backend", type=click.Choice(["auto", "ctranslate2", "transformers"]), default="auto",
+@click.option("--backend", type=click.Choice(["auto", "ctranslate2", "transformers", "transformers-int8"]),
+              default="auto",
               show_default=True, help="Translation inference engine.")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
 @click.option("--beam-size", type=click.IntRange(1, 16), default=2, show_default=True)
