@@ -208,18 +208,15 @@ def _add_unique(bucket: list[tuple[str, Form]], entry_id: str, form: Form) -> No
 
 def _traditional_variants(text: str, converters: dict[str, object]) -> set[str]:
     """Traditional (and Taiwan/Hong Kong) spellings of a Chinese name, via OpenCC."""
+    from normalize.hanzi import converter
+
     if not converters:
-        try:
-            import opencc  # C++ OpenCC; the pure-Python ports are ~1000x slower here
-        except ImportError:
-            converters["none"] = None
-            return set()
         for name in ("s2t", "s2tw", "s2hk", "t2s"):
-            converters[name] = opencc.OpenCC(f"{name}.json")
+            converters[name] = converter(name)
     out = set()
-    for converter in converters.values():
-        if converter is not None:
-            converted = converter.convert(text)  # type: ignore[attr-defined]
+    for convert in converters.values():
+        if callable(convert):
+            converted = convert(text)
             if converted != text:
                 out.add(converted)
     return out

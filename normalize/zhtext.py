@@ -144,19 +144,13 @@ def _pack(units: list[str], count: Callable[[str], int], limit: int) -> list[str
 
 
 class Simplifier:
-    """Traditional -> simplified Chinese with OpenCC (the pure-Python port, ~5 ms per 1,500
-    characters). Built once per translator; ``None`` when OpenCC is not installed."""
+    """Traditional -> simplified Chinese with OpenCC. Built once per translator; a no-op when
+    OpenCC is not installed."""
 
     def __init__(self) -> None:
-        self._converter: Any = None
-        try:
-            from opencc_purepy import OpenCC  # type: ignore[import-not-found]
-        except ImportError:
-            return
-        self._converter = OpenCC("t2s")
+        from normalize.hanzi import converter
+
+        self._converter = converter("t2s")
 
     def __call__(self, text: str) -> str:
-        if self._converter is None:
-            return text
-        converted: str = self._converter.convert(text)
-        return converted
+        return text if self._converter is None else self._converter(text)

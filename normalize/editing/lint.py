@@ -391,18 +391,9 @@ def _check_scripts(names: list[_Name], lines: Mapping[str, list[str]]) -> list[P
 
 
 def _opencc(config: str) -> Any:
-    """A converter like the canonicalizer's (C++ OpenCC), else the pure-Python port, else none."""
-    try:
-        import opencc  # type: ignore[import-not-found]
+    from normalize.hanzi import converter
 
-        return opencc.OpenCC(f"{config}.json").convert
-    except ImportError:
-        pass
-    try:
-        from opencc_purepy import OpenCC  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    return OpenCC(config).convert
+    return converter(config)
 
 
 def _check_duplicates(names: list[_Name], lines: Mapping[str, list[str]]) -> list[Problem]:
