@@ -125,6 +125,7 @@ class Index:
     accepted: dict[str, set[str]] = field(default_factory=dict)  # entry -> keys left as written
     related: dict[str, set[str]] = field(default_factory=dict)  # entry -> ids that support it
     confusables: dict[str, set[str]] = field(default_factory=dict)  # entry -> look-alike keys
+    first_words: set[str] = field(default_factory=set)  # first words of multi-word names
     company_words: frozenset[str] = frozenset()
     stems: tuple[str, ...] = DEFAULT_STEMS
     max_tokens: int = 1
@@ -181,6 +182,10 @@ class Index:
                         if len(core) >= MIN_CORE_CHARS:
                             index.core.setdefault(core, set()).add(entry.id)
                         fuzzy_key = core  # company names are compared on their cores
+                if form.fuzzy and n_tokens > 1:
+                    first = name_tokens(form.text)[0]
+                    if first not in _SPAN_STOP and len(first) >= 4:
+                        index.first_words.add(first)
                 if form.fuzzy and len(fuzzy_key) >= MIN_FUZZY_CHARS and (entry.id, fuzzy_key) not in seen_fuzzy:
                     seen_fuzzy.add((entry.id, fuzzy_key))
                     index.by_length.setdefault(len(fuzzy_key), []).append(len(index.fuzzy_keys))
@@ -264,6 +269,7 @@ class Canonicalizer:
         tokens = tokenize(text)
         matches, ambiguous = self._exact(tokens)
         matches += self._chinese(tokens, taken=_covered(matches))
+        matches = self._join_parent(tokens, matches)
         context = self._context(matches, tokens)
         matches += self._disambiguate(ambiguous, context, _covered(matches))
         matches = self._extend_drug_names(text, tokens, matches, context)
@@ -272,6 +278,26 @@ class Canonicalizer:
         matches = self._resolve_conflicts(text, tokens, matches)
         matches.sort(key=lambda m: m.start)
         return matches, suggestions, tokens
+
+    def _join_parent(self, tokens: Sequence[Token], matches: list[Match]) -> list[Match]:
+        """"<body> of the <its parent>" is one mention of the body: "Drug Review Center of the
+        National Medical Products Administration" is the CDE, not the CDE plus the NMPA."""
+        ordered = sorted(matches, key=lambda m: m.start)
+        out: list[Match] = []
+        skip = -1
+        for k, m in enumerate(ordered):
+            if k == skip:
+                continue
+            nxt = ordered[k + 1] if k + 1 < len(ordered) else None
+            entry = self.glossary.get(m.entry_id)
+            if nxt is not None and entry is not None and entry.parent == nxt.entry_id and m.chars is None:
+                between = [t.key for t in tokens[m.end : nxt.start]]
+                if between in (["of"], ["of", "the"]):
+                    out.append(Match(m.entry_id, m.start, nxt.end, m.score, m.method, m.form))
+                    skip = k + 1
+                    continue
+            out.append(m)
+        return out
 
     def _context(self, matches: Iterable[Match], tokens: Sequence[Token] = ()) -> set[str]:
         """Ids named in the text, the ids they support (a drug's company and the reverse), and
@@ -444,7 +470,7 @@ class Canonicalizer:
                 bracketed.setdefault(m.start, set()).update(products)
                 if tokens[m.end - 1].possessive:  # "Kelun's Botuzumab": the owner names the drug
                     owned.setdefault(m.end, set()).update(products)
-        spans = list(_name_spans(tokens, taken))
+        spans = list(_name_spans(tokens, taken, self.index.first_words))
         # Longest spans first, so "Rongchang Biology" wins over "Rongchang".
         spans.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
         used: set[int] = set()
@@ -482,9 +508,12 @@ class Canonicalizer:
     def span_key(self, span: Sequence[Token]) -> tuple[str, bool]:
         """The key a span is compared on, and whether it ends in company words (then its core)."""
         keys = [t.key for t in span]
-        core = self.index.company_core(keys)
         full = "".join(keys).replace("'", "")
-        if core and core != full:
+        core = self.index.company_core(keys)
+        # Only capitalized company words make a company name: "Kangfang Biologics" is one,
+        # "breakthrough therapeutics" is not.
+        tail = span[len(name_tokens_of(core, span)) :] if core else ()
+        if core and core != full and all(t.text[:1].isupper() for t in tail):
             return core, True
         return full, False
 
@@ -601,7 +630,7 @@ class Canonicalizer:
                 "candidates": [c.to_dict() for c in cands],
             })
         taken = _covered(matches)
-        for s, e in _name_spans(tokens, taken):
+        for s, e in _name_spans(tokens, taken, self.index.first_words):
             cands = self.score_span(tokens[s:e], context)
             if not cands:
                 continue
@@ -744,6 +773,16 @@ def _char_span(m: Match, tokens: Sequence[Token]) -> tuple[int, int]:
     return m.chars or (tokens[m.start].start, tokens[m.end - 1].end)
 
 
+def name_tokens_of(core: str, span: Sequence[Token]) -> Sequence[Token]:
+    """The leading tokens of ``span`` whose keys make up ``core``."""
+    acc = ""
+    for k, t in enumerate(span):
+        if acc == core:
+            return span[:k]
+        acc += t.key.replace("'", "")
+    return span
+
+
 def ambiguous_here(ambiguous: list[tuple[int, int, set[str]]], i: int) -> bool:
     return any(start == i for start, _, _ in ambiguous)
 
@@ -756,8 +795,10 @@ def _contiguous(span: Sequence[Token]) -> bool:
     return True
 
 
-def _name_spans(tokens: Sequence[Token], taken: set[int]) -> Iterable[tuple[int, int]]:
-    """Token spans that could be a (garbled) name: alphabetic, not stop words at the edges."""
+def _name_spans(tokens: Sequence[Token], taken: set[int], first_words: set[str]) -> Iterable[tuple[int, int]]:
+    """Token spans that could be a (garbled) name: alphabetic, not stop words at the edges;
+    several words only if capitalized at both ends or opening like a known multi-word name
+    ("breakthrough therapeutics")."""
     n = len(tokens)
     for i in range(n):
         if i in taken or tokens[i].is_cjk or tokens[i].key in _SPAN_STOP:
@@ -770,7 +811,9 @@ def _name_spans(tokens: Sequence[Token], taken: set[int]) -> Iterable[tuple[int,
                 break
             if tokens[j - 1].key in _SPAN_STOP:
                 continue
-            if size > 1 and not (tokens[i].text[:1].isupper() and tokens[j - 1].text[:1].isupper()):
+            if size > 1 and not (
+                (tokens[i].text[:1].isupper() and tokens[j - 1].text[:1].isupper()) or tokens[i].key in first_words
+            ):
                 continue
             yield i, j
             if tokens[j - 1].possessive:
