@@ -43,6 +43,7 @@ DERIVED_PENALTY = 2.0  # derived (pinyin/literal) forms are a little less truste
 SKELETON_WEIGHT = 0.6  # weight of the consonant-skeleton score in the blend with spelling
 KNOWN_DRUG_MARGIN = 0.0  # a real drug outside the glossary spelled this close to the span blocks it
 RAW_PREFILTER = 55.0  # candidates are gathered by spelling ...
+RAW_FLOOR = 60.0  # ... but a candidate spelled less alike than this is dropped, whatever its skeleton
 SKELETON_PREFILTER = 70.0  # ... or by consonant skeleton, then scored on both
 MIN_FUZZY_CHARS = 6  # shorter spans (and company cores) are never fuzzy-matched
 MIN_CORE_CHARS = 4  # shortest company core matched exactly with a company word after it
@@ -492,12 +493,13 @@ class Canonicalizer:
                 method = "context" if reason == "code" else "fuzzy"
                 out.append(Match(decision.entry_id, start, end, min(decision.adjusted, 99.0), method, decision.form))
                 used.update(range(start, end))
-            elif candidates and candidates[0].adjusted >= SUGGEST_MIN:
-                suggestions.append(Suggestion(
-                    text[span[0].start : span[-1].end], span[0].start, span[-1].end,
-                    tuple((c.entry_id, round(c.adjusted, 1)) for c in _best_per_entry(candidates)[:3]),
-                    reason,
-                ))
+            else:
+                best = _best_per_entry(candidates)
+                if best and best[0].adjusted >= SUGGEST_MIN:
+                    suggestions.append(Suggestion(
+                        text[span[0].start : span[-1].end], span[0].start, span[-1].end,
+                        tuple((c.entry_id, round(c.adjusted, 1)) for c in best[:3]), reason,
+                    ))
         return out, suggestions
 
     def _products(self, company_id: str) -> set[str]:
@@ -540,7 +542,10 @@ class Canonicalizer:
                 pool.setdefault(pos, fuzz.ratio(key, index.fuzzy_keys[pos]))
         stem = _stem_of(key, index.stems)
         out = []
+        lowercase_phrase = len(span) > 1 and not span[0].text[:1].isupper()
         for pos, raw in pool.items():
+            if raw < RAW_FLOOR:
+                continue
             entry_id, form = index.fuzzy_owner[pos]
             skel_score = fuzz.ratio(skel, index.fuzzy_skeletons[pos])
             blended = max(raw, (1 - SKELETON_WEIGHT) * raw + SKELETON_WEIGHT * skel_score)
@@ -556,6 +561,8 @@ class Canonicalizer:
                 verdict = "named as must-not-confuse"
             elif stem and len(stem) >= MIN_GUARDED_STEM and not index.fuzzy_keys[pos].endswith(stem):
                 verdict = f"different INN stem (-{stem})"
+            elif lowercase_phrase and name_tokens(form.text)[:1] != [span[0].key]:
+                verdict = "a lowercase phrase must open like the name"
             elif len(span) > 1 and not company_tail and not _tokens_compatible(span, form):
                 verdict = "a word differs too much"
             out.append(Candidate(entry_id, form, float(raw), adjusted, verdict))
