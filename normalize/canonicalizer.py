@@ -127,6 +127,7 @@ class Index:
     related: dict[str, set[str]] = field(default_factory=dict)  # entry -> ids that support it
     confusables: dict[str, set[str]] = field(default_factory=dict)  # entry -> look-alike keys
     first_words: set[str] = field(default_factory=set)  # first words of multi-word names
+    english: frozenset[str] = frozenset()  # plain lowercase English words: never a garbled name
     company_words: frozenset[str] = frozenset()
     stems: tuple[str, ...] = DEFAULT_STEMS
     max_tokens: int = 1
@@ -141,6 +142,8 @@ class Index:
         # Guard on stem *classes* only: MT swaps sub-stems (-zumab/-limab/-mumab) freely.
         index.stems = tuple(sorted(DEFAULT_STEMS, key=len, reverse=True))
         index.company_words = frozenset(w.casefold() for w in lexicon.company_words)
+        stems = tuple(DEFAULT_STEMS)
+        index.english = frozenset(w for w in lexicon.english if not w.endswith(stems))
         bases = zh_drug_bases(glossary, lexicon)
         seen_fuzzy: set[tuple[str, str]] = set()
         converters: dict[str, object] = {}
@@ -228,13 +231,31 @@ def _traditional_variants(text: str, converters: dict[str, object]) -> set[str]:
     return out
 
 
+def _compiler_fingerprint(glossary: Glossary) -> str:
+    """A hash of what compiling depends on besides the glossary files: the lexicon and the
+    compiler's own code, so an upgrade or a lexicon edit never reuses a stale index."""
+    import hashlib
+
+    from normalize import aliases, drugnames, keys
+
+    digest = hashlib.sha256()
+    for module in (aliases, drugnames, keys):
+        digest.update(Path(module.__file__ or "").read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    folders = {Path(f).parent / "lexicon" for f in glossary.files}
+    for folder in sorted(folders):
+        for path in sorted(folder.glob("*.yaml")):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def compile_glossary(glossary: Glossary, cache_dir: Path | None = None) -> Index:
     """The compiled index for ``glossary``, from the on-disk cache when the files are unchanged."""
     from normalize import __version__
 
     path = None
     if cache_dir is not None and glossary.digest:
-        path = Path(cache_dir) / f"index-{__version__}-{glossary.digest[:24]}.pickle"
+        path = Path(cache_dir) / f"index-{__version__}-{glossary.digest[:16]}-{_compiler_fingerprint(glossary)}.pickle"
         if path.exists():
             try:
                 with path.open("rb") as fh:
@@ -527,6 +548,8 @@ class Canonicalizer:
         key, company_tail = self.span_key(span)
         if len(key) < MIN_FUZZY_CHARS or any(ch.isdigit() for ch in key):
             return []
+        if len(span) == 1 and span[0].text.islower() and key in index.english:
+            return []  # "patients", "company": plain English, not a garbled drug name
         context = set(context)
         lo, hi = _length_window(len(key), RAW_PREFILTER)
         choices = [i for length in range(lo, hi + 1) for i in index.by_length.get(length, ())]
