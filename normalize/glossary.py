@@ -127,8 +127,8 @@ class _LineLoader(yaml.SafeLoader):
     """SafeLoader that records the line of every mapping as ``__line__`` (1-based)."""
 
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    mapping: dict[Any, Any] = loader.construct_mapping(node, deep=True)
     keys = [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
     dupes = {k for k in keys if keys.count(k) > 1}
     if dupes:
