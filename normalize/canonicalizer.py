@@ -148,6 +148,7 @@ class Index:
         seen_fuzzy: set[tuple[str, str]] = set()
         converters: dict[str, object] = {}
         glossary_keys: set[str] = set()
+        derived_cores: dict[str, set[str]] = {}
         for entry in glossary:
             accepted = index.accepted.setdefault(entry.id, set())
             links = {r for r in (entry.company, entry.parent, *entry.partners) if r}
@@ -184,7 +185,8 @@ class Index:
                     core = index.company_core(name_tokens(form.text))
                     if core and core != key:
                         if len(core) >= MIN_CORE_CHARS:
-                            index.core.setdefault(core, set()).add(entry.id)
+                            owners = derived_cores if form.derived else index.core
+                            owners.setdefault(core, set()).add(entry.id)
                         fuzzy_key = core  # company names are compared on their cores
                 if form.fuzzy and n_tokens > 1:
                     first = name_tokens(form.text)[0]
@@ -196,6 +198,10 @@ class Index:
                     index.fuzzy_keys.append(fuzzy_key)
                     index.fuzzy_skeletons.append(skeleton(fuzzy_key))
                     index.fuzzy_owner.append((entry.id, form))
+        # A core only derived (广东恒瑞医药 minus its place -> "Hengrui") never takes a core that
+        # another entry's written names own ("Hengrui" of Jiangsu Hengrui).
+        for core, ids in derived_cores.items():
+            index.core.setdefault(core, set(ids))
         known = (known_drug_keys() if known_drugs is None else known_drugs) - glossary_keys
         index.known_drugs = frozenset(known)
         for key in known:
