@@ -535,6 +535,17 @@ def test_cde_literal_translation_with_its_parent(canon: Canonicalizer) -> None:
 
 @pytest.mark.xfail(
     strict=True,
+    reason="canonicalizer: the CDE's rendered first form holds a possessive ('NMPA's Center for "
+    "Drug Evaluation (CDE)'); exact matching skips spans with a possessive inside, so a second "
+    "run rewrites it again: 'NMPA's NMPA's Center for Drug Evaluation (CDE) (CDE)'",
+)
+def test_rendered_cde_name_is_stable(canon: Canonicalizer) -> None:
+    text = "The NMPA's Center for Drug Evaluation (CDE) said it would review the application."
+    assert run(canon, text).text == text
+
+
+@pytest.mark.xfail(
+    strict=True,
     reason="canonicalizer/glossary: the MT rendering 'breakthrough "
     "therapeutics' (突破性治疗品种) is not mapped to Breakthrough Therapy Designation",
 )
