@@ -237,6 +237,13 @@ def test_bad_records_are_reported_and_the_rest_processed(tmp_path: Path) -> None
     assert result.stderr.count("normalize: error:") == 4
 
 
+def test_text_output_after_a_failed_first_record_has_no_leading_blank_line(tmp_path: Path) -> None:
+    good = write(tmp_path / "a.txt", ARTICLE)
+    result = clean(str(tmp_path / "missing.txt"), str(good), str(good))
+    assert result.exit_code == 1
+    assert result.stdout == CLEANED + "\n" + CLEANED
+
+
 def test_a_missing_file_in_a_batch(tmp_path: Path) -> None:
     good = write(tmp_path / "a.txt", ARTICLE)
     result = clean("--format", "jsonl", str(tmp_path / "missing.txt"), str(good))
