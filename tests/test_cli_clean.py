@@ -272,6 +272,16 @@ def test_unreadable_files(tmp_path: Path, data: bytes, message: str) -> None:
     assert f"normalize: error: {path}: " in result.stderr and message in result.stderr
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-8-sig"])
+def test_text_with_a_byte_order_mark(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "bom.txt"
+    data = ARTICLE.encode(encoding)
+    path.write_bytes(data if encoding != "utf-16-be" else b"\xfe\xff" + data)
+    result = clean(str(path))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == CLEANED
+
+
 def test_empty_stdin() -> None:
     result = clean(input="")
     assert result.exit_code == 1
