@@ -345,6 +345,31 @@ def test_glossary_duplicate_id_across_files(tmp_path: Path) -> None:
     assert "duplicate id" in result.stderr and "more.yaml:2" in result.stderr
 
 
+def test_glossary_with_a_duplicate_key(tmp_path: Path) -> None:
+    folder = _glossary_dir(
+        tmp_path, "entries:\n- id: velo\n  type: drug\n  canonical: velocimab\n  type: company\n"
+    )
+    result = clean("--glossary", str(folder), input=ARTICLE)
+    assert result.exit_code != 0
+    assert f"{folder / 'drugs.yaml'}:2: duplicate key 'type'" in result.stderr
+
+
+def test_glossary_not_in_utf8(tmp_path: Path) -> None:
+    folder = tmp_path / "g"
+    folder.mkdir()
+    (folder / "drugs.yaml").write_bytes(
+        "entries:\n- id: velo\n  type: drug\n  canonical: 维洛\n".encode("gb18030")
+    )
+    result = clean("--glossary", str(folder), input=ARTICLE)
+    assert result.exit_code != 0
+    assert f"{folder / 'drugs.yaml'}:4: not valid UTF-8" in result.stderr
+    assert (
+        "Traceback" not in result.output
+        and result.exception is None
+        or isinstance(result.exception, SystemExit)
+    )
+
+
 def test_glossary_with_an_unknown_field(tmp_path: Path) -> None:
     folder = _glossary_dir(
         tmp_path, "entries:\n- id: velo\n  type: drug\n  canonical: velocimab\n  alaises: [x]\n"
