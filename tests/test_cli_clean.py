@@ -364,8 +364,8 @@ def test_glossary_not_in_utf8(tmp_path: Path) -> None:
     assert result.exit_code != 0
     assert f"{folder / 'drugs.yaml'}:4: not valid UTF-8" in result.stderr
     assert (
-        "Traceback" not in result.output
-        and result.exception is None
+        ("Traceback" not in result.output
+        and result.exception is None)
         or isinstance(result.exception, SystemExit)
     )
 
