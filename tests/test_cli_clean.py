@@ -363,11 +363,7 @@ def test_glossary_not_in_utf8(tmp_path: Path) -> None:
     result = clean("--glossary", str(folder), input=ARTICLE)
     assert result.exit_code != 0
     assert f"{folder / 'drugs.yaml'}:4: not valid UTF-8" in result.stderr
-    assert (
-        ("Traceback" not in result.output
-        and result.exception is None)
-        or isinstance(result.exception, SystemExit)
-    )
+    assert isinstance(result.exception, SystemExit), "a message, not a crash"
 
 
 def test_glossary_with_an_unknown_field(tmp_path: Path) -> None:
