@@ -135,12 +135,14 @@ def canonicalize(canon: Canonicalizer):  # type: ignore[no-untyped-def]
     max_examples=300,
     deadline=None,
     derandomize=True,
+    database=None,
     phases=PHASES,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(text=texts())
 @example(text="Ruikang trastuzumab's sales. Hengrui Medicine said adebelimumab (SHR-1316) works")
 @example(text="trastuzumab deruxtecan (SHR-A1811) and Trastuzumab and 恒瑞医药")
+@example(text="The NMPA's Center for Drug Evaluation (CDE) said so")
 def test_canonicalizer_twice_changes_nothing_more(canonicalize, text: str) -> None:  # type: ignore[no-untyped-def]
     once = canonicalize(text)
     assert canonicalize(once) == once
@@ -151,10 +153,15 @@ def test_canonicalizer_twice_changes_nothing_more(canonicalize, text: str) -> No
     max_examples=80,
     deadline=None,
     derandomize=True,
+    database=None,
     phases=PHASES,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(lines=st.lists(texts(), min_size=1, max_size=6))
+# Known failures as explicit examples, so the strict xfail does not depend on what the search
+# happens to reach (it reached different texts with other test files in the same session).
+@example(lines=["The NMPA's Center for Drug Evaluation (CDE) said so"])
+@example(lines=["He said Breakthrough Therapy Designation works"])
 def test_pipeline_without_translation_twice_changes_nothing_more(
     pipeline_no_translate: Pipeline, lines: list[str]
 ) -> None:
