@@ -128,7 +128,7 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
+    mapping: dict[str, Any] = loader.construct_mapping(node, deep=True)  # type: ignore[assignment]
     keys = [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
     dupes = {k for k in keys if keys.count(k) > 1}
     if dupes:

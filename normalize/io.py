@@ -59,15 +59,16 @@ def read_records(
                 yield _whole_file_record(stream, source, fmt == "html", max_bytes)
 
 
-def _open(name: str, stdin: IO[bytes] | None) -> IO[bytes]:
+def _open(name: str, stdin: IO[bytes] | None) -> _Peekable:
     if name == "-":
         raw: IO[bytes] = stdin if stdin is not None else sys.stdin.buffer
         # Keep stdin open for the caller; wrap so that `with` does not close it.
-        stream: IO[bytes] = _Peekable(raw, close=False)
+        stream = _Peekable(raw, close=False)
     else:
         stream = _Peekable(open(name, "rb"))  # noqa: SIM115 - closed by the caller's `with`
     if stream.peek(2)[:2] == b"\x1f\x8b":
-        return _Peekable(gzip.GzipFile(fileobj=stream, mode="rb"))  # type: ignore[arg-type]
+        gz = gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[call-overload]
+        return _Peekable(gz)  # type: ignore[arg-type]
     return stream
 
 

@@ -16,7 +16,8 @@ from normalize.glossary import Glossary, load_glossary
 
 
 class Stage(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...  # read-only: stages are frozen dataclasses
 
     def __call__(self, doc: Document) -> Document: ...
 
