@@ -42,7 +42,10 @@ class Change:
     detail: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in dataclasses.asdict(self).items() if v not in (None, "")}
+        # Optional fields are left out when unset; before/after always stay (a removal's
+        # "after" is "", and consumers should not have to guess).
+        return {k: v for k, v in dataclasses.asdict(self).items()
+                if k in ("before", "after") or v not in (None, "")}
 
 
 @dataclass(frozen=True)

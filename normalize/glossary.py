@@ -127,12 +127,13 @@ class _LineLoader(yaml.SafeLoader):
     """SafeLoader that records the line of every mapping as ``__line__`` (1-based)."""
 
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    mapping: dict[Any, Any] = loader.construct_mapping(node, deep=True)
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping: dict[str, Any] = loader.construct_mapping(node, deep=True)  # type: ignore[assignment]
     keys = [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
     dupes = {k for k in keys if keys.count(k) > 1}
     if dupes:
-        raise GlossaryError(f"line {node.start_mark.line + 1}: duplicate key {sorted(dupes)[0]!r}")
+        # "<line>: ..." so that parse_glossary_text can prefix the file name: "file:line: ...".
+        raise GlossaryError(f"{node.start_mark.line + 1}: duplicate key {sorted(dupes)[0]!r}")
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
 
@@ -164,9 +165,18 @@ def load_glossary(paths: Sequence[Path | str] | None = None) -> Glossary:
     digest = hashlib.sha256()
     entries: dict[str, Entry] = {}
     for path in files:
-        raw = path.read_bytes()
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise GlossaryError(f"{path}: cannot read: {exc.strerror or exc}") from None
         digest.update(path.name.encode() + b"\0" + raw + b"\0")
-        for entry in parse_glossary_text(raw.decode("utf-8", errors="strict"), str(path)):
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw.count(b"\n", 0, exc.start) + 1
+            raise GlossaryError(f"{path}:{line}: not valid UTF-8 (byte 0x{raw[exc.start]:02x}); "
+                                "glossaries are UTF-8 YAML") from None
+        for entry in parse_glossary_text(text, str(path)):
             if entry.id in entries:
                 other = entries[entry.id]
                 raise GlossaryError(

@@ -59,15 +59,16 @@ def read_records(
                 yield _whole_file_record(stream, source, fmt == "html", max_bytes)
 
 
-def _open(name: str, stdin: IO[bytes] | None) -> IO[bytes]:
+def _open(name: str, stdin: IO[bytes] | None) -> _Peekable:
     if name == "-":
         raw: IO[bytes] = stdin if stdin is not None else sys.stdin.buffer
         # Keep stdin open for the caller; wrap so that `with` does not close it.
-        stream: IO[bytes] = _Peekable(raw, close=False)
+        stream = _Peekable(raw, close=False)
     else:
         stream = _Peekable(open(name, "rb"))  # noqa: SIM115 - closed by the caller's `with`
     if stream.peek(2)[:2] == b"\x1f\x8b":
-        return _Peekable(gzip.GzipFile(fileobj=stream, mode="rb"))  # type: ignore[arg-type]
+        gz = gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[call-overload]
+        return _Peekable(gz)  # type: ignore[arg-type]
     return stream
 
 
@@ -143,9 +144,15 @@ def _whole_file_record(stream: Any, source: str, is_html: bool, max_bytes: int) 
         return Record(source, error=f"{source}: {problem}")
     if is_html:
         return Record(source, text=decode_html(data), is_html=True)
+    # UTF-16 with a byte-order mark passes the NUL check above; decode it rather than call it
+    # invalid UTF-8 (Windows tools still write it).
+    encoding = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode(encoding)
     except UnicodeDecodeError as exc:
+        if encoding == "utf-16":
+            return Record(source, error=f"{source}: not valid UTF-16 (byte-order mark, then a bad "
+                          f"sequence at offset {exc.start})")
         return Record(source, error=f"{source}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
                       "convert it first, e.g. iconv -f GB18030 -t UTF-8")
     return Record(source, text=text)

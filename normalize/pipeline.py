@@ -17,7 +17,7 @@ from normalize.glossary import Glossary, load_glossary
 
 class Stage(Protocol):
     @property
-    def name(self) -> str: ...
+    def name(self) -> str: ...  # read-only: stages are frozen dataclasses
 
     def __call__(self, doc: Document) -> Document: ...
 

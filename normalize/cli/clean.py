@@ -100,6 +100,7 @@ class _Writer:
         self.out, self.format, self.multiple_files = out, out_format, multiple_files
         self.pending: list[dict[str, Any]] = []
         self.count = 0
+        self.texts = 0  # texts written: separators go between them, not after failed records
 
     def write(self, record: Record, result: dict[str, Any] | None) -> None:
         if self.format is None:
@@ -107,9 +108,10 @@ class _Writer:
         self.count += 1
         if self.format == "text":
             if result is not None:
-                if self.count > 1:
+                if self.texts:
                     self.out.write("\n")
                 self.out.write(result["text"].rstrip("\n") + "\n")
+                self.texts += 1
             return
         obj = dict(record.fields)
         if record.line is None:

@@ -1,0 +1,175 @@
+"""Property tests: a second run changes nothing more.
+
+Texts are generated from the bundled glossary's names (canonical, rendered and alias forms,
+codes, Chinese names), garbled copies of them (a letter dropped, doubled or swapped, case
+changed, pinyin-like vowel swaps), plain words and the punctuation around names in news text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import strategies as st
+
+from normalize.canonicalizer import Canonicalizer
+from normalize.document import Document
+from normalize.glossary import load_glossary
+from normalize.pipeline import Pipeline
+
+PLAIN = [
+    "the",
+    "company",
+    "said",
+    "sales",
+    "rose",
+    "in",
+    "the",
+    "first",
+    "half",
+    "and",
+    "patients",
+    "received",
+    "the",
+    "drug",
+    "on",
+    "Monday",
+    "after",
+    "approval",
+    "by",
+    "regulators",
+    "in",
+    "China",
+    "while",
+    "analysts",
+    "expect",
+    "growth",
+    "shares",
+    "results",
+    "trial",
+    "phase",
+    "data",
+    "safety",
+    "cancer",
+    "antibody",
+]
+JOINERS = (" ", " ", " ", ", ", ". ", "'s ", " (", ") ", " and ", "\n", ": ", '"', "; ")
+
+
+def _names() -> list[str]:
+    # Read at import time for the strategy; cheap (no compile).
+    names: set[str] = set()
+    for entry in load_glossary():
+        names.update({entry.canonical, entry.first_form, entry.short_form})
+        names.update(a.text for a in entry.aliases)
+        names.update(entry.codes[:1] + entry.abbreviations[:1] + entry.brands[:1] + entry.zh[:1])
+    return sorted(names)
+
+
+NAMES = _names()
+VOWELS = "aeiou"
+
+
+@st.composite
+def garbles(draw: st.DrawFn) -> str:
+    name = draw(st.sampled_from(NAMES))
+    if len(name) < 4 or not name.isascii():
+        return name
+    i = draw(st.integers(0, len(name) - 2))
+    how = draw(st.sampled_from(("drop", "double", "swap", "vowel", "upper", "lower", "title")))
+    if how == "drop":
+        return name[:i] + name[i + 1 :]
+    if how == "double":
+        return name[: i + 1] + name[i:]
+    if how == "swap":
+        return name[:i] + name[i + 1] + name[i] + name[i + 2 :]
+    if how == "vowel" and name[i].lower() in VOWELS:
+        return name[:i] + draw(st.sampled_from(VOWELS)) + name[i + 1 :]
+    if how == "upper":
+        return name.upper()
+    if how == "lower":
+        return name.lower()
+    return name.title()
+
+
+pieces = st.one_of(st.sampled_from(NAMES), garbles(), st.sampled_from(PLAIN))
+
+
+@st.composite
+def texts(draw: st.DrawFn) -> str:
+    words = draw(st.lists(pieces, min_size=1, max_size=14))
+    out = [words[0]]
+    for word in words[1:]:
+        out.append(draw(st.sampled_from(JOINERS)))
+        out.append(word)
+    return "".join(out)
+
+
+# What the generator finds today (reported to the lead; see the xfail reasons below):
+# the CDE's rendered first form "NMPA's Center for Drug Evaluation (CDE)" grows on each run;
+# "Breakthrough Therapy Designation" without context becomes "... Designation Designation";
+# a fuzzy company match leaves the company words behind ("uventas Cell Therapy Ltd." ->
+# "Juventas Cell Therapy Cell Therapy Ltd."); a fuzzy span swallows the words before a name
+# ("He said Bristol-Myers Sqiubb Company" -> "Bristol-Myers Squibb Company Company").
+# No shrinking while the property is a known failure: it only costs time.
+PHASES = (Phase.explicit, Phase.reuse, Phase.generate)
+NOT_IDEMPOTENT = (
+    "canonicalizer: not idempotent: rendered names that the next run matches again (CDE first "
+    "form, Breakthrough Therapy Designation) and company words left behind by fuzzy company "
+    "matches"
+)
+
+
+@pytest.fixture(scope="module")
+def canonicalize(canon: Canonicalizer):  # type: ignore[no-untyped-def]
+    def run(text: str) -> str:
+        return canon.rewrite(Document(text)).text
+
+    return run
+
+
+# derandomize: a strict xfail must fail the same way on every run.
+@pytest.mark.xfail(strict=True, reason=NOT_IDEMPOTENT)
+@settings(
+    max_examples=300,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=PHASES,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(text=texts())
+@example(text="Ruikang trastuzumab's sales. Hengrui Medicine said adebelimumab (SHR-1316) works")
+@example(text="trastuzumab deruxtecan (SHR-A1811) and Trastuzumab and 恒瑞医药")
+@example(text="The NMPA's Center for Drug Evaluation (CDE) said so")
+def test_canonicalizer_twice_changes_nothing_more(canonicalize, text: str) -> None:  # type: ignore[no-untyped-def]
+    once = canonicalize(text)
+    assert canonicalize(once) == once
+
+
+@pytest.mark.xfail(strict=True, reason=NOT_IDEMPOTENT)
+@settings(
+    max_examples=80,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=PHASES,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(lines=st.lists(texts(), min_size=1, max_size=6))
+# Known failures as explicit examples, so the strict xfail does not depend on what the search
+# happens to reach (it reached different texts with other test files in the same session).
+@example(lines=["The NMPA's Center for Drug Evaluation (CDE) said so"])
+@example(lines=["He said Breakthrough Therapy Designation works"])
+def test_pipeline_without_translation_twice_changes_nothing_more(
+    pipeline_no_translate: Pipeline, lines: list[str]
+) -> None:
+    text = "\n".join(lines)
+    once = pipeline_no_translate.process(text).text
+    assert pipeline_no_translate.process(once).text == once
+
+
+def test_generator_covers_the_glossary() -> None:
+    assert len(NAMES) > 300
+    assert Path(load_glossary().files[0]).exists()
