@@ -104,12 +104,12 @@ def cedict_glosses() -> tuple[dict[str, str], frozenset[str]]:
         return {}, frozenset()
     glosses: dict[str, str] = {}
     english: set[str] = set()
-    word = re.compile(r"\b[a-z]{4,}\b")
+    word = re.compile(r"\b[A-Za-z][a-z]{3,}\b")
     for line in text.splitlines():
         if line.startswith("#"):
             continue
         head, _, senses = line.partition("/")
-        english.update(word.findall(senses))
+        english.update(w.lower() for w in word.findall(senses))
         parts = head.split(" ", 2)
         if len(parts) < 2 or len(parts[1]) > CEDICT_MAX_WORD or parts[1] in glosses:
             continue

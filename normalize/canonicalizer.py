@@ -61,6 +61,7 @@ _EXACT_RANK = {"code": 0, "canonical": 1, "first": 1, "short": 2, "abbreviation"
 _SPAN_STOP = {"of", "the", "and", "for", "in", "on", "to", "a", "an", "by", "with", "its", "their",
               "has", "have", "was", "were", "is", "are", "be", "as", "at", "from", "or", "that",
               "this", "which", "after", "before", "into", "under"}
+_CONNECTORS = {"of", "and", "for", "the", "de"}  # lowercase words inside capitalized names
 _SENTENCE_END = re.compile(r"(?:^|[.!?。！？]\s*|\n\s*)[\"'“‘(\[]*$")
 DEFAULT_STEMS = ("mab", "cept", "tinib", "ciclib", "parib", "lisib", "stat", "gliflozin", "gliptin",
                  "tecan", "vedotin", "leucel", "glutide", "tide", "rafenib", "brutinib", "toclax",
@@ -301,9 +302,19 @@ class Canonicalizer:
         context = self._context(matches, tokens)
         matches += self._disambiguate(ambiguous, context, _covered(matches))
         matches = self._extend_drug_names(text, tokens, matches, context)
-        fuzzy, suggestions = self._fuzzy(text, tokens, matches, context)
+        # Names that are known but shared by entries the text cannot tell apart are not garbles:
+        # keep fuzzy matching off them and tell the editor.
+        unresolved = [(s, e, ids) for s, e, ids in ambiguous if not any(j in _covered(matches) for j in range(s, e))]
+        blocked = {j for s, e, _ in unresolved for j in range(s, e)}
+        fuzzy, suggestions = self._fuzzy(text, tokens, matches, context, blocked)
+        suggestions += [
+            Suggestion(text[tokens[s].start : tokens[e - 1].end], tokens[s].start, tokens[e - 1].end,
+                       tuple((eid, 100.0) for eid in sorted(ids)), "ambiguous: the same name belongs to several entries")
+            for s, e, ids in unresolved
+        ]
         matches += fuzzy
         matches = self._resolve_conflicts(text, tokens, matches)
+        matches = self._extend_companies(text, tokens, matches)
         matches.sort(key=lambda m: m.start)
         return matches, suggestions, tokens
 
@@ -347,7 +358,7 @@ class Canonicalizer:
             hit: Match | None = None
             for size in range(min(self.index.max_tokens, n - i), 0, -1):
                 span = tokens[i : i + size]
-                if any(t.is_cjk for t in span) or (size > 2 and any(t.possessive for t in span[:-1])):
+                if any(t.is_cjk for t in span):
                     continue
                 key = "".join(t.key for t in span).replace("'", "")
                 cased = "".join(t.text for t in span).replace("'", "").replace("’", "")
@@ -409,14 +420,49 @@ class Canonicalizer:
             if not ids or len(ids) > 1:
                 continue
             end = i + size
-            while end < len(tokens) and end - (i + size) < MAX_COMPANY_WORDS and tokens[end].key in index.company_words:
-                end += 1
-                if tokens[end - 1].possessive:
-                    break
+            if span[-1].possessive:  # "Hengrui's Oncology unit": the name ended at the 's
+                continue
+            end = self._company_words_after(tokens, end)
             if end > i + size:
                 (entry_id,) = ids
                 return Match(entry_id, i, end, 95.0, "core", Form(" ".join(t.text for t in tokens[i:end]), "variant", False))
         return None
+
+    def _company_words_after(self, tokens: Sequence[Token], end: int) -> int:
+        """Extend a company name over the capitalized company words that follow it."""
+        start = end
+        if end > 0 and tokens[end - 1].possessive:
+            return end
+        while (end < len(tokens) and end - start < MAX_COMPANY_WORDS
+               and tokens[end].key in self.index.company_words and tokens[end].text[:1].isupper()):
+            end += 1
+            if tokens[end - 1].possessive:
+                break
+        return end
+
+    def _extend_companies(self, text: str, tokens: Sequence[Token], matches: list[Match]) -> list[Match]:
+        """A company match takes in what follows that belongs to the name: the rest of its full
+        form ("uventas" + "Cell Therapy") and capitalized company words ("Kelun" + "Biopharmaceutical"),
+        so a rewrite never leaves them dangling."""
+        starts = {m.start for m in matches}
+        out = []
+        for m in matches:
+            entry = self.glossary.get(m.entry_id)
+            if entry is None or entry.type != "company" or m.chars is not None or tokens[m.end - 1].possessive:
+                out.append(m)
+                continue
+            end = m.end
+            words = name_tokens(entry.first_form)
+            for k in range(min(len(words) - 1, len(tokens) - end), 0, -1):
+                following = [t.key for t in tokens[end : end + k]]
+                if following == words[-k:] and not any(j in starts for j in range(end, end + k)):
+                    end += k
+                    break
+            end = self._company_words_after(tokens, end)
+            if any(j in starts for j in range(m.end, end)):
+                end = m.end
+            out.append(m if end == m.end else Match(m.entry_id, m.start, end, m.score, m.method, m.form))
+        return out
 
     def _disambiguate(self, ambiguous: list[tuple[int, int, set[str]]], context: set[str], taken: set[int]) -> list[Match]:
         """Resolve forms shared by several entries with what else the text names."""
@@ -481,11 +527,13 @@ class Canonicalizer:
         return out
 
     def _fuzzy(
-        self, text: str, tokens: Sequence[Token], matches: list[Match], context: set[str]
+        self, text: str, tokens: Sequence[Token], matches: list[Match], context: set[str],
+        blocked: set[int] = frozenset(),  # type: ignore[assignment]
     ) -> tuple[list[Match], list[Suggestion]]:
         out: list[Match] = []
         suggestions: list[Suggestion] = []
-        taken = _covered(matches) | self._real_drug_tokens(tokens, _covered(matches))
+        taken = _covered(matches) | set(blocked)
+        taken |= self._real_drug_tokens(tokens, taken)
         # What a bracket right after a span names: a code, brand or company of one candidate.
         bracketed: dict[int, set[str]] = {}
         owned: dict[int, set[str]] = {}
@@ -498,16 +546,23 @@ class Canonicalizer:
                 bracketed.setdefault(m.start, set()).update(products)
                 if tokens[m.end - 1].possessive:  # "Kelun's Botuzumab": the owner names the drug
                     owned.setdefault(m.end, set()).update(products)
-        spans = list(_name_spans(tokens, taken, self.index.first_words))
-        # Longest spans first, so "Rongchang Biology" wins over "Rongchang".
-        spans.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
+        by_start: dict[int, list[int]] = {}
+        for start, end in _name_spans(tokens, taken, self.index.first_words):
+            by_start.setdefault(start, []).append(end)
         used: set[int] = set()
-        for start, end in spans:
-            if any(k in used for k in range(start, end)):
+        for start in sorted(by_start):
+            if start in used:
                 continue
+            # Of the spans opening here, the best-scoring decision wins (the longer on a tie):
+            # "Rongchang Biology" over "Rongchang", "breakthrough therapeutics" over "... list".
+            options = []
+            for end in sorted(by_start[start], reverse=True):
+                span = tokens[start:end]
+                candidates = self.score_span(span, context)
+                decision, reason = self.decide(candidates, span)
+                options.append((decision.adjusted if decision else -1.0, end, candidates, decision, reason))
+            _, end, candidates, decision, reason = max(options, key=lambda o: (o[0], o[1]))
             span = tokens[start:end]
-            candidates = self.score_span(span, context)
-            decision, reason = self.decide(candidates, span)
             named = owned.get(start, set())
             if end < len(tokens) and bracketed.get(end) and "(" in text[span[-1].end : tokens[end].start]:
                 named = named | bracketed[end]
@@ -554,8 +609,8 @@ class Canonicalizer:
         key, company_tail = self.span_key(span)
         if len(key) < MIN_FUZZY_CHARS or any(ch.isdigit() for ch in key):
             return []
-        if len(span) == 1 and span[0].text.islower() and key in index.english:
-            return []  # "patients", "company": plain English, not a garbled drug name
+        if len(span) == 1 and key in index.english:
+            return []  # "patients", "Tuesday": plain English, not a garbled name
         context = set(context)
         lo, hi = _length_window(len(key), RAW_PREFILTER)
         choices = [i for length in range(lo, hi + 1) for i in index.by_length.get(length, ())]
@@ -694,8 +749,7 @@ class Canonicalizer:
                 and nxt.entry_id != m.entry_id
                 and nxt.form.kind in ("code", "brand", "zh_brand")
                 and m.form.kind not in ("code", "ticker")
-                and m.chars is None
-                and "(" in text[tokens[m.end - 1].end : tokens[nxt.start].start]
+                and "(" in text[_char_span(m, tokens)[1] : _char_span(nxt, tokens)[0]]
                 and self._same_type(m.entry_id, nxt.entry_id)
             ):
                 out.append(Match(nxt.entry_id, m.start, m.end, min(m.score, 90.0), "conflict", m.form))
@@ -719,9 +773,12 @@ class Canonicalizer:
         changes: list[Change] = []
         seen: set[str] = {e.id for e in doc.entities}
         cursor = 0
+        out_len = 0
         shift_points: list[tuple[int, int]] = []  # (input offset, delta) for prior entities
         for m in matches:
             start, end = _char_span(m, tokens)
+            if start < cursor:
+                continue
             if any(s < end and start < e for s, e in protected):
                 continue
             entry = self.glossary[m.entry_id]
@@ -729,13 +786,24 @@ class Canonicalizer:
             first = entry.id not in seen
             seen.add(entry.id)
             replacement = surface
-            if rewrite and compact(surface) not in self.index.accepted.get(entry.id, set()) or (
-                rewrite and m.method == "conflict"
-            ):
+            if not rewrite:
+                pass
+            elif m.form.kind in ("code", "ticker"):
+                replacement = m.form.text  # "SHR A1811" -> the glossary's "SHR-A1811"
+            elif compact(surface) not in self.index.accepted.get(entry.id, set()) or m.method == "conflict":
                 replacement = render_name(entry, first, text[:start], text[end:])
+                last = replacement.rsplit(" ", 1)[-1]
+                after = text[end : end + 3]
+                if (last.endswith("s") and last.casefold() in self.index.company_words
+                        and after[:2] in ("'s", "’s") and not after[2:3].isalnum()):
+                    # "Hengrui Medicine's" -> "Jiangsu Hengrui Pharmaceuticals'"
+                    replacement += after[0]
+                    surface, end = text[start : end + 2], end + 2
             pieces.append(text[cursor:start])
-            out_start = sum(len(p) for p in pieces)
+            out_len += start - cursor
+            out_start = out_len
             pieces.append(replacement)
+            out_len += len(replacement)
             cursor = end
             entities.append(Entity(entry.id, entry.canonical, entry.type, surface, out_start,
                                    out_start + len(replacement), round(m.score, 1), m.method))
@@ -766,9 +834,30 @@ def render_name(entry: Entry, first: bool, before: str = "", after: str = "") ->
         and not re.match(r"['’]s\b", after)  # "X (CODE)'s" reads badly
     ):
         name = f"{name} ({entry.codes[0]})"
-    if name[:1].islower() and _SENTENCE_END.search(before[-4:] if before else "") is not None:
+    if name[:1].islower() and _starts_sentence(before):
         name = name[0].upper() + name[1:]
     return name
+
+
+WRAPPED_LINE_MIN = 60  # a line at least this long ending mid-sentence is hard-wrapped text
+
+
+def _starts_sentence(before: str) -> bool:
+    """Whether a name after ``before`` opens a sentence. A line start counts unless the line
+    before it is long and ends mid-sentence (a hard-wrapped paragraph)."""
+    tail = before[-4:]
+    if _SENTENCE_END.search(tail) is None:
+        return False
+    head, newline, rest = before.rpartition("\n")
+    if not newline or rest.strip(" \t\"'“‘([") or not head.strip():
+        return True
+    previous = head.rsplit("\n", 1)[-1].rstrip()
+    if not previous or previous[-1] in ".!?:。！？：\"”'’)":
+        return True
+    last_word = previous.rsplit(None, 1)[-1].lower()
+    if previous[-1] == "," or last_word in _SPAN_STOP:
+        return False  # "... and\nadebelimumab": the sentence goes on
+    return len(previous) < WRAPPED_LINE_MIN
 
 
 _JURISDICTION_WORDS = {"china": "china", "chinese": "china", "prc": "china", "us": "united",
@@ -848,7 +937,8 @@ def _name_spans(tokens: Sequence[Token], taken: set[int], first_words: set[str])
             if tokens[j - 1].key in _SPAN_STOP:
                 continue
             if size > 1 and not (
-                (tokens[i].text[:1].isupper() and tokens[j - 1].text[:1].isupper()) or tokens[i].key in first_words
+                all(t.text[:1].isupper() or t.key in _CONNECTORS for t in tokens[i:j])
+                or (tokens[i].key in first_words and not any(t.text[:1].isupper() for t in tokens[i:j]))
             ):
                 continue
             yield i, j

@@ -46,6 +46,8 @@ def tokenize(text: str) -> list[Token]:
         pm = _POSSESSIVE.search(word)
         if pm and len(word) > 2:
             word, end, possessive = word[: pm.start()], start + pm.start(), True
+        elif word[-1:] in "sS" and text[end : end + 1] in ("'", "’") and not text[end + 1 : end + 2].isalnum():
+            possessive = True  # plural possessive: "Pharmaceuticals' pipeline"
         key = unicodedata.normalize("NFKC", word).casefold().replace("’", "'")
         tokens.append(Token(word, start, end, key, possessive))
     return tokens

@@ -104,12 +104,6 @@ def test_code_spellings_are_recognized(canon: Canonicalizer, code: str) -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="canonicalizer: a code written another way (no hyphen, "
-    "space, lower case) is recognized but left as written, not given the "
-    "glossary's spelling SHR-A1811",
-)
 @pytest.mark.parametrize("code", ["SHR A1811", "SHRA1811"])
 def test_code_spellings_get_the_glossary_spelling(canon: Canonicalizer, code: str) -> None:
     doc = run(canon, f"The company said {code} met its primary endpoint.")
@@ -194,11 +188,6 @@ def test_sentence_initial_capital(canon: Canonicalizer, text: str, expected: str
     assert run(canon, text).text == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="canonicalizer: render_name treats every line start as a "
-    "sentence start, so a name opening a hard-wrapped continuation line is capitalized",
-)
 def test_no_capital_on_a_wrapped_line_inside_a_sentence(canon: Canonicalizer) -> None:
     doc = run(canon, "Doctors gave patients Ruikang trastuzumab and\nadebelimumab in the trial.")
     assert doc.text == (
@@ -226,12 +215,6 @@ def test_possessives_are_kept(canon: Canonicalizer) -> None:
     assert [e.surface for e in doc.entities] == ["Hengrui", "Ruikang trastuzumab", "adebelimumab"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="canonicalizer: the possessive of a rendered name that is "
-    "plural in form takes an apostrophe only (Pharmaceuticals', Medicines'), "
-    "not Pharmaceuticals's",
-)
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -340,12 +323,6 @@ def test_company_core_with_another_company_word_from_data(small: Canonicalizer) 
     assert doc.entities[0].method == "core"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="canonicalizer: 'Kelun Biopharmaceutical' matches the "
-    "alias 'Kelun' and leaves the company word behind: 'Sichuan Kelun "
-    "Pharmaceutical Biopharmaceutical'",
-)
 def test_company_words_after_a_short_alias_are_consumed(canon: Canonicalizer) -> None:
     doc = run(canon, "Kelun Biopharmaceutical reported results on Monday.")
     assert "Biopharmaceutical reported" not in doc.text or doc.changes == ()
@@ -497,11 +474,6 @@ def test_ordinary_words_are_left_alone(canon: Canonicalizer, text: str) -> None:
     assert doc.changes == ()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="canonicalizer: fuzzy matching rewrites ordinary English "
-    "words into glossary names (consonant skeleton and company core too loose)",
-)
 @pytest.mark.parametrize(
     "text",
     [
@@ -518,12 +490,6 @@ def test_ordinary_words_that_look_like_names_are_left_alone(
     assert doc.changes == ()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="canonicalizer: 'Drug Review Center of the National "
-    "Medical Products Administration' becomes 'NMPA's Center for Drug Evaluation (CDE) "
-    "of the National Medical Products Administration' (the 'of the NMPA' tail stays)",
-)
 def test_cde_literal_translation_with_its_parent(canon: Canonicalizer) -> None:
     doc = run(
         canon,
@@ -533,33 +499,17 @@ def test_cde_literal_translation_with_its_parent(canon: Canonicalizer) -> None:
     assert doc.text == "It was reviewed by the NMPA's Center for Drug Evaluation (CDE) in May."
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="canonicalizer: the CDE's rendered first form holds a possessive ('NMPA's Center for "
-    "Drug Evaluation (CDE)'); exact matching skips spans with a possessive inside, so a second "
-    "run rewrites it again: 'NMPA's NMPA's Center for Drug Evaluation (CDE) (CDE)'",
-)
 def test_rendered_cde_name_is_stable(canon: Canonicalizer) -> None:
     text = "The NMPA's Center for Drug Evaluation (CDE) said it would review the application."
     assert run(canon, text).text == text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="canonicalizer/glossary: the MT rendering 'breakthrough "
-    "therapeutics' (突破性治疗品种) is not mapped to Breakthrough Therapy Designation",
-)
 def test_breakthrough_therapeutics_list(canon: Canonicalizer) -> None:
     doc = run(canon, "Four indications are now in the breakthrough therapeutics list in China.")
     assert "Breakthrough Therapy Designation" in doc.text
     assert "cn_btd" in ids(doc)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="canonicalizer: 'Hengrui Pharmaceutical' (a literal "
-    "rendering of 恒瑞医药) is ambiguous with guangdong_hengrui and only suggested",
-)
 def test_hengrui_pharmaceutical_singular(canon: Canonicalizer) -> None:
     doc = run(canon, "Hengrui Pharmaceutical said sales rose.")
     assert ids(doc) == ["hengrui"]
@@ -591,31 +541,16 @@ def test_every_change_recorded_with_offsets_on_a_paragraph(canon: Canonicalizer)
         ), entity
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="canonicalizer: a fuzzy span may start with capitalized ordinary words ('He said "
-    "Bristol-Myers Sqiubb') and the rewrite deletes them",
-)
 def test_fuzzy_span_does_not_swallow_the_words_before_a_name(canon: Canonicalizer) -> None:
     doc = run(canon, "He said Bristol-Myers Sqiubb Company works.")
     assert doc.text.startswith("He said ")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="canonicalizer: a fuzzy company match on the core leaves the company words behind "
-    "('uventas Cell Therapy Ltd.' -> 'Juventas Cell Therapy Cell Therapy Ltd.')",
-)
 def test_fuzzy_company_match_consumes_the_company_words(canon: Canonicalizer) -> None:
     doc = run(canon, "Analysts said uventas Cell Therapy Ltd. would list its shares.")
     assert "Cell Therapy Cell Therapy" not in doc.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="canonicalizer: 'Breakthrough Therapy Designation' with no jurisdiction in the text "
-    "becomes 'Breakthrough Therapy Designation Designation'",
-)
 def test_breakthrough_therapy_designation_without_context(canon: Canonicalizer) -> None:
     text = "The drug received Breakthrough Therapy Designation last year."
     assert run(canon, text).text == text

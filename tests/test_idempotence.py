@@ -106,18 +106,12 @@ def texts(draw: st.DrawFn) -> str:
     return "".join(out)
 
 
-# What the generator finds today (reported to the lead; see the xfail reasons below):
-# the CDE's rendered first form "NMPA's Center for Drug Evaluation (CDE)" grows on each run;
-# "Breakthrough Therapy Designation" without context becomes "... Designation Designation";
-# a fuzzy company match leaves the company words behind ("uventas Cell Therapy Ltd." ->
-# "Juventas Cell Therapy Cell Therapy Ltd."); a fuzzy span swallows the words before a name
-# ("He said Bristol-Myers Sqiubb Company" -> "Bristol-Myers Squibb Company Company").
-# No shrinking while the property is a known failure: it only costs time.
+# No shrinking while a property is a known failure: it only costs time.
 PHASES = (Phase.explicit, Phase.reuse, Phase.generate)
-NOT_IDEMPOTENT = (
-    "canonicalizer: not idempotent: rendered names that the next run matches again (CDE first "
-    "form, Breakthrough Therapy Designation) and company words left behind by fuzzy company "
-    "matches"
+PIPELINE_NOT_IDEMPOTENT = (
+    "cleaner: hard-wrapped lines are joined only when the first is at least UNWRAP_MIN_CHARS long; "
+    "canonicalization lengthens lines (Nhc -> National Health Commission), so a second run can join "
+    "lines the first left apart"
 )
 
 
@@ -129,8 +123,6 @@ def canonicalize(canon: Canonicalizer):  # type: ignore[no-untyped-def]
     return run
 
 
-# derandomize: a strict xfail must fail the same way on every run.
-@pytest.mark.xfail(strict=True, reason=NOT_IDEMPOTENT)
 @settings(
     max_examples=300,
     deadline=None,
@@ -148,7 +140,7 @@ def test_canonicalizer_twice_changes_nothing_more(canonicalize, text: str) -> No
     assert canonicalize(once) == once
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_IDEMPOTENT)
+@pytest.mark.xfail(strict=True, reason=PIPELINE_NOT_IDEMPOTENT)
 @settings(
     max_examples=80,
     deadline=None,
@@ -162,6 +154,7 @@ def test_canonicalizer_twice_changes_nothing_more(canonicalize, text: str) -> No
 # happens to reach (it reached different texts with other test files in the same session).
 @example(lines=["The NMPA's Center for Drug Evaluation (CDE) said so"])
 @example(lines=["He said Breakthrough Therapy Designation works"])
+@example(lines=["Brand (Nhc) and a long enough line of text ending in telitacicept", "regulators (in", "rose while"])
 def test_pipeline_without_translation_twice_changes_nothing_more(
     pipeline_no_translate: Pipeline, lines: list[str]
 ) -> None:
