@@ -61,6 +61,7 @@ _EXACT_RANK = {"code": 0, "canonical": 1, "first": 1, "short": 2, "abbreviation"
 _SPAN_STOP = {"of", "the", "and", "for", "in", "on", "to", "a", "an", "by", "with", "its", "their",
               "has", "have", "was", "were", "is", "are", "be", "as", "at", "from", "or", "that",
               "this", "which", "after", "before", "into", "under"}
+_NAME_GAP = re.compile(r"[ \t\-‐‑–—.,&'’/·]*")  # what may stand between two words of one name
 _CONNECTORS = {"of", "and", "for", "the", "de"}  # lowercase words inside capitalized names
 _SENTENCE_END = re.compile(r"(?:^|[.!?。！？]\s*|\n\s*)[\"'“‘(\[]*$")
 DEFAULT_STEMS = ("mab", "cept", "tinib", "ciclib", "parib", "lisib", "stat", "gliflozin", "gliptin",
@@ -296,7 +297,7 @@ class Canonicalizer:
     def find(self, text: str) -> tuple[list[Match], list[Suggestion], list[Token]]:
         """Every glossary mention in ``text`` (token spans), plus suggestions for editors."""
         tokens = tokenize(text)
-        matches, ambiguous = self._exact(tokens)
+        matches, ambiguous = self._exact(text, tokens)
         matches += self._chinese(tokens, taken=_covered(matches))
         matches = self._join_parent(tokens, matches)
         context = self._context(matches, tokens)
@@ -347,7 +348,7 @@ class Canonicalizer:
         context |= {"#" + t for t in _targets(" ".join(t.text for t in tokens))}
         return context
 
-    def _exact(self, tokens: Sequence[Token]) -> tuple[list[Match], list[tuple[int, int, set[str]]]]:
+    def _exact(self, text: str, tokens: Sequence[Token]) -> tuple[list[Match], list[tuple[int, int, set[str]]]]:
         out: list[Match] = []
         ambiguous: list[tuple[int, int, set[str]]] = []
         i, n = 0, len(tokens)
@@ -371,7 +372,7 @@ class Canonicalizer:
                         break
             if hit is None and not ambiguous_here(ambiguous, i):
                 hit = self._transposed_acronym(tokens[i], i)
-            core_hit = self._company_core(tokens, i)
+            core_hit = self._company_core(text, tokens, i)
             if core_hit is not None and (hit is None or core_hit.end > hit.end):
                 hit = core_hit
             if hit:
@@ -408,7 +409,7 @@ class Canonicalizer:
         method = {"code": "code", "ticker": "code", "pinyin": "pinyin", "literal": "literal"}.get(form.kind, "exact")
         return Match(entry_id, start, end, 97.0 if form.derived else 100.0, method, form), set()
 
-    def _company_core(self, tokens: Sequence[Token], i: int) -> Match | None:
+    def _company_core(self, text: str, tokens: Sequence[Token], i: int) -> Match | None:
         """A known company core followed by company words: "Rongchang" + "Biologics"."""
         index = self.index
         for size in range(min(4, len(tokens) - i), 0, -1):
@@ -422,19 +423,20 @@ class Canonicalizer:
             end = i + size
             if span[-1].possessive:  # "Hengrui's Oncology unit": the name ended at the 's
                 continue
-            end = self._company_words_after(tokens, end)
+            end = self._company_words_after(text, tokens, end)
             if end > i + size:
                 (entry_id,) = ids
                 return Match(entry_id, i, end, 95.0, "core", Form(" ".join(t.text for t in tokens[i:end]), "variant", False))
         return None
 
-    def _company_words_after(self, tokens: Sequence[Token], end: int) -> int:
+    def _company_words_after(self, text: str, tokens: Sequence[Token], end: int) -> int:
         """Extend a company name over the capitalized company words that follow it."""
         start = end
         if end > 0 and tokens[end - 1].possessive:
             return end
         while (end < len(tokens) and end - start < MAX_COMPANY_WORDS
-               and tokens[end].key in self.index.company_words and tokens[end].text[:1].isupper()):
+               and tokens[end].key in self.index.company_words and tokens[end].text[:1].isupper()
+               and _joined(text, tokens[end - 1], tokens[end])):
             end += 1
             if tokens[end - 1].possessive:
                 break
@@ -455,10 +457,11 @@ class Canonicalizer:
             words = name_tokens(entry.first_form)
             for k in range(min(len(words) - 1, len(tokens) - end), 0, -1):
                 following = [t.key for t in tokens[end : end + k]]
-                if following == words[-k:] and not any(j in starts for j in range(end, end + k)):
+                if (following == words[-k:] and not any(j in starts for j in range(end, end + k))
+                        and all(_joined(text, a, b) for a, b in zip(tokens[end - 1 : end + k - 1], tokens[end : end + k]))):
                     end += k
                     break
-            end = self._company_words_after(tokens, end)
+            end = self._company_words_after(text, tokens, end)
             if any(j in starts for j in range(m.end, end)):
                 end = m.end
             out.append(m if end == m.end else Match(m.entry_id, m.start, end, m.score, m.method, m.form))
@@ -547,7 +550,7 @@ class Canonicalizer:
                 if tokens[m.end - 1].possessive:  # "Kelun's Botuzumab": the owner names the drug
                     owned.setdefault(m.end, set()).update(products)
         by_start: dict[int, list[int]] = {}
-        for start, end in _name_spans(tokens, taken, self.index.first_words):
+        for start, end in _name_spans(tokens, taken, self.index.first_words, text):
             by_start.setdefault(start, []).append(end)
         used: set[int] = set()
         for start in sorted(by_start):
@@ -721,7 +724,7 @@ class Canonicalizer:
                 "candidates": [c.to_dict() for c in cands],
             })
         taken = _covered(matches)
-        for s, e in _name_spans(tokens, taken, self.index.first_words):
+        for s, e in _name_spans(tokens, taken, self.index.first_words, text):
             cands = self.score_span(tokens[s:e], context)
             if not cands:
                 continue
@@ -912,6 +915,11 @@ def ambiguous_here(ambiguous: list[tuple[int, int, set[str]]], i: int) -> bool:
     return any(start == i for start, _, _ in ambiguous)
 
 
+def _joined(text: str, a: Token, b: Token) -> bool:
+    """Whether two neighbouring words can belong to one name (no bracket, colon or line between)."""
+    return _NAME_GAP.fullmatch(text, a.end, b.start) is not None
+
+
 def _covered(matches: Iterable[Match]) -> set[int]:
     return {i for m in matches for i in range(m.start, m.end)}
 
@@ -920,7 +928,7 @@ def _contiguous(span: Sequence[Token]) -> bool:
     return True
 
 
-def _name_spans(tokens: Sequence[Token], taken: set[int], first_words: set[str]) -> Iterable[tuple[int, int]]:
+def _name_spans(tokens: Sequence[Token], taken: set[int], first_words: set[str], text: str) -> Iterable[tuple[int, int]]:
     """Token spans that could be a (garbled) name: alphabetic, not stop words at the edges;
     several words only if capitalized at both ends or opening like a known multi-word name
     ("breakthrough therapeutics")."""
@@ -933,6 +941,8 @@ def _name_spans(tokens: Sequence[Token], taken: set[int], first_words: set[str])
             if j > n or (j - 1) in taken or tokens[j - 1].is_cjk:
                 break
             if not tokens[j - 1].key.replace("'", "").isalpha():
+                break
+            if size > 1 and not _joined(text, tokens[j - 2], tokens[j - 1]):
                 break
             if tokens[j - 1].key in _SPAN_STOP:
                 continue
