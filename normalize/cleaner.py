@@ -23,6 +23,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
+from typing import NamedTuple
 
 from normalize.config import Config
 from normalize.document import Change, Document
@@ -42,6 +43,8 @@ SENTENCE_MIN_WORDS = 8
 SENTENCE_LONG_WORDS = 16
 SENTENCE_MIN_CJK = 12
 SENTENCE_LONG_CJK = 30
+# A long line is first judged on its first this many characters (speed, same result).
+SENTENCE_PREFIX_CHARS = 200
 # Lines longer than this are never tested against rules that may not remove sentences.
 SHORT_LINE_CHARS = 300
 # After an end-of-article marker, the rest goes only if its sentences are at most this share
@@ -66,9 +69,10 @@ RELATED_MIN_ITEMS = 3
 RELATED_ITEM_MIN_WORDS = 5
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")  # what splitlines splits at
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'’-]*\b")
-_SENTENCE_END = re.compile(r"[.!?…。！？；;:：\"”’)）」』]\s*$")
+_SENTENCE_END_CHARS = frozenset('.!?…。！？；;:："”’)）」』')
 _ZH_PUNCT = re.compile(r"[，。；！？、：]")
 _FULLWIDTH_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 # UTF-8 read as Windows-1252/Latin-1: a lead byte shown as Â-ô followed by a continuation byte
@@ -87,8 +91,7 @@ _LABEL_BREAKERS = re.compile(r"[\d:,;“”\"„«»]")  # names and site labels
 _NAME_JOINERS = {"and", "&", "of", "de", "van", "von", "der", "la", "le", "du", "da", "di"}
 
 
-@dataclass(frozen=True)
-class _Line:
+class _Line(NamedTuple):
     start: int  # offsets of the original line in the stage's input text
     end: int
     original: str
@@ -218,9 +221,8 @@ def _split(text: str) -> list[_Line]:
     out: list[_Line] = []
     pos = 0
     for raw in text.splitlines(keepends=True):
-        body = (
-            raw.splitlines()[0] if raw.splitlines() else ""
-        )  # without its line break, whatever it is
+        # without its line break, whatever it is ("\r\n" is the only two-character one)
+        body = raw[:-2] if raw.endswith("\r\n") else raw[:-1] if raw[-1] in _BREAKS else raw
         repaired, repairs = repair_line(body)
         out.append(
             _Line(
@@ -228,7 +230,7 @@ def _split(text: str) -> list[_Line]:
                 pos + len(body),
                 body,
                 repaired,
-                normalize_line(repaired),
+                _norm(repaired),
                 is_sentence(repaired),
                 repairs,
             )
@@ -241,11 +243,12 @@ def repair_line(line: str) -> tuple[str, tuple[str, ...]]:
     """Repair one line; returns the new line and the names of the repairs made. Full-width
     letters and digits become half-width only in Chinese text (a line with CJK characters)."""
     repairs: list[str] = []
+    ascii_only = line.isascii()  # then there are no zero-width, full-width or CJK characters
     # Whitespace first, so that a second pass sees what ftfy saw the first time (idempotence).
-    text = _INNER_SPACE.sub(" ", _ZERO_WIDTH.sub("", line)).strip()
+    text = _INNER_SPACE.sub(" ", line if ascii_only else _ZERO_WIDTH.sub("", line)).strip()
     if text != line:
         repairs.append("whitespace")
-    if _MOJIBAKE_HINT.search(text):
+    if (not ascii_only or "&" in text) and _MOJIBAKE_HINT.search(text):
         fixed = text
         for _ in range(3):  # ftfy until it is stable
             again = _INNER_SPACE.sub(" ", _ftfy(fixed)).strip()
@@ -255,14 +258,19 @@ def repair_line(line: str) -> tuple[str, tuple[str, ...]]:
         if fixed != text:
             text = fixed
             repairs.append("mojibake")
-    if _FULLWIDTH_ALNUM.search(text) and _CJK.search(text):
+    if not text.isascii() and _FULLWIDTH_ALNUM.search(text) and _CJK.search(text):
         text = _FULLWIDTH_ALNUM.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
         repairs.append("fullwidth")
-    artifact = _LEADING_ARTIFACT.sub("", text)
-    if artifact != text:
+    artifact = _LEADING_ARTIFACT.match(text)
+    if artifact is not None and artifact.end():
         repairs.append("artifact")
-        text = artifact
+        text = text[artifact.end() :]
     return text, tuple(repairs)
+
+
+def _norm(repaired: str) -> str:
+    """normalize_line of a repaired line: an ASCII one already has single spaces only."""
+    return repaired.lower() if repaired.isascii() else normalize_line(repaired)
 
 
 def _ftfy(text: str) -> str:
@@ -310,7 +318,7 @@ def _unwrap(lines: list[_Line], changes: list[Change], stage: str) -> list[_Line
                 line.end,
                 f"{prev.original}\n{line.original}",
                 text,
-                normalize_line(text),
+                _norm(text),
                 is_sentence(text),
                 (),
             )
@@ -339,19 +347,39 @@ def _wrap_widths(lines: Sequence[_Line]) -> set[int]:
     return {n for n, c in counts.items() if c >= 3} | {n + 1 for n, c in counts.items() if c >= 3}
 
 
+def _ends_sentence(text: str) -> bool:
+    """Whether ``text`` ends (trailing spaces aside) with sentence-final punctuation."""
+    return text.rstrip()[-1:] in _SENTENCE_END_CHARS
+
+
 def is_sentence(line: str) -> bool:
     """Whether a line reads as an article sentence (English or Chinese)."""
-    cjk = len(_CJK.findall(line))
+    if line.isascii():
+        cjk = 0
+    elif len(_CJK.findall(line, 0, 2 * SENTENCE_LONG_CJK)) >= SENTENCE_LONG_CJK:
+        return True  # a long Chinese line (counting only its start is enough)
+    else:
+        cjk = len(_CJK.findall(line))
     if cjk >= SENTENCE_MIN_CJK:
-        return cjk >= SENTENCE_LONG_CJK or bool(
-            _ZH_PUNCT.search(line) or _SENTENCE_END.search(line)
-        )
+        return cjk >= SENTENCE_LONG_CJK or bool(_ZH_PUNCT.search(line) or _ends_sentence(line))
+    if (len(line) + 1) // 2 + cjk // 2 < SENTENCE_MIN_WORDS:
+        return False  # too short for that many words (a word and a gap take two characters)
+    if len(line) > 2 * SENTENCE_PREFIX_CHARS:
+        # A long line: if its opening words already make a sentence, the whole line does
+        # (counts only grow; cut at a space so that no word is split).
+        cut = line.rfind(" ", 0, SENTENCE_PREFIX_CHARS)
+        if (
+            cut > 0
+            and len(_WORD.findall(line, 0, cut)) >= SENTENCE_LONG_WORDS
+            and len(_LOWER_WORD.findall(line, 0, cut)) >= 3
+        ):
+            return True
     words = _WORD.findall(line)
     if len(words) + cjk // 2 < SENTENCE_MIN_WORDS:
         return False
     if len(_LOWER_WORD.findall(line)) < 3:  # Title Case menus and headline lists are not prose
         return False
-    return len(words) >= SENTENCE_LONG_WORDS or bool(_SENTENCE_END.search(line))
+    return len(words) >= SENTENCE_LONG_WORDS or bool(_ends_sentence(line))
 
 
 # --- classification ------------------------------------------------------------------------------
@@ -366,7 +394,7 @@ def _classify(
     verdicts: list[Verdict] = [None] * n
     edge_hits: list[Rule | None] = [None] * n
     site_rules = profile.rules if profile else ()
-    site_matcher = Matcher(site_rules) if site_rules else None
+    site_matcher = profile.matcher if profile else None
     site_label = _site_label(url)
     seen: set[str] = set()
     for i, line in enumerate(lines):
@@ -416,7 +444,7 @@ def _classify(
             and len(_WORD.findall(line.text)) == 1
             and not _CJK.search(line.text)
             and len(line.text) <= HEAD_WORD_MAX_CHARS
-            and not _SENTENCE_END.search(line.text)
+            and not _ends_sentence(line.text)
         ):
             verdicts[i] = ("head-single-word", "a one-word line before the article (a menu item)")
         elif site_label and (
@@ -547,7 +575,9 @@ def _at_end(lines: Sequence[_Line], i: int) -> bool:
 
 
 def _label_like(text: str) -> bool:
-    cjk = len(_CJK.findall(text))
+    if _LABEL_BREAKERS.search(text):
+        return False
+    cjk = 0 if text.isascii() else len(_CJK.findall(text))
     if cjk:
         return (
             2 <= cjk <= CLUSTER_MAX_CJK
@@ -557,7 +587,7 @@ def _label_like(text: str) -> bool:
     words = _WORD.findall(text)
     if (
         not 0 < len(words) <= CLUSTER_MAX_WORDS
-        or _SENTENCE_END.search(text)
+        or _ends_sentence(text)
         or _LABEL_BREAKERS.search(text)
     ):
         return False

@@ -18,8 +18,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 try:  # Python 3.11+
-    from re import _constants as _c
-    from re import _parser as _p
+    from re import _constants as _c  # type: ignore[attr-defined]
+    from re import _parser as _p  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as _c  # type: ignore[no-redef]
     import sre_parse as _p  # type: ignore[no-redef]
@@ -39,7 +39,7 @@ def required_literals(pattern: str, flags: int = re.IGNORECASE) -> Strings | Non
     whose every keyword weighs at least MIN_KEYWORD_WEIGHT."""
     try:
         parsed = _p.parse(pattern, flags)
-    except Exception:  # noqa: BLE001 - any parser trouble just means "no keywords"
+    except Exception:  # any parser trouble just means "no keywords"
         return None
     exact, needed = _sequence(list(parsed), bool(flags & re.IGNORECASE))
     best = _needed(exact, needed)
@@ -158,3 +158,65 @@ def _node(op: Any, av: Any, ic: bool) -> tuple[Strings | None, Strings | None]:
             return exact, needed
         return None, _needed(exact, needed)
     return None, None
+
+
+def case_folded_equivalent(pattern: str, flags: int = re.IGNORECASE) -> bool:
+    """Whether ``pattern`` compiled *without* IGNORECASE matches exactly what it matches with
+    it, on case-folded text without "ı": true when every character it names is caseless, an
+    ASCII letter, digit or sign, or a lower-case Latin letter whose only case partners are
+    upper-case (which case folding removes). Dropping IGNORECASE makes the regex engine much
+    faster on alternatives of words."""
+    try:
+        parsed = _p.parse(pattern, flags)
+    except Exception:  # any parser trouble: keep ignore-case
+        return False
+    return _all_safe(list(parsed))
+
+
+def _safe_code(code: int) -> bool:
+    ch = chr(code)
+    if ch.lower() == ch.upper():  # caseless: CJK, digits, punctuation
+        return True
+    if code < 0x80:
+        return ch.islower()
+    # Latin-1 and Latin Extended-A/B lower-case letters (µ is not one: case folding makes it
+    # a Greek mu), but not the dotless i or the long s (ignore-case partners of i and s).
+    return 0xC0 <= code < 0x250 and ch.islower() and code not in (0x131, 0x17F)
+
+
+def _safe_range(low: int, high: int) -> bool:
+    caseless_blocks = ((0x2E80, 0x9FFF), (0xF900, 0xFAFF), (0x3000, 0x303F))
+    if any(a <= low and high <= b for a, b in caseless_blocks):
+        return True
+    return high - low < 256 and all(_safe_code(c) for c in range(low, high + 1))
+
+
+def _all_safe(items: Sequence[Any]) -> bool:
+    for op, av in items:
+        if op in (_c.LITERAL, _c.NOT_LITERAL):
+            if not _safe_code(av):
+                return False
+        elif op is _c.IN:
+            for kind, value in av:
+                if kind is _c.LITERAL and not _safe_code(value):
+                    return False
+                if kind is _c.RANGE and not _safe_range(*value):
+                    return False
+        elif op is _c.SUBPATTERN:
+            if not _all_safe(list(av[-1])):
+                return False
+        elif op is _c.BRANCH:
+            if not all(_all_safe(list(b)) for b in av[1]):
+                return False
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+            if not _all_safe(list(av[2])):
+                return False
+        elif op in (_c.ASSERT, _c.ASSERT_NOT):
+            if not _all_safe(list(av[1])):
+                return False
+        elif op is getattr(_c, "ATOMIC_GROUP", None):
+            if not _all_safe(list(av)):
+                return False
+        elif op not in (_c.ANY, _c.AT, _c.CATEGORY):
+            return False  # anything else: keep ignore-case
+    return True

@@ -20,7 +20,7 @@ import yaml
 
 from normalize.errors import RulesError
 from normalize.resources import data_dir
-from normalize.rulelits import keyword_pattern, required_literals
+from normalize.rulelits import case_folded_equivalent, keyword_pattern, required_literals
 
 WHERE = ("anywhere", "edges")
 LANGS = ("any", "en", "zh")
@@ -75,6 +75,11 @@ class SiteProfile:
     lines: frozenset[str] = frozenset()  # exact lines, removed wherever they are
     rules: tuple[Rule, ...] = ()
     source: str = ""
+    matcher: Matcher | None = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        # Built once per profile, not per document (compiling the rules is the slow part).
+        object.__setattr__(self, "matcher", Matcher(self.rules) if self.rules else None)
 
 
 class Matcher:
@@ -113,57 +118,78 @@ class Matcher:
 
 class _MatchPlan:
     """The compiled form of some rules: one combined regex of the branches every line is
-    tried against, and the keyword-guarded scanning branches with their keyword search."""
+    tried against, and the keyword-guarded scanning branches with their keyword search.
+
+    Lines are case folded, so where that gives the same matches (see
+    :func:`normalize.rulelits.case_folded_equivalent`) the regexes are compiled without
+    IGNORECASE, which the regex engine runs much faster; a line with a dotless "ı" (the one
+    case-folded character an ignore-case "i" matches) uses the ignore-case versions."""
 
     def __init__(self, rules: Sequence[Rule], keep: Any) -> None:
         always: list[str] = []
-        guarded: list[tuple[int, re.Pattern[str]]] = []
+        guarded: list[tuple[int, str]] = []
         keywords: dict[str, set[int]] = {}
+        exact_folded = True
         for i, rule in enumerate(rules):
             if rule.pattern is None or not keep(rule):
                 continue
+            exact_folded = exact_folded and case_folded_equivalent(
+                rule.pattern.pattern, rule.pattern.flags
+            )
             fixed: list[str] = []
             for branch, rest in _branches_with_scan(rule.pattern.pattern):
                 need = required_literals(rest, rule.pattern.flags) if rest else None
                 if need is None:
                     fixed.append(branch)
                     continue
-                guarded.append((i, re.compile(branch, rule.pattern.flags)))
+                guarded.append((i, branch))
                 for word in need:
                     keywords.setdefault(word, set()).add(len(guarded) - 1)
             if fixed:
                 always.append(f"(?P<r{i}>{'|'.join(fixed)})")
-        self.always = re.compile("|".join(always), re.IGNORECASE) if always else None
-        self.guarded = tuple(guarded)
+        source = "|".join(always)
+        self.folded = exact_folded
+        self.always = re.compile(source, re.IGNORECASE) if always else None
+        self.guarded = tuple((i, re.compile(b, re.IGNORECASE)) for i, b in guarded)
+        self.always_folded = re.compile(source) if always and exact_folded else self.always
+        self.guarded_folded = (
+            tuple((i, re.compile(b)) for i, b in guarded) if exact_folded else self.guarded
+        )
         # The search finds, at each position, the shortest keyword there; a keyword that only
         # starts like a longer one (found "ab", needed "abc") triggers its branches too.
         self.keywords = keyword_pattern(keywords) if keywords else None
         self.triggers = {
-            found: frozenset(b for word, bs in keywords.items() if word.startswith(found) for b in bs)
+            found: frozenset(
+                b for word, bs in keywords.items() if word.startswith(found) for b in bs
+            )
             for found in keywords
         }
 
     def first(self, text: str) -> int | None:
-        """The index of the first rule whose pattern matches the whole of ``text``."""
+        """The index of the first rule whose pattern matches the whole of ``text`` (a case
+        folded line)."""
+        # Keywords are lower-case literals; "ı" is the one case-folded character that an
+        # ignore-case "i" matches, so such lines skip the shortcuts.
+        plain = "ı" not in text
+        always = self.always_folded if plain else self.always
         best = None
-        if self.always is not None:
-            match = self.always.fullmatch(text)
+        if always is not None:
+            match = always.fullmatch(text)
             if match is not None and match.lastgroup is not None:
                 best = int(match.lastgroup[1:])
         if self.keywords is None:
             return best
-        branches: set[int] = set()
-        pos = 0
-        # Keywords are lower-case literals and ``text`` is case folded; "ı" is the one
-        # case-folded character that an ignore-case "i" matches, so such lines skip the filter.
-        if "ı" in text:
-            branches = set(range(len(self.guarded)))
-        else:
+        guarded = self.guarded_folded if plain else self.guarded
+        if plain:
+            branches: set[int] = set()
+            pos = 0
             while (found := self.keywords.search(text, pos)) is not None:
                 branches |= self.triggers[found.group()]
                 pos = found.start() + 1
+        else:
+            branches = set(range(len(guarded)))
         for b in sorted(branches):
-            index, pattern = self.guarded[b]
+            index, pattern = guarded[b]
             if best is not None and index >= best:
                 break
             if pattern.fullmatch(text) is not None:
