@@ -44,7 +44,7 @@ SENTENCE_LONG_WORDS = 16
 SENTENCE_MIN_CJK = 12
 SENTENCE_LONG_CJK = 30
 # A long line is first judged on its first this many characters (speed, same result).
-SENTENCE_PREFIX_CHARS = 200
+SENTENCE_PREFIX_CHARS = 150
 # Lines longer than this are never tested against rules that may not remove sentences.
 SHORT_LINE_CHARS = 300
 # After an end-of-article marker, the rest goes only if its sentences are at most this share
@@ -84,6 +84,10 @@ _MOJIBAKE_HINT = re.compile(
 )
 _INNER_SPACE = re.compile(r"[ \t\x0b\x0c\x1c-\x1f\x85\u00a0\u2000-\u200a\u202f\u205f]+")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+# Whatever the two above would change: a quick test that they have nothing to do.
+_ODD_SPACE = re.compile(
+    r"[\t\x0b\x0c\x1c-\x1f\x85\u00a0\u2000-\u200a\u202f\u205f\u200b\u200c\u200d\u2060\ufeff]| {2}"
+)
 _LEADING_ARTIFACT = re.compile(r"^[\"'“”]?[/\\|]+(?=[\"'“]?[A-Z\u3400-\u9fff])")
 _NOT_TEXT = re.compile(r"[\W_]+")
 _BULLET = re.compile(r"\s*(?:[-*•·▪◦]|\d{1,2}[.)、])\s+")
@@ -245,7 +249,10 @@ def repair_line(line: str) -> tuple[str, tuple[str, ...]]:
     repairs: list[str] = []
     ascii_only = line.isascii()  # then there are no zero-width, full-width or CJK characters
     # Whitespace first, so that a second pass sees what ftfy saw the first time (idempotence).
-    text = _INNER_SPACE.sub(" ", line if ascii_only else _ZERO_WIDTH.sub("", line)).strip()
+    if _ODD_SPACE.search(line) is None:  # the usual case: nothing to collapse or delete
+        text = line.strip()
+    else:
+        text = _INNER_SPACE.sub(" ", line if ascii_only else _ZERO_WIDTH.sub("", line)).strip()
     if text != line:
         repairs.append("whitespace")
     if (not ascii_only or "&" in text) and _MOJIBAKE_HINT.search(text):
@@ -269,8 +276,13 @@ def repair_line(line: str) -> tuple[str, tuple[str, ...]]:
 
 
 def _norm(repaired: str) -> str:
-    """normalize_line of a repaired line: an ASCII one already has single spaces only."""
-    return repaired.lower() if repaired.isascii() else normalize_line(repaired)
+    """normalize_line of a repaired line, which has single spaces only, apart perhaps from
+    the two spaces repair_line leaves alone (ideographic and Ogham)."""
+    if repaired.isascii():
+        return repaired.lower()
+    if "\u3000" in repaired or "\u1680" in repaired:
+        return normalize_line(repaired)
+    return repaired.casefold()
 
 
 def _ftfy(text: str) -> str:
@@ -364,7 +376,7 @@ def is_sentence(line: str) -> bool:
         return cjk >= SENTENCE_LONG_CJK or bool(_ZH_PUNCT.search(line) or _ends_sentence(line))
     if (len(line) + 1) // 2 + cjk // 2 < SENTENCE_MIN_WORDS:
         return False  # too short for that many words (a word and a gap take two characters)
-    if len(line) > 2 * SENTENCE_PREFIX_CHARS:
+    if len(line) > SENTENCE_PREFIX_CHARS:
         # A long line: if its opening words already make a sentence, the whole line does
         # (counts only grow; cut at a space so that no word is split).
         cut = line.rfind(" ", 0, SENTENCE_PREFIX_CHARS)

@@ -27,8 +27,8 @@ except ImportError:  # pragma: no cover - Python 3.10
 # At most this many strings in a set of alternatives before the analysis gives up on it.
 MAX_ALTERNATIVES = 64
 # A keyword set is worth a search only if each keyword weighs at least this much (an ASCII
-# character weighs 1, any other 3): "ai" or ":" would be found in most lines.
-MIN_KEYWORD_WEIGHT = 4
+# character weighs 1, any other 3): ":" or "-" would be found in most lines.
+MIN_KEYWORD_WEIGHT = 2
 _SMALL_RANGE = 10
 
 Strings = frozenset[str]
@@ -220,3 +220,24 @@ def _all_safe(items: Sequence[Any]) -> bool:
         elif op not in (_c.ANY, _c.AT, _c.CATEGORY):
             return False  # anything else: keep ignore-case
     return True
+
+
+# English letters from the most to the least frequent: a search skips faster over text for
+# pieces that start with a late one.
+_LETTER_ORDER = " etaoinshrdlcumwfgypbvkjxqz"
+PIECE_CHARS = 3
+
+
+def rare_piece(word: str) -> str:
+    """The piece of ``word`` (PIECE_CHARS long) that starts with its rarest character: every
+    line containing ``word`` contains it."""
+    if len(word) <= PIECE_CHARS:
+        return word
+
+    def commonness(ch: str) -> int:
+        if ch in _LETTER_ORDER:
+            return len(_LETTER_ORDER) - _LETTER_ORDER.index(ch)
+        return 0 if ch.isascii() else 1  # digits and signs, then other scripts
+
+    start = min(range(len(word) - PIECE_CHARS + 1), key=lambda i: commonness(word[i]))
+    return word[start : start + PIECE_CHARS]

@@ -20,7 +20,12 @@ import yaml
 
 from normalize.errors import RulesError
 from normalize.resources import data_dir
-from normalize.rulelits import case_folded_equivalent, keyword_pattern, required_literals
+from normalize.rulelits import (
+    case_folded_equivalent,
+    keyword_pattern,
+    rare_piece,
+    required_literals,
+)
 
 WHERE = ("anywhere", "edges")
 LANGS = ("any", "en", "zh")
@@ -155,8 +160,14 @@ class _MatchPlan:
         self.guarded_folded = (
             tuple((i, re.compile(b)) for i, b in guarded) if exact_folded else self.guarded
         )
-        # The search finds, at each position, the shortest keyword there; a keyword that only
-        # starts like a longer one (found "ab", needed "abc") triggers its branches too.
+        # Each keyword is searched by a short piece of it that starts with a rare character
+        # (the search skips positions by their first character). The search finds, at each
+        # position, the shortest piece there; a piece that only starts like a longer one
+        # (found "ab", needed "abc") triggers that one's branches too.
+        pieces: dict[str, set[int]] = {}
+        for word, bs in keywords.items():
+            pieces.setdefault(rare_piece(word), set()).update(bs)
+        keywords = pieces
         self.keywords = keyword_pattern(keywords) if keywords else None
         self.triggers = {
             found: frozenset(
