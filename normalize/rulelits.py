@@ -222,10 +222,10 @@ def _all_safe(items: Sequence[Any]) -> bool:
     return True
 
 
-# English letters from the most to the least frequent: a search skips faster over text for
-# pieces that start with a late one.
-_LETTER_ORDER = " etaoinshrdlcumwfgypbvkjxqz"
-PIECE_CHARS = 3
+# Characters of English text from the most to the least frequent: a search skips faster over
+# text for pieces that start with a late one. Digits count as "u"; other signs as rare.
+_CHAR_ORDER = " e,taoinshrdl.cumwfgypbvkjxqz"
+PIECE_CHARS = 5
 
 
 def rare_piece(word: str) -> str:
@@ -235,9 +235,11 @@ def rare_piece(word: str) -> str:
         return word
 
     def commonness(ch: str) -> int:
-        if ch in _LETTER_ORDER:
-            return len(_LETTER_ORDER) - _LETTER_ORDER.index(ch)
-        return 0 if ch.isascii() else 1  # digits and signs, then other scripts
+        if ch.isdigit() and ch.isascii():
+            ch = "u"
+        if ch in _CHAR_ORDER:
+            return len(_CHAR_ORDER) - _CHAR_ORDER.index(ch)
+        return 0 if ch.isascii() else 1  # other signs, then other scripts
 
     start = min(range(len(word) - PIECE_CHARS + 1), key=lambda i: commonness(word[i]))
     return word[start : start + PIECE_CHARS]

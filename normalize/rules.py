@@ -151,7 +151,10 @@ class _MatchPlan:
                 for word in need:
                     keywords.setdefault(word, set()).add(len(guarded) - 1)
             if fixed:
-                always.append(f"(?P<r{i}>{'|'.join(fixed)})")
+                # The rule's name is an empty group at the *end* of its alternative: the regex
+                # engine skips an alternative on its first character only when the alternative
+                # starts with that character's test, not with a group.
+                always.append(f"(?:{'|'.join(fixed)})(?P<r{i}>)")
         source = "|".join(always)
         self.folded = exact_folded
         self.always = re.compile(source, re.IGNORECASE) if always else None
