@@ -7,8 +7,9 @@ the prose paragraphs readability finds *before* the first paragraph both extract
 put in front of trafilatura's text (measured: recall up, precision unchanged; see
 benchmarks/eval_cleaner.py). When the two share no paragraph they disagree about where the
 article is, and trafilatura's text stays alone. readability-lxml takes about as long as
-trafilatura, so it only runs for this where the page has prose before trafilatura's first
-sentence that trafilatura's text lacks (a quick look at the HTML source).
+trafilatura, so it only runs for this where the page has prose just before trafilatura's first
+sentence that trafilatura's text lacks (a quick look at the HTML source), and only on the HTML
+around that sentence.
 
 The output is plain text, one block (title, paragraph, list item, table row) per line, which the
 plain-text rules in :mod:`normalize.cleaner` then clean further.
@@ -33,6 +34,10 @@ FALLBACK_GAIN = 1.5
 LEAD_PROBE_WORDS = 3
 # Text between two tags, at least this long, that reads as a sentence is prose.
 LEAD_MIN_SEGMENT = 40
+# A lead sits just above the article body in the source: only this many characters of HTML
+# before trafilatura's first sentence are looked at (further up are menus and teasers), and
+# readability is given this much on either side of it.
+LEAD_WINDOW_CHARS = 5000
 
 ORDERS = ("auto", "trafilatura", "readability")
 
@@ -90,8 +95,9 @@ def extract_main_text(html: str, url: str | None = None, order: str = "auto") ->
         other = second(html, url)
         if len(other.text) > max(len(result.text) * FALLBACK_GAIN, len(result.text) + 50):
             result = other
-    elif complete_lead and first is _trafilatura and _may_lack_lead(html, result.text):
-        lead = missing_lead(result.text, _readability(html, url).text)
+    elif complete_lead and first is _trafilatura:
+        around = _lead_source(html, result.text)
+        lead = missing_lead(result.text, _readability(around, url).text) if around else []
         if lead:
             result = Extraction("\n".join([*lead, result.text]), "trafilatura+readability-lead")
     if not result.text.strip():
@@ -103,9 +109,11 @@ def extract_main_text(html: str, url: str | None = None, order: str = "auto") ->
     return Extraction(text.strip(), result.method, title)
 
 
-def _may_lack_lead(html: str, text: str) -> bool:
-    """Whether the HTML before the first sentence of ``text`` (an extraction of ``html``) has
-    prose that ``text`` lacks; also true when that sentence cannot be found."""
+def _lead_source(html: str, text: str) -> str:
+    """The HTML around the first sentence of ``text`` (an extraction of ``html``) if the part
+    just before it has prose that ``text`` lacks, else ""; all of ``html`` when that sentence
+    cannot be found. readability only needs to see this much to tell the lead (and it is
+    several times faster on it than on the whole page)."""
     import html as htmllib
 
     from normalize.cleaner import is_sentence
@@ -114,20 +122,22 @@ def _may_lack_lead(html: str, text: str) -> bool:
     anchor = next((line for line in lines if is_sentence(line)), lines[0] if lines else "")
     words = _WORD.findall(anchor)[:LEAD_PROBE_WORDS]
     if not words:
-        return True
+        return html
     body = _BODY.search(html)
     start = body.start() if body else 0
     # Words in the source may be split by tags, entities or other punctuation.
     found = re.compile(r"(?:\W|<[^>]*>|&#?\w+;)+".join(map(re.escape, words))).search(html, start)
     if found is None:
-        return True
+        return html
+    at = found.start()
     have = " ".join(text.split())
-    before = _NOT_SHOWN.sub(" ", html[start : found.start()])
+    before = _NOT_SHOWN.sub(" ", html[max(start, at - LEAD_WINDOW_CHARS) : at])
     for segment in _SEGMENT.findall(before):
         prose = " ".join(htmllib.unescape(segment).split())
         if len(prose) >= LEAD_MIN_SEGMENT and prose not in have and is_sentence(prose):
-            return True
-    return False
+            window = html[max(0, at - LEAD_WINDOW_CHARS) : at + LEAD_WINDOW_CHARS]
+            return f"<html><body>{window}</body></html>"
+    return ""
 
 
 def missing_lead(primary: str, other: str) -> list[str]:
