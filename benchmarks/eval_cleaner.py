@@ -220,7 +220,7 @@ def eval_plaintext(verbose: bool = False, learn: bool = False) -> dict[str, floa
 
         profiles = learn_site_profiles((r["raw"], r["url"]) for r in records)
         stage = stage.with_profiles(profiles)
-    counts = collections.Counter()
+    counts: collections.Counter[str] = collections.Counter()
     for rec in records:
         raw = rec["raw"]
         doc = stage(Document(raw, url=rec["url"], lang=rec.get("lang")))

@@ -19,10 +19,12 @@ Cleaning is idempotent: cleaning the output again changes nothing.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
+from typing import NamedTuple
 
 from normalize.config import Config
 from normalize.document import Change, Document
@@ -42,6 +44,8 @@ SENTENCE_MIN_WORDS = 8
 SENTENCE_LONG_WORDS = 16
 SENTENCE_MIN_CJK = 12
 SENTENCE_LONG_CJK = 30
+# A long line is first judged on its first this many characters (speed, same result).
+SENTENCE_PREFIX_CHARS = 150
 # Lines longer than this are never tested against rules that may not remove sentences.
 SHORT_LINE_CHARS = 300
 # After an end-of-article marker, the rest goes only if its sentences are at most this share
@@ -66,9 +70,16 @@ RELATED_MIN_ITEMS = 3
 RELATED_ITEM_MIN_WORDS = 5
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+_LOWER_ASCII = frozenset("abcdefghijklmnopqrstuvwxyz")
+_WRAP_ENDS = _LOWER_ASCII | {","}  # an English line that stops with these may go on
+_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")  # what splitlines splits at
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'’-]*\b")
-_SENTENCE_END = re.compile(r"[.!?…。！？；;:：\"”’)）」』]\s*$")
+# The same two for ASCII-only text, where they find the same words faster.
+_WORD_ASCII = re.compile(r"[A-Za-z]+(?:['-][A-Za-z]+)*")
+_LOWER_WORD_ASCII = re.compile(r"\b[a-z][a-z'-]*\b", re.ASCII)
+_SENTENCE_END_CHARS = frozenset('.!?…。！？；;:："”’)）」』')
 _ZH_PUNCT = re.compile(r"[，。；！？、：]")
 _FULLWIDTH_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 # UTF-8 read as Windows-1252/Latin-1: a lead byte shown as Â-ô followed by a continuation byte
@@ -80,6 +91,10 @@ _MOJIBAKE_HINT = re.compile(
 )
 _INNER_SPACE = re.compile(r"[ \t\x0b\x0c\x1c-\x1f\x85\u00a0\u2000-\u200a\u202f\u205f]+")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+# Whatever the two above would change, but two spaces: a quick test that they have nothing to do.
+_ODD_SPACE = re.compile(
+    r"[\t\x0b\x0c\x1c-\x1f\x85\u00a0\u2000-\u200a\u202f\u205f\u200b\u200c\u200d\u2060\ufeff]"
+)
 _LEADING_ARTIFACT = re.compile(r"^[\"'“”]?[/\\|]+(?=[\"'“]?[A-Z\u3400-\u9fff])")
 _NOT_TEXT = re.compile(r"[\W_]+")
 _BULLET = re.compile(r"\s*(?:[-*•·▪◦]|\d{1,2}[.)、])\s+")
@@ -87,8 +102,7 @@ _LABEL_BREAKERS = re.compile(r"[\d:,;“”\"„«»]")  # names and site labels
 _NAME_JOINERS = {"and", "&", "of", "de", "van", "von", "der", "la", "le", "du", "da", "di"}
 
 
-@dataclass(frozen=True)
-class _Line:
+class _Line(NamedTuple):
     start: int  # offsets of the original line in the stage's input text
     end: int
     original: str
@@ -218,9 +232,8 @@ def _split(text: str) -> list[_Line]:
     out: list[_Line] = []
     pos = 0
     for raw in text.splitlines(keepends=True):
-        body = (
-            raw.splitlines()[0] if raw.splitlines() else ""
-        )  # without its line break, whatever it is
+        # without its line break, whatever it is ("\r\n" is the only two-character one)
+        body = raw[:-2] if raw.endswith("\r\n") else raw[:-1] if raw[-1] in _BREAKS else raw
         repaired, repairs = repair_line(body)
         out.append(
             _Line(
@@ -228,7 +241,7 @@ def _split(text: str) -> list[_Line]:
                 pos + len(body),
                 body,
                 repaired,
-                normalize_line(repaired),
+                _norm(repaired),
                 is_sentence(repaired),
                 repairs,
             )
@@ -240,12 +253,16 @@ def _split(text: str) -> list[_Line]:
 def repair_line(line: str) -> tuple[str, tuple[str, ...]]:
     """Repair one line; returns the new line and the names of the repairs made. Full-width
     letters and digits become half-width only in Chinese text (a line with CJK characters)."""
-    repairs: list[str] = []
+    repairs: tuple[str, ...] = ()
+    ascii_only = line.isascii()  # then there are no zero-width, full-width or CJK characters
     # Whitespace first, so that a second pass sees what ftfy saw the first time (idempotence).
-    text = _INNER_SPACE.sub(" ", _ZERO_WIDTH.sub("", line)).strip()
+    if "  " not in line and _ODD_SPACE.search(line) is None:  # usual: nothing to collapse
+        text = line.strip()
+    else:
+        text = _INNER_SPACE.sub(" ", line if ascii_only else _ZERO_WIDTH.sub("", line)).strip()
     if text != line:
-        repairs.append("whitespace")
-    if _MOJIBAKE_HINT.search(text):
+        repairs += ("whitespace",)
+    if (not ascii_only or "&" in text) and _MOJIBAKE_HINT.search(text):
         fixed = text
         for _ in range(3):  # ftfy until it is stable
             again = _INNER_SPACE.sub(" ", _ftfy(fixed)).strip()
@@ -254,15 +271,25 @@ def repair_line(line: str) -> tuple[str, tuple[str, ...]]:
             fixed = again
         if fixed != text:
             text = fixed
-            repairs.append("mojibake")
-    if _FULLWIDTH_ALNUM.search(text) and _CJK.search(text):
+            repairs += ("mojibake",)
+    if not text.isascii() and _FULLWIDTH_ALNUM.search(text) and _CJK.search(text):
         text = _FULLWIDTH_ALNUM.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
-        repairs.append("fullwidth")
-    artifact = _LEADING_ARTIFACT.sub("", text)
-    if artifact != text:
-        repairs.append("artifact")
-        text = artifact
-    return text, tuple(repairs)
+        repairs += ("fullwidth",)
+    artifact = _LEADING_ARTIFACT.match(text)
+    if artifact is not None and artifact.end():
+        repairs += ("artifact",)
+        text = text[artifact.end() :]
+    return text, repairs
+
+
+def _norm(repaired: str) -> str:
+    """normalize_line of a repaired line, which has single spaces only, apart perhaps from
+    the two spaces repair_line leaves alone (ideographic and Ogham)."""
+    if repaired.isascii():
+        return repaired.lower()
+    if "\u3000" in repaired or "\u1680" in repaired:
+        return normalize_line(repaired)
+    return repaired.casefold()
 
 
 def _ftfy(text: str) -> str:
@@ -310,7 +337,7 @@ def _unwrap(lines: list[_Line], changes: list[Change], stage: str) -> list[_Line
                 line.end,
                 f"{prev.original}\n{line.original}",
                 text,
-                normalize_line(text),
+                _norm(text),
                 is_sentence(text),
                 (),
             )
@@ -320,7 +347,7 @@ def _unwrap(lines: list[_Line], changes: list[Change], stage: str) -> list[_Line
 
 
 def _continues(prev: str, nxt: str, wrap_widths: set[int]) -> bool:
-    if len(prev) >= UNWRAP_MIN_CHARS and re.search(r"[a-z,]$", prev) and re.match(r"[a-z]", nxt):
+    if len(prev) >= UNWRAP_MIN_CHARS and prev[-1] in _WRAP_ENDS and nxt[:1] in _LOWER_ASCII:
         return True
     return (
         bool(wrap_widths)
@@ -334,24 +361,55 @@ def _wrap_widths(lines: Sequence[_Line]) -> set[int]:
     """Line lengths that recur among unpunctuated CJK lines: the width a page was wrapped at."""
     counts: dict[int, int] = {}
     for line in lines:
-        if len(line.text) >= 16 and _CJK.search(line.text[-1]):
+        if len(line.text) >= 16 and _is_cjk(line.text[-1]):
             counts[len(line.text)] = counts.get(len(line.text), 0) + 1
     return {n for n, c in counts.items() if c >= 3} | {n + 1 for n, c in counts.items() if c >= 3}
 
 
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+def _cjk_count(text: str, start: int = 0, end: int = sys.maxsize) -> int:
+    """How many CJK characters ``text[start:end]`` has (counted by runs: fewer objects)."""
+    return sum(map(len, _CJK_RUN.findall(text, start, end)))
+
+
+def _ends_sentence(text: str) -> bool:
+    """Whether ``text`` ends (trailing spaces aside) with sentence-final punctuation."""
+    return text.rstrip()[-1:] in _SENTENCE_END_CHARS
+
+
 def is_sentence(line: str) -> bool:
     """Whether a line reads as an article sentence (English or Chinese)."""
-    cjk = len(_CJK.findall(line))
+    ascii_only = line.isascii()
+    if ascii_only:
+        cjk = 0
+    elif _cjk_count(line, 0, 2 * SENTENCE_LONG_CJK) >= SENTENCE_LONG_CJK:
+        return True  # a long Chinese line (counting only its start is enough)
+    else:
+        cjk = _cjk_count(line)
     if cjk >= SENTENCE_MIN_CJK:
-        return cjk >= SENTENCE_LONG_CJK or bool(
-            _ZH_PUNCT.search(line) or _SENTENCE_END.search(line)
-        )
-    words = _WORD.findall(line)
-    if len(words) + cjk // 2 < SENTENCE_MIN_WORDS:
+        return cjk >= SENTENCE_LONG_CJK or bool(_ZH_PUNCT.search(line) or _ends_sentence(line))
+    if (len(line) + 1) // 2 + cjk // 2 < SENTENCE_MIN_WORDS:
+        return False  # too short for that many words (a word and a gap take two characters)
+    word_re, lower_re = (_WORD_ASCII, _LOWER_WORD_ASCII) if ascii_only else (_WORD, _LOWER_WORD)
+    if len(line) > SENTENCE_PREFIX_CHARS:
+        # A long line: if its opening words already make a sentence, the whole line does
+        # (counts only grow; cut at a space so that no word is split).
+        cut = line.rfind(" ", 0, SENTENCE_PREFIX_CHARS)
+        if (
+            cut > 0
+            and len(word_re.findall(line, 0, cut)) >= SENTENCE_LONG_WORDS
+            and len(lower_re.findall(line, 0, cut)) >= 3
+        ):
+            return True
+    words = len(word_re.findall(line))
+    if words + cjk // 2 < SENTENCE_MIN_WORDS:
         return False
-    if len(_LOWER_WORD.findall(line)) < 3:  # Title Case menus and headline lists are not prose
+    if len(lower_re.findall(line)) < 3:  # Title Case menus and headline lists are not prose
         return False
-    return len(words) >= SENTENCE_LONG_WORDS or bool(_SENTENCE_END.search(line))
+    return words >= SENTENCE_LONG_WORDS or bool(_ends_sentence(line))
 
 
 # --- classification ------------------------------------------------------------------------------
@@ -366,7 +424,7 @@ def _classify(
     verdicts: list[Verdict] = [None] * n
     edge_hits: list[Rule | None] = [None] * n
     site_rules = profile.rules if profile else ()
-    site_matcher = Matcher(site_rules) if site_rules else None
+    site_matcher = profile.matcher if profile else None
     site_label = _site_label(url)
     seen: set[str] = set()
     for i, line in enumerate(lines):
@@ -378,7 +436,9 @@ def _classify(
                 f"exact line of the site profile {profile.source}",
             )
             continue
-        rule = _first_match(line, site_matcher) or _first_match(line, rules.matcher)
+        rule = (site_matcher and _first_match(line, site_matcher)) or _first_match(
+            line, rules.matcher
+        )
         if rule is not None:
             if rule.where == "edges":
                 edge_hits[i] = rule
@@ -387,11 +447,9 @@ def _classify(
             continue
         if _NOT_TEXT.fullmatch(line.text) and "|" not in line.text:
             verdicts[i] = ("punctuation-only", "a line with no letters or digits")
-        elif line.norm.replace(".", "").replace(" ", "").isdigit() and len(line.norm) <= 8:
+        elif len(line.norm) <= 8 and line.norm.replace(".", "").replace(" ", "").isdigit():
             verdicts[i] = ("number-only", "a short line that is only a number (counters, pagers)")
-        elif (
-            line.norm in seen and len(line.norm) + len(_CJK.findall(line.norm)) >= REPEAT_MIN_CHARS
-        ):
+        elif line.norm in seen and len(line.norm) + _cjk_count(line.norm) >= REPEAT_MIN_CHARS:
             verdicts[i] = ("repeated-line", "a repeated copy of an earlier line (the first stays)")
         elif site_label and _NOT_TEXT.sub("", line.norm) == site_label:
             verdicts[i] = ("site-name", f"the site's name ({host_of(url)}) on a line of its own")
@@ -416,7 +474,7 @@ def _classify(
             and len(_WORD.findall(line.text)) == 1
             and not _CJK.search(line.text)
             and len(line.text) <= HEAD_WORD_MAX_CHARS
-            and not _SENTENCE_END.search(line.text)
+            and not _ends_sentence(line.text)
         ):
             verdicts[i] = ("head-single-word", "a one-word line before the article (a menu item)")
         elif site_label and (
@@ -547,7 +605,9 @@ def _at_end(lines: Sequence[_Line], i: int) -> bool:
 
 
 def _label_like(text: str) -> bool:
-    cjk = len(_CJK.findall(text))
+    if _LABEL_BREAKERS.search(text):
+        return False
+    cjk = 0 if text.isascii() else _cjk_count(text)
     if cjk:
         return (
             2 <= cjk <= CLUSTER_MAX_CJK
@@ -557,7 +617,7 @@ def _label_like(text: str) -> bool:
     words = _WORD.findall(text)
     if (
         not 0 < len(words) <= CLUSTER_MAX_WORDS
-        or _SENTENCE_END.search(text)
+        or _ends_sentence(text)
         or _LABEL_BREAKERS.search(text)
     ):
         return False

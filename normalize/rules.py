@@ -20,6 +20,12 @@ import yaml
 
 from normalize.errors import RulesError
 from normalize.resources import data_dir
+from normalize.rulelits import (
+    case_folded_equivalent,
+    keyword_pattern,
+    rare_piece,
+    required_literals,
+)
 
 WHERE = ("anywhere", "edges")
 LANGS = ("any", "en", "zh")
@@ -74,11 +80,22 @@ class SiteProfile:
     lines: frozenset[str] = frozenset()  # exact lines, removed wherever they are
     rules: tuple[Rule, ...] = ()
     source: str = ""
+    matcher: Matcher | None = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        # Built once per profile, not per document (compiling the rules is the slow part).
+        object.__setattr__(self, "matcher", Matcher(self.rules) if self.rules else None)
 
 
 class Matcher:
-    """Finds the first of ``rules`` that matches a line, with all patterns combined into one
-    regex (one C-level scan instead of a Python loop over ~80 rules: the plain-text speed)."""
+    """Finds the first of ``rules`` that matches a line (in normalize_line form), with the
+    patterns combined into one regex (one C-level scan instead of a Python loop over ~80 rules).
+
+    Rules that look for a keyword anywhere in a short line (``.{0,80}\\b(?:newsletter|...)``)
+    would make that regex slow: it retries their keywords at every position. Those *scanning*
+    branches are left out of the combined regex when every match needs one of a few keywords
+    (:mod:`normalize.rulelits`); one literal search finds which of them a line contains, and
+    only those branches are tried. Results are the same as with one regex of all rules."""
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = tuple(rules)
@@ -86,16 +103,8 @@ class Matcher:
         for rule in reversed(self.rules):  # the first rule naming a line wins
             for line in rule.lines:
                 self._exact[line] = rule
-        self._all = self._combine(lambda r: True)
-        self._sentences = self._combine(lambda r: r.sentences)
-
-    def _combine(self, keep: Any) -> re.Pattern[str] | None:
-        parts = [
-            f"(?P<r{i}>{r.pattern.pattern})"
-            for i, r in enumerate(self.rules)
-            if r.pattern is not None and keep(r)
-        ]
-        return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+        self._all = _MatchPlan(self.rules, lambda r: True)
+        self._sentences = _MatchPlan(self.rules, lambda r: r.sentences)
 
     def first(self, norm: str, *, sentences_only: bool) -> Rule | None:
         """The first rule matching the whole of ``norm``; with ``sentences_only``, only rules
@@ -103,17 +112,156 @@ class Matcher:
         exact = self._exact.get(norm)
         if exact is not None and (exact.sentences or not sentences_only):
             return exact
-        pattern = self._sentences if sentences_only else self._all
-        if pattern is None:
-            return None
-        match = pattern.fullmatch(norm)
-        if match is None and norm[:1] in _FRAME:
-            match = pattern.fullmatch(norm.strip(_FRAME_CHARS))
-        if match is None and norm[-1:] in _FRAME:
-            match = pattern.fullmatch(norm.rstrip(_FRAME_CHARS))
-        if match is None or match.lastgroup is None:
-            return None
-        return self.rules[int(match.lastgroup[1:])]
+        plan = self._sentences if sentences_only else self._all
+        index = plan.first(norm)
+        if index is None and norm[:1] in _FRAME:
+            index = plan.first(norm.strip(_FRAME_CHARS))
+        if index is None and norm[-1:] in _FRAME:
+            index = plan.first(norm.rstrip(_FRAME_CHARS))
+        return None if index is None else self.rules[index]
+
+
+class _MatchPlan:
+    """The compiled form of some rules: one combined regex of the branches every line is
+    tried against, and the keyword-guarded scanning branches with their keyword search.
+
+    Lines are case folded, so where that gives the same matches (see
+    :func:`normalize.rulelits.case_folded_equivalent`) the regexes are compiled without
+    IGNORECASE, which the regex engine runs much faster; a line with a dotless "ı" (the one
+    case-folded character an ignore-case "i" matches) uses the ignore-case versions."""
+
+    def __init__(self, rules: Sequence[Rule], keep: Any) -> None:
+        always: list[str] = []
+        guarded: list[tuple[int, str]] = []
+        keywords: dict[str, set[int]] = {}
+        exact_folded = True
+        for i, rule in enumerate(rules):
+            if rule.pattern is None or not keep(rule):
+                continue
+            exact_folded = exact_folded and case_folded_equivalent(
+                rule.pattern.pattern, rule.pattern.flags
+            )
+            fixed: list[str] = []
+            for branch, rest in _branches_with_scan(rule.pattern.pattern):
+                need = required_literals(rest, rule.pattern.flags) if rest else None
+                if need is None:
+                    fixed.append(branch)
+                    continue
+                guarded.append((i, branch))
+                for word in need:
+                    keywords.setdefault(word, set()).add(len(guarded) - 1)
+            if fixed:
+                # The rule's name is an empty group at the *end* of its alternative: the regex
+                # engine skips an alternative on its first character only when the alternative
+                # starts with that character's test, not with a group.
+                always.append(f"(?:{'|'.join(fixed)})(?P<r{i}>)")
+        source = "|".join(always)
+        self.folded = exact_folded
+        self.always = re.compile(source, re.IGNORECASE) if always else None
+        self.guarded = tuple((i, re.compile(b, re.IGNORECASE)) for i, b in guarded)
+        self.always_folded = re.compile(source) if always and exact_folded else self.always
+        self.guarded_folded = (
+            tuple((i, re.compile(b)) for i, b in guarded) if exact_folded else self.guarded
+        )
+        # Each keyword is searched by a short piece of it that starts with a rare character
+        # (the search skips positions by their first character). The search finds, at each
+        # position, the shortest piece there; a piece that only starts like a longer one
+        # (found "ab", needed "abc") triggers that one's branches too.
+        pieces: dict[str, set[int]] = {}
+        for word, bs in keywords.items():
+            pieces.setdefault(rare_piece(word), set()).update(bs)
+        keywords = pieces
+        self.keywords = keyword_pattern(keywords) if keywords else None
+        self.triggers = {
+            found: frozenset(
+                b for word, bs in keywords.items() if word.startswith(found) for b in bs
+            )
+            for found in keywords
+        }
+
+    def first(self, text: str) -> int | None:
+        """The index of the first rule whose pattern matches the whole of ``text`` (a case
+        folded line)."""
+        # Keywords are lower-case literals; "ı" is the one case-folded character that an
+        # ignore-case "i" matches, so such lines skip the shortcuts.
+        plain = "ı" not in text
+        always = self.always_folded if plain else self.always
+        best = None
+        if always is not None:
+            match = always.fullmatch(text)
+            if match is not None and match.lastgroup is not None:
+                best = int(match.lastgroup[1:])
+        if self.keywords is None:
+            return best
+        guarded = self.guarded_folded if plain else self.guarded
+        if plain:
+            branches: set[int] = set()
+            pos = 0
+            while (found := self.keywords.search(text, pos)) is not None:
+                branches |= self.triggers[found.group()]
+                pos = found.start() + 1
+        else:
+            branches = set(range(len(guarded)))
+        for b in sorted(branches):
+            index, pattern = guarded[b]
+            if best is not None and index >= best:
+                break
+            if pattern.fullmatch(text) is not None:
+                return index
+        return best
+
+
+# A branch that starts by skipping up to N arbitrary characters (".{0,80}", "[^,.]{0,30}",
+# ".*") before what it looks for: a "scanning" branch, see Matcher.
+_SCAN_PREFIX = re.compile(r"(?:\.|\[\^(?:\\.|[^\]\\])+\])(?:\*|\{0?,\d+\})\??")
+
+
+def _branches_with_scan(pattern: str) -> list[tuple[str, str]]:
+    """The top-level branches of ``pattern``, each with what follows its skipping prefix
+    ("" for a branch that starts at the line's start)."""
+    out: list[tuple[str, str]] = []
+    for branch in _branches(pattern):
+        prefix = _SCAN_PREFIX.match(branch)
+        rest = branch[prefix.end() :] if prefix is not None else ""
+        out.append((branch, rest))
+    return out
+
+
+def _branches(pattern: str) -> list[str]:
+    """The top-level alternatives of a regex source; a group around the whole is opened."""
+    parts: list[str] = []
+    depth, start, i, in_class = 0, 0, 0, False
+    closes_at: dict[int, int] = {}
+    opened: list[int] = []
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            i += 1
+            if pattern[i : i + 1] == "^":
+                i += 1
+            if pattern[i : i + 1] == "]":  # a "]" right after "[" or "[^" is a character
+                i += 1
+            continue
+        elif ch == "(":
+            depth += 1
+            opened.append(i)
+        elif ch == ")":
+            depth -= 1
+            closes_at[opened.pop()] = i
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    if len(parts) == 1 and pattern.startswith("(?:") and closes_at.get(0) == len(pattern) - 1:
+        return _branches(pattern[3:-1])
+    return parts
 
 
 @dataclass(frozen=True)

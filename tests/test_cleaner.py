@@ -183,7 +183,7 @@ def test_cleaning_twice_changes_nothing_more(lines: list[str], url: str | None) 
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=200))
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=200))
 def test_cleaning_arbitrary_text_is_idempotent(text: str) -> None:
     once = STAGE(Document(text)).text
     assert STAGE(Document(once)).text == once
@@ -218,3 +218,57 @@ def test_seed_article_end_to_end() -> None:
     assert len(body) >= 7
     for sentence in body:
         assert sentence in doc.text
+
+
+# --- the speed shortcuts give the same answers as the plain definitions ------------------------
+
+_WORDS = [
+    "the",
+    "Trial",
+    "met",
+    "its",
+    "goal.",
+    "said",
+    "Company",
+    "新药",
+    "获批",
+    "，",
+    "。",
+    "2024",
+    "immunohistochemistry",
+]
+_WORDY = st.lists(
+    st.sampled_from([*_WORDS, "pharmacokinetically-adjusted"])
+    | st.text(alphabet=" \t\u3000\u00a0\u200babcXYZ.,:；新药’-", max_size=8),
+    max_size=60,
+)
+
+
+def _sentence_by_definition(line: str) -> bool:
+    import re
+
+    cjk = len(re.findall(r"[\u3400-\u9fff\uf900-\ufaff]", line))
+    ends = re.search(r"[.!?…。！？；;:：\"”’)）」』]\s*$", line) is not None
+    if cjk >= 12:
+        return cjk >= 30 or bool(re.search(r"[，。；！？、：]", line)) or ends
+    words = re.findall(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", line)
+    if len(words) + cjk // 2 < 8 or len(re.findall(r"\b[a-z][a-z'’-]*\b", line)) < 3:
+        return False
+    return len(words) >= 16 or ends
+
+
+@settings(max_examples=400, deadline=None)
+@given(_WORDY)
+def test_sentence_shortcuts_match_the_definition(parts: list[str]) -> None:
+    line = " ".join(parts)
+    assert is_sentence(line) == _sentence_by_definition(line)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_WORDY)
+def test_fast_normal_form_of_repaired_lines(parts: list[str]) -> None:
+    from normalize.cleaner import _norm
+    from normalize.rules import normalize_line
+
+    repaired, _ = repair_line(" ".join(parts))
+    assert _norm(repaired) == normalize_line(repaired)

@@ -76,3 +76,31 @@ def test_html_to_text_keeps_lists_and_tables() -> None:
 def test_empty_or_odd_pages_do_not_fail() -> None:
     assert extract_main_text("<html><body></body></html>").text == ""
     assert "just text" in extract_main_text("<html><body><span>just text</span></body></html>").text
+
+
+def test_missing_lead_needs_a_shared_paragraph() -> None:
+    from normalize.extract import missing_lead
+
+    primary = "The trial met its main goal in the second half of the year, the company said.\nMore."
+    other = (
+        "Home\n"
+        "The regulator approved the drug on Monday after a long review of the safety data.\n"
+        "The trial met its main goal in the second half of the year, the company said.\n"
+        "An unrelated sentence that comes after the shared paragraph in the other text."
+    )
+    assert missing_lead(primary, other) == [
+        "The regulator approved the drug on Monday after a long review of the safety data."
+    ]
+    # No paragraph in common: the extractors disagree about the article, nothing is added.
+    assert missing_lead(primary, "A different page altogether with its own long sentences.") == []
+
+
+def test_lead_source_only_where_prose_precedes_the_first_sentence() -> None:
+    from normalize.extract import _lead_source
+
+    body = "<p>The trial met its main goal in the second half of the year, the company said.</p>"
+    text = "The trial met its main goal in the second half of the year, the company said."
+    lead = "<p>The regulator approved the drug on Monday after a long review of the data.</p>"
+    assert _lead_source(f"<html><body><nav>Home</nav>{body}</body></html>", text) == ""
+    around = _lead_source(f"<html><body>{lead}{body}</body></html>", text)
+    assert "regulator approved" in around and "main goal" in around
