@@ -80,8 +80,11 @@ class Score:
         return self.found[kind] / max(1, self.total[kind])
 
 
-def score(articles: Sequence[Article], find: Callable[[str], list[tuple[int, int, str]]],
-          glossary: Glossary) -> Score:
+def score(
+    articles: Sequence[Article],
+    find: Callable[[str], list[tuple[int, int, str]]],
+    glossary: Glossary,
+) -> Score:
     """A mention is found when a span of the gold's type overlapping it names the gold id; it is
     wrong when such spans name only other ids."""
     out = Score()
@@ -89,8 +92,13 @@ def score(articles: Sequence[Article], find: Callable[[str], list[tuple[int, int
         spans = find(article.text)
         for m in article.mentions:
             gold_type = glossary[m.gold].type
-            ids = {eid for s, e, eid in spans if s < m.end and m.start < e
-                   and (glossary.get(eid) is None or glossary[eid].type == gold_type)}
+            ids = {
+                eid
+                for s, e, eid in spans
+                if s < m.end
+                and m.start < e
+                and (glossary.get(eid) is None or glossary[eid].type == gold_type)
+            }
             out.total[m.kind] += 1
             if m.gold in ids:
                 out.found[m.kind] += 1
@@ -118,14 +126,20 @@ def warm_load(paths: list[str], cache: Path) -> dict[str, float]:
     """Best of three fresh processes: glossary load and compile from a warm cache."""
     runs = []
     for _ in range(3):
-        proc = subprocess.run([sys.executable, "-c", _WARM, json.dumps(paths), str(cache)],
-                              cwd=ROOT, capture_output=True, text=True, check=True)
+        proc = subprocess.run(
+            [sys.executable, "-c", _WARM, json.dumps(paths), str(cache)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         runs.append(json.loads(proc.stdout))
     return min(runs, key=lambda r: r["load"] + r["compile"])
 
 
-def measure(label: str, paths: list[str], cache: Path, n_articles: int, n_naive: int,
-            prefer: str) -> list[str]:
+def measure(
+    label: str, paths: list[str], cache: Path, n_articles: int, n_naive: int, prefer: str
+) -> list[str]:
     lines = [f"== {label} glossary =="]
     started = time.perf_counter()
     glossary = load_glossary(paths or None, cache_dir=cache)
@@ -134,26 +148,42 @@ def measure(label: str, paths: list[str], cache: Path, n_articles: int, n_naive:
     compiled = time.perf_counter()
     warm = warm_load(paths, cache)
     sizes = {p.name.split("-")[0]: p.stat().st_size for p in cache.glob("*.pickle")}
-    lines.append(f"entries {len(glossary)}; forms: {len(index.exact) + len(index.exact_cased)} exact "
-                 f"keys, {len(index.fuzzy_keys)} fuzzy keys, {len(index.known_drugs)} known drugs")
+    lines.append(
+        f"entries {len(glossary)}; forms: {len(index.exact) + len(index.exact_cased)} exact "
+        f"keys, {len(index.fuzzy_keys)} fuzzy keys, {len(index.known_drugs)} known drugs"
+    )
     lines.append(f"{'':24}{'glossary':>10}{'compile':>10}{'total':>10}")
-    lines.append(f"{'first load (this run)':24}{loaded - started:>9.2f}s{compiled - loaded:>9.2f}s"
-                 f"{compiled - started:>9.2f}s")
-    lines.append(f"{'warm, fresh process':24}{warm['load']:>9.2f}s{warm['compile']:>9.2f}s"
-                 f"{warm['load'] + warm['compile']:>9.2f}s   (+{warm['imports']:.2f}s imports)")
-    lines.append("cache files: " + ", ".join(f"{k} {v / 1e6:.1f} MB" for k, v in sorted(sizes.items())))
+    lines.append(
+        f"{'first load (this run)':24}{loaded - started:>9.2f}s{compiled - loaded:>9.2f}s"
+        f"{compiled - started:>9.2f}s"
+    )
+    lines.append(
+        f"{'warm, fresh process':24}{warm['load']:>9.2f}s{warm['compile']:>9.2f}s"
+        f"{warm['load'] + warm['compile']:>9.2f}s   (+{warm['imports']:.2f}s imports)"
+    )
+    lines.append(
+        "cache files: " + ", ".join(f"{k} {v / 1e6:.1f} MB" for k, v in sorted(sizes.items()))
+    )
     target = warm["load"] + warm["compile"]
-    lines.append(f"warm load target < {WARM_LOAD_TARGET_S:.0f} s: {'MET' if target < WARM_LOAD_TARGET_S else 'NOT MET'}"
-                 f" ({target:.2f} s)")
+    lines.append(
+        f"warm load target < {WARM_LOAD_TARGET_S:.0f} s: "
+        f"{'MET' if target < WARM_LOAD_TARGET_S else 'NOT MET'}"
+        f" ({target:.2f} s)"
+    )
 
     articles = make_articles(glossary, n_articles, prefer=prefer)
     size = sum(len(a.text.encode()) for a in articles) / len(articles)
     n_mentions = sum(len(a.mentions) for a in articles)
-    lines.append(f"articles: {len(articles)}, mean {size / 1024:.1f} KB, {n_mentions} inserted mentions "
-                 f"({', '.join(f'{k} {sum(m.kind == k for a in articles for m in a.mentions)}' for k in KINDS)})")
+    per_kind = Counter(m.kind for a in articles for m in a.mentions)
+    lines.append(
+        f"articles: {len(articles)}, mean {size / 1024:.1f} KB, {n_mentions} inserted mentions "
+        f"({', '.join(f'{k} {per_kind[k]}' for k in KINDS)})"
+    )
 
-    pipeline = Pipeline(Config(translate=False, glossary_paths=tuple(Path(p) for p in paths), cache_dir=cache),
-                        glossary=glossary)
+    pipeline = Pipeline(
+        Config(translate=False, glossary_paths=tuple(Path(p) for p in paths), cache_dir=cache),
+        glossary=glossary,
+    )
     canon = Canonicalizer(glossary, index)
     naive = NaiveBaseline(index)
     subset = articles[:n_naive]
@@ -164,12 +194,16 @@ def measure(label: str, paths: list[str], cache: Path, n_articles: int, n_naive:
     ours_subset = score(subset, canon_spans(canon), glossary)
     base = score(subset, naive.find, glossary)
 
-    head = f"{'matcher':38}{'articles':>9}{'art/s':>9}{'recall':>8}" + "".join(f"{k:>9}" for k in KINDS) + f"{'wrong':>7}"
+    head = (
+        f"{'matcher':38}{'articles':>9}{'art/s':>9}{'recall':>8}"
+        + "".join(f"{k:>9}" for k in KINDS)
+        + f"{'wrong':>7}"
+    )
     lines.append(head)
 
     def row(name: str, n: int, per_s: float, s: Score) -> str:
-        return (f"{name:38}{n:>9}{per_s:>9.1f}{s.recall():>8.3f}"
-                + "".join(f"{s.recall(k):>9.3f}" for k in KINDS) + f"{s.wrong:>7}")
+        kinds = "".join(f"{s.recall(k):>9.3f}" if s.total[k] else f"{'-':>9}" for k in KINDS)
+        return f"{name:38}{n:>9}{per_s:>9.2f}{s.recall():>8.3f}{kinds}{s.wrong:>7}"
 
     lines.append(row("clean --no-translate (pipeline)", len(articles), pipe_rate, ours))
     lines.append(row("canonicalizer alone", len(articles), canon_rate, ours))
@@ -177,28 +211,45 @@ def measure(label: str, paths: list[str], cache: Path, n_articles: int, n_naive:
     lines.append(row("naive baseline (extractOne)", len(subset), naive_rate, base))
     speedup = pipe_rate / naive_rate
     ok = speedup >= SPEEDUP_TARGET and ours_subset.recall() >= base.recall()
-    lines.append(f"speed-up, pipeline / naive: {speedup:.0f}x (canonicalizer alone {canon_rate / naive_rate:.0f}x);"
-                 f" recall {ours_subset.recall():.3f} vs {base.recall():.3f} on the same {len(subset)} articles:"
-                 f" target >= {SPEEDUP_TARGET:.0f}x at equal or better recall {'MET' if ok else 'NOT MET'}")
+    lines.append(
+        f"speed-up, pipeline / naive: {speedup:.0f}x "
+        f"(canonicalizer alone {canon_rate / naive_rate:.0f}x); recall "
+        f"{ours_subset.recall():.3f} vs {base.recall():.3f} on the same {len(subset)} articles:"
+        f" target >= {SPEEDUP_TARGET:.0f}x at equal or better recall {'MET' if ok else 'NOT MET'}"
+    )
     if len(subset) < len(articles):
-        lines.append(f"(naive baseline timed on the first {len(subset)} of {len(articles)} articles: "
-                     "its rate is per article, so it extrapolates linearly)")
+        lines.append(
+            f"(naive baseline timed on the first {len(subset)} of {len(articles)} articles: "
+            "its rate is per article, so it extrapolates linearly)"
+        )
     return lines
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--articles", type=int, default=100)
-    parser.add_argument("--naive-articles", type=int, default=10, help="naive baseline, bundled glossary")
-    parser.add_argument("--naive-articles-large", type=int, default=2, help="naive baseline, large glossary")
+    parser.add_argument("--articles", type=int, default=40, help="articles, bundled glossary")
+    parser.add_argument("--articles-large", type=int, default=10, help="articles, large glossary")
+    parser.add_argument(
+        "--naive-articles", type=int, default=10, help="naive baseline, bundled glossary"
+    )
+    parser.add_argument(
+        "--naive-articles-large",
+        type=int,
+        default=1,
+        help="naive baseline, large glossary (~1.5 min per article)",
+    )
     parser.add_argument("--entries", type=int, default=50_000)
-    parser.add_argument("--workdir", type=Path, default=None, help="keep the generated glossary and caches here")
+    parser.add_argument(
+        "--workdir", type=Path, default=None, help="keep the generated glossary and caches here"
+    )
     parser.add_argument("--skip-large", action="store_true")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
         work = args.workdir or Path(tmp)
-        report = measure("bundled", [], work / "cache-bundled", args.articles, args.naive_articles, prefer="")
+        report = measure(
+            "bundled", [], work / "cache-bundled", args.articles, args.naive_articles, prefer=""
+        )
         print("\n".join(report), flush=True)
         if not args.skip_large:
             from normalize.drugnames import known_drug_keys
@@ -210,10 +261,19 @@ def main() -> int:
                 reserved = set(known_drug_keys()) | {compact(e.canonical) for e in bundled}
                 started = time.perf_counter()
                 n = write_glossary(folder, args.entries, reserved=sorted(reserved))
-                print(f"\n(generated {n} entries into {folder} in {time.perf_counter() - started:.1f} s)")
+                print(
+                    f"\n(generated {n} entries into {folder} "
+                    f"in {time.perf_counter() - started:.1f} s)"
+                )
             print()
-            report = measure(f"{args.entries}-entry", [str(folder)], work / "cache-large", args.articles,
-                             args.naive_articles_large, prefer="syn_")
+            report = measure(
+                f"{args.entries}-entry",
+                [str(folder)],
+                work / "cache-large",
+                args.articles_large,
+                args.naive_articles_large,
+                prefer="syn_",
+            )
             print("\n".join(report))
     return 0
 

@@ -24,28 +24,118 @@ from normalize.resources import data_dir
 
 # INN stem (English) -> its usual Chinese ending; None: no Chinese ending generated.
 DRUG_STEMS: tuple[tuple[str, str | None], ...] = (
-    ("zumab", "珠单抗"), ("lizumab", "利珠单抗"), ("limab", "利单抗"), ("ximab", "昔单抗"),
-    ("mumab", "木单抗"), ("tinib", "替尼"), ("brutinib", "布替尼"), ("ciclib", "西利"),
-    ("parib", "帕利"), ("metostat", "司他"), ("toclax", "克拉"), ("gliflozin", "格列净"),
-    ("gliptin", "格列汀"), ("cept", "西普"), ("zolam", "唑仑"), ("tecan", "替康"),
-    ("rafenib", None), ("lisib", None), ("sertib", None), ("dutide", "度肽"),
+    ("zumab", "珠单抗"),
+    ("lizumab", "利珠单抗"),
+    ("limab", "利单抗"),
+    ("ximab", "昔单抗"),
+    ("mumab", "木单抗"),
+    ("tinib", "替尼"),
+    ("brutinib", "布替尼"),
+    ("ciclib", "西利"),
+    ("parib", "帕利"),
+    ("metostat", "司他"),
+    ("toclax", "克拉"),
+    ("gliflozin", "格列净"),
+    ("gliptin", "格列汀"),
+    ("cept", "西普"),
+    ("zolam", "唑仑"),
+    ("tecan", "替康"),
+    ("rafenib", None),
+    ("lisib", None),
+    ("sertib", None),
+    ("dutide", "度肽"),
 )
-ONSETS = ("b", "c", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z",
-          "br", "cl", "dr", "fl", "gr", "pr", "tr", "qu", "x", "j")
+ONSETS = (
+    "b",
+    "c",
+    "d",
+    "f",
+    "g",
+    "h",
+    "k",
+    "l",
+    "m",
+    "n",
+    "p",
+    "r",
+    "s",
+    "t",
+    "v",
+    "z",
+    "br",
+    "cl",
+    "dr",
+    "fl",
+    "gr",
+    "pr",
+    "tr",
+    "qu",
+    "x",
+    "j",
+)
 VOWELS = ("a", "e", "i", "o", "u", "ai", "ei", "ou")
 CODAS = ("", "", "", "n", "r", "l", "s", "m")
 # Characters Chinese INN transliterations are made of.
-ZH_SYLLABLES = "阿贝卡达恩伏格海伊吉克拉玛纳奥帕奎瑞索特乌维西扎泽洛诺米莫普赛舒泰托沃信依因英优来芦戈艾安奈"
+ZH_SYLLABLES = (
+    "阿贝卡达恩伏格海伊吉克拉玛纳奥帕奎瑞索特乌维西扎泽洛诺米莫普赛舒泰托沃信依因英优来芦戈艾安奈"
+)
 ZH_FORMS = ("注射用{}", "{}片", "{}胶囊", "{}注射液")
-PLACES = ("江苏", "浙江", "上海", "北京", "广州", "深圳", "苏州", "杭州", "成都", "武汉", "南京",
-          "天津", "重庆", "山东", "四川", "广东", "石家庄", "长春", "西安", "厦门", "合肥", "珠海")
-COMPANY_CORE_CHARS = "恒瑞康信达百济君实荣昌复宏汉正大天晴翰森石药齐鲁科伦和黄绿叶豪森先声亿帆海思贝泰诺华益方迪哲诺诚健"
-COMPANY_KINDS = (("医药", "Pharmaceutical"), ("生物", "Biologics"), ("制药", "Pharmaceutical"),
-                 ("药业", "Pharma"), ("生物医药", "Biopharmaceutical"), ("生物科技", "Biotechnology"))
-LEGAL = (("股份有限公司", "Co., Ltd."), ("有限公司", "Co., Ltd."), ("集团有限公司", "Group Co., Ltd."))
+PLACES = (
+    "江苏",
+    "浙江",
+    "上海",
+    "北京",
+    "广州",
+    "深圳",
+    "苏州",
+    "杭州",
+    "成都",
+    "武汉",
+    "南京",
+    "天津",
+    "重庆",
+    "山东",
+    "四川",
+    "广东",
+    "石家庄",
+    "长春",
+    "西安",
+    "厦门",
+    "合肥",
+    "珠海",
+)
+COMPANY_CORE_CHARS = (
+    "恒瑞康信达百济君实荣昌复宏汉正大天晴翰森"
+    "石药齐鲁科伦和黄绿叶豪森先声亿帆海思贝泰诺华益方迪哲诺诚健"
+)
+COMPANY_KINDS = (
+    ("医药", "Pharmaceutical"),
+    ("生物", "Biologics"),
+    ("制药", "Pharmaceutical"),
+    ("药业", "Pharma"),
+    ("生物医药", "Biopharmaceutical"),
+    ("生物科技", "Biotechnology"),
+)
+LEGAL = (
+    ("股份有限公司", "Co., Ltd."),
+    ("有限公司", "Co., Ltd."),
+    ("集团有限公司", "Group Co., Ltd."),
+)
 # Pinyin-style swaps machine translation makes in transliterated names (both directions).
-SWAPS = (("r", "l"), ("l", "r"), ("x", "s"), ("q", "k"), ("z", "zh"), ("zh", "z"), ("i", "y"),
-         ("c", "k"), ("v", "w"), ("ou", "u"), ("e", "a"), ("o", "u"))
+SWAPS = (
+    ("r", "l"),
+    ("l", "r"),
+    ("x", "s"),
+    ("q", "k"),
+    ("z", "zh"),
+    ("zh", "z"),
+    ("i", "y"),
+    ("c", "k"),
+    ("v", "w"),
+    ("ou", "u"),
+    ("e", "a"),
+    ("o", "u"),
+)
 
 
 @dataclass(frozen=True)
@@ -81,7 +171,9 @@ def _q(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def write_glossary(folder: Path, n_entries: int, seed: int = 7, reserved: Sequence[str] = ()) -> int:
+def write_glossary(
+    folder: Path, n_entries: int, seed: int = 7, reserved: Sequence[str] = ()
+) -> int:
     """Write a glossary of about ``n_entries`` entries (the bundled ones included) into ``folder``.
     ``reserved`` are compact names that generated names must avoid (real drugs, bundled names).
     Returns the number of entries written."""
@@ -91,7 +183,9 @@ def write_glossary(folder: Path, n_entries: int, seed: int = 7, reserved: Sequen
     n_bundled = 0
     for path in sorted(bundled.glob("*.yaml")):
         shutil.copy(path, folder / f"bundled-{path.name}")
-        n_bundled += sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("- id:"))
+        n_bundled += sum(
+            1 for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("- id:")
+        )
     shutil.copytree(bundled / "lexicon", folder / "lexicon", dirs_exist_ok=True)
     n_new = max(0, n_entries - n_bundled)
     n_companies = n_new // 4
@@ -99,7 +193,10 @@ def write_glossary(folder: Path, n_entries: int, seed: int = 7, reserved: Sequen
     taken = set(reserved)
 
     companies: list[str] = []
-    lines = ["# Synthetic companies for benchmarks/bench_canonicalize.py (generated, not facts).", "entries:"]
+    lines = [
+        "# Synthetic companies for benchmarks/bench_canonicalize.py (generated, not facts).",
+        "entries:",
+    ]
     while len(companies) < n_companies:
         core_zh = "".join(rng.choice(COMPANY_CORE_CHARS) for _ in range(2))
         place_zh = rng.choice(PLACES)
@@ -126,7 +223,10 @@ def write_glossary(folder: Path, n_entries: int, seed: int = 7, reserved: Sequen
             lines.append(f"  tickers: [{rng.randint(600000, 688999)}.SH]")
     (folder / "synthetic-companies.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
-    lines = ["# Synthetic drugs for benchmarks/bench_canonicalize.py (generated, not facts).", "entries:"]
+    lines = [
+        "# Synthetic drugs for benchmarks/bench_canonicalize.py (generated, not facts).",
+        "entries:",
+    ]
     codes: set[str] = set()
     made = 0
     while made < n_drugs:
@@ -138,8 +238,14 @@ def write_glossary(folder: Path, n_entries: int, seed: int = 7, reserved: Sequen
         taken.add(name)
         did = f"syn_drug_{made:05d}"
         made += 1
-        prefix = "".join(rng.choice(string) for string in ("ABCDFHJKLMNPQRSTZ",) * rng.choice((2, 3)))
-        code = f"{prefix}-{rng.randint(100, 9999)}" if rng.random() < 0.5 else f"{prefix}{rng.randint(100, 9999)}"
+        prefix = "".join(
+            rng.choice(string) for string in ("ABCDFHJKLMNPQRSTZ",) * rng.choice((2, 3))
+        )
+        code = (
+            f"{prefix}-{rng.randint(100, 9999)}"
+            if rng.random() < 0.5
+            else f"{prefix}{rng.randint(100, 9999)}"
+        )
         if code in codes:
             code = f"{code}{made}"
         codes.add(code)
@@ -155,7 +261,9 @@ def write_glossary(folder: Path, n_entries: int, seed: int = 7, reserved: Sequen
             zh = "".join(rng.choice(ZH_SYLLABLES) for _ in range(rng.choice((1, 2, 2, 3)))) + zh_end
             lines.append(f"  zh: [{zh}, {rng.choice(ZH_FORMS).format(zh)}]")
         if rng.random() < 0.2:
-            brand = _syllable(rng).capitalize() + _syllable(rng) + rng.choice(("a", "o", "en", "ix"))
+            brand = (
+                _syllable(rng).capitalize() + _syllable(rng) + rng.choice(("a", "o", "en", "ix"))
+            )
             lines.append(f"  brands: [{_q(brand)}]")
         if rng.random() < 0.1:
             lines.append("  render: {code_at_first: true}")
@@ -167,30 +275,52 @@ def write_glossary(folder: Path, n_entries: int, seed: int = 7, reserved: Sequen
 
 # {D}: a drug mention, {C}: a company mention, {K}: a code; other fields are filler.
 SENTENCES = (
-    "{C} announced that its {D} ({K}) has been approved by the National Medical Products Administration for {ind}.",
+    "{C} announced that its {D} ({K}) has been approved by the National Medical Products "
+    "Administration for {ind}.",
     "According to the announcement, {D} is an innovative {cls} independently developed by {C}.",
     "The Phase {ph} clinical study of {D} in patients with {ind} met its primary endpoint.",
-    "The company said that {K} was included in the list of breakthrough therapeutic varieties on {date}.",
-    "In the {ph} trial, {D} combined with chemotherapy significantly prolonged progression-free survival.",
+    "The company said that {K} was included in the list of breakthrough therapeutic varieties "
+    "on {date}.",
+    "In the {ph} trial, {D} combined with chemotherapy significantly prolonged "
+    "progression-free survival.",
     "{C} has received the notice of approval for drug clinical trials of {D} for injection.",
     "At present, there are no similar products approved for marketing at home and abroad.",
-    "As of the date of this announcement, the cumulative R&D investment in the project is about {money} million yuan.",
+    "As of the date of this announcement, the cumulative R&D investment in the project is "
+    "about {money} million yuan.",
     "{D} tablets were accepted for review by the Drug Evaluation Center on {date}.",
     "Investors should note that drug development has a long cycle, high investment and high risk.",
-    "The results of the study were presented at the {conf} annual meeting in the form of an oral report.",
+    "The results of the study were presented at the {conf} annual meeting in the form of an "
+    "oral report.",
     "{C}'s {D} showed an objective response rate of {pct}% in the {n} evaluable patients.",
-    "The safety profile of {D} was consistent with previous studies, and no new safety signals were found.",
+    "The safety profile of {D} was consistent with previous studies, and no new safety "
+    "signals were found.",
     "{C} and its subsidiary will actively promote the follow-up research and development of {K}.",
-    "Data show that in {year}, the global sales of similar drugs reached about {money} million US dollars.",
+    "Data show that in {year}, the global sales of similar drugs reached about {money} "
+    "million US dollars.",
     "{D} is the first domestically produced drug of its kind to enter Phase {ph} clinical trials.",
-    "The board of directors of {C} reminds investors to make decisions carefully and pay attention to risks.",
-    "The median overall survival was {n} months in the {D} group versus {m} months in the control group.",
+    "The board of directors of {C} reminds investors to make decisions carefully and pay "
+    "attention to risks.",
+    "The median overall survival was {n} months in the {D} group versus {m} months in the "
+    "control group.",
 )
-INDICATIONS = ("HER2-positive breast cancer", "non-small cell lung cancer", "hepatocellular carcinoma",
-               "type 2 diabetes", "relapsed or refractory multiple myeloma", "gastric cancer",
-               "chronic lymphocytic leukemia", "moderate to severe plaque psoriasis")
-CLASSES = ("monoclonal antibody", "small molecule inhibitor", "antibody-drug conjugate",
-           "bispecific antibody", "oral targeted drug")
+INDICATIONS = (
+    "HER2-positive breast cancer",
+    "non-small cell lung cancer",
+    "hepatocellular carcinoma",
+    "type 2 diabetes",
+    "relapsed or refractory multiple myeloma",
+    "gastric cancer",
+    "chronic lymphocytic leukemia",
+    "moderate to severe plaque psoriasis",
+)
+CLASSES = (
+    "monoclonal antibody",
+    "small molecule inhibitor",
+    "antibody-drug conjugate",
+    "bispecific antibody",
+    "oral targeted drug",
+)
+MONTHS = ("March", "June", "October")
 CONFERENCES = ("ASCO", "ESMO", "AACR", "ASH", "CSCO")
 TARGET_CHARS = 4000
 
@@ -207,16 +337,16 @@ def garble(name: str, rng: random.Random) -> str:
             if swaps and rng.random() < 0.7:
                 a, b = rng.choice(swaps)
                 at = rng.choice([i for i in range(len(out)) if out.startswith(a, i)])
-                out = out[:at] + b + out[at + len(a):]
+                out = out[:at] + b + out[at + len(a) :]
             elif len(out) > 2:
                 at = rng.randrange(1, len(out))
                 op = rng.choice(("drop", "double", "vowel"))
                 if op == "drop":
-                    out = out[:at] + out[at + 1:]
+                    out = out[:at] + out[at + 1 :]
                 elif op == "double":
                     out = out[:at] + out[at] + out[at:]
                 else:
-                    out = out[:at] + rng.choice("aeiou") + out[at + 1:]
+                    out = out[:at] + rng.choice("aeiou") + out[at + 1 :]
         if out != head and len(out) >= 3:
             return out + tail
     return head + "a" + tail
@@ -240,15 +370,32 @@ def _subjects(glossary: Glossary) -> list[_Subject]:
         company = glossary.get(entry.company) if entry.company else None
         names: tuple[str, ...] = ()
         if company is not None:
-            names = tuple(dict.fromkeys(n for n in (company.render_short, company.render_first,
-                                                    *(a.text for a in company.aliases)) if n))
-        out.append(_Subject(entry.id, entry.canonical, entry.codes[0] if entry.codes else None,
-                            company.id if company else None, names))
+            names = tuple(
+                dict.fromkeys(
+                    n
+                    for n in (
+                        company.render_short,
+                        company.render_first,
+                        *(a.text for a in company.aliases),
+                    )
+                    if n
+                )
+            )
+        out.append(
+            _Subject(
+                entry.id,
+                entry.canonical,
+                entry.codes[0] if entry.codes else None,
+                company.id if company else None,
+                names,
+            )
+        )
     return out
 
 
-def make_articles(glossary: Glossary, n: int, seed: int = 11, garbled_share: float = 0.4,
-                  prefer: str = "") -> list[Article]:
+def make_articles(
+    glossary: Glossary, n: int, seed: int = 11, garbled_share: float = 0.4, prefer: str = ""
+) -> list[Article]:
     """``n`` English articles of about 4 KB naming entries of ``glossary``. Each article is about
     one or two drugs; drug mentions are garbled with probability ``garbled_share``. Subjects whose
     id starts with ``prefer`` are picked three times out of four (generated entries in a large
@@ -267,17 +414,31 @@ def make_articles(glossary: Glossary, n: int, seed: int = 11, garbled_share: flo
         while length < TARGET_CHARS:
             subject = rng.choice(cast)
             template = rng.choice(SENTENCES)
-            if "{K}" in template and not subject.code or "{C}" in template and not subject.company_names:
+            if (
+                ("{K}" in template and not subject.code)
+                or ("{C}" in template and not subject.company_names)
+            ):
                 continue
             fields = {
-                "ind": rng.choice(INDICATIONS), "cls": rng.choice(CLASSES), "ph": rng.choice(("I", "II", "III")),
-                "date": f"{rng.randint(1, 28)} {rng.choice(('March', 'June', 'October'))} {rng.randint(2021, 2025)}",
-                "money": rng.randint(10, 900), "conf": rng.choice(CONFERENCES), "pct": rng.randint(20, 80),
-                "n": rng.randint(12, 400), "m": rng.randint(5, 30), "year": rng.randint(2019, 2024),
+                "ind": rng.choice(INDICATIONS),
+                "cls": rng.choice(CLASSES),
+                "ph": rng.choice(("I", "II", "III")),
+                "date": f"{rng.randint(1, 28)} {rng.choice(MONTHS)} {rng.randint(2021, 2025)}",
+                "money": rng.randint(10, 900),
+                "conf": rng.choice(CONFERENCES),
+                "pct": rng.randint(20, 80),
+                "n": rng.randint(12, 400),
+                "m": rng.randint(5, 30),
+                "year": rng.randint(2019, 2024),
             }
             sentence = ""
             local: list[Mention] = []
-            pieces = template.replace("{D}", "\0D\0").replace("{C}", "\0C\0").replace("{K}", "\0K\0").split("\0")
+            pieces = (
+                template.replace("{D}", "\0D\0")
+                .replace("{C}", "\0C\0")
+                .replace("{K}", "\0K\0")
+                .split("\0")
+            )
             for piece in pieces:
                 if piece in ("D", "C", "K"):
                     if piece == "D":

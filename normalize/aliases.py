@@ -124,15 +124,20 @@ def _as_list(value: object, path: Path, key: object) -> list[str]:
     raise GlossaryError(f"{path}: {key}: expected a string or a list of strings")
 
 
-def lexicon_for(glossary: Glossary) -> Lexicon:
+def lexicon_folder(glossary: Glossary) -> Path:
     """The lexicon beside the glossary's files (``<folder>/lexicon``), else the bundled one."""
     from normalize.resources import data_dir
 
     for file in glossary.files:
         folder = Path(file).parent / "lexicon"
         if folder.is_dir():
-            return Lexicon.load(folder)
-    return Lexicon.load(data_dir("glossaries") / "lexicon")
+            return folder
+    return data_dir("glossaries") / "lexicon"
+
+
+def lexicon_for(glossary: Glossary) -> Lexicon:
+    """The lexicon beside the glossary's files (``<folder>/lexicon``), else the bundled one."""
+    return Lexicon.load(lexicon_folder(glossary))
 
 
 def pinyin(text: str) -> list[str]:

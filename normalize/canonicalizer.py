@@ -224,15 +224,24 @@ def _traditional_variants(text: str, converters: dict[str, object]) -> set[str]:
 
 def compile_glossary(glossary: Glossary, cache_dir: Path | None = None) -> Index:
     """The compiled index for ``glossary``, from the on-disk cache when the files are unchanged."""
+    import hashlib
+
     from normalize import __version__
+    from normalize.aliases import lexicon_folder
+    from normalize.glossary import load_pickle
 
     path = None
     if cache_dir is not None and glossary.digest:
-        path = Path(cache_dir) / f"index-{__version__}-{glossary.digest[:24]}.pickle"
+        # The index also depends on the lexicon the aliases are derived with: an edit there
+        # must rebuild it too.
+        lexicon = hashlib.sha256()
+        for file in sorted(lexicon_folder(glossary).glob("*.yaml")):
+            lexicon.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
+        key = f"{glossary.digest[:24]}-{lexicon.hexdigest()[:12]}"
+        path = Path(cache_dir) / f"index-{__version__}-{key}.pickle"
         if path.exists():
             try:
-                with path.open("rb") as fh:
-                    cached = pickle.load(fh)  # noqa: S301 - our own cache file
+                cached = load_pickle(path)
                 if isinstance(cached, Index) and cached.digest == glossary.digest:
                     return cached
             except (OSError, pickle.PickleError, EOFError, AttributeError):
