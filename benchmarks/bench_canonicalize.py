@@ -210,7 +210,7 @@ def measure(
 
     def row(name: str, n: int, per_s: float, s: Score) -> str:
         kinds = "".join(f"{s.recall(k):>9.3f}" if s.total[k] else f"{'-':>9}" for k in KINDS)
-        return f"{name:38}{n:>9}{per_s:>9.2f}{s.recall():>8.3f}{kinds}{s.wrong:>7}"
+        return f"{name:38}{n:>9}{per_s:>9.3g}{s.recall():>8.3f}{kinds}{s.wrong:>7}"
 
     lines.append(row("clean --no-translate (pipeline)", len(articles), pipe_rate, ours))
     lines.append(row("canonicalizer alone (find)", len(articles), canon_rate, ours))
