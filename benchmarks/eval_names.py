@@ -21,11 +21,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from naive_baseline import NaiveBaseline  # noqa: E402
 
 from normalize.canonicalizer import Canonicalizer, Index, _char_span  # noqa: E402
 from normalize.drugnames import known_drug_keys  # noqa: E402
 from normalize.glossary import Glossary, load_glossary  # noqa: E402
-from normalize.keys import compact, tokenize  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "eval" / "names-dev.jsonl"
 
@@ -51,32 +53,6 @@ def locate(context: str, surface: str) -> tuple[str, int, int]:
     if at < 0:
         return surface, 0, len(surface)
     return context, at, at + len(surface)
-
-
-class NaiveBaseline:
-    """Exact lookup, else rapidfuzz extractOne over all fuzzy forms for every 1-4 word span."""
-
-    def __init__(self, index: Index, cutoff: float = 85.0) -> None:
-        self.index, self.cutoff = index, cutoff
-
-    def find(self, text: str) -> list[tuple[int, int, str]]:
-        from rapidfuzz import fuzz, process
-
-        tokens = [t for t in tokenize(text) if not t.is_cjk]
-        out = []
-        for i in range(len(tokens)):
-            for size in range(4, 0, -1):
-                span = tokens[i : i + size]
-                if len(span) < size:
-                    continue
-                key = "".join(t.key for t in span)
-                if key in self.index.exact:
-                    out.append((span[0].start, span[-1].end, self.index.exact[key][0][0]))
-                    continue
-                best = process.extractOne(key, self.index.fuzzy_keys, scorer=fuzz.ratio, score_cutoff=self.cutoff)
-                if best:
-                    out.append((span[0].start, span[-1].end, self.index.fuzzy_owner[best[2]][0]))
-        return out
 
 
 def names_of(raw: str) -> list[str]:

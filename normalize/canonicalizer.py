@@ -250,24 +250,22 @@ def _compiler_fingerprint(glossary: Glossary) -> str:
     for module in (aliases, drugnames, keys):
         digest.update(Path(module.__file__ or "").read_bytes())
     digest.update(Path(__file__).read_bytes())
-    folders = {Path(f).parent / "lexicon" for f in glossary.files}
-    for folder in sorted(folders):
-        for path in sorted(folder.glob("*.yaml")):
-            digest.update(path.read_bytes())
+    for path in sorted(aliases.lexicon_folder(glossary).glob("*.yaml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]
 
 
 def compile_glossary(glossary: Glossary, cache_dir: Path | None = None) -> Index:
     """The compiled index for ``glossary``, from the on-disk cache when the files are unchanged."""
     from normalize import __version__
+    from normalize.glossary import load_pickle
 
     path = None
     if cache_dir is not None and glossary.digest:
         path = Path(cache_dir) / f"index-{__version__}-{glossary.digest[:16]}-{_compiler_fingerprint(glossary)}.pickle"
         if path.exists():
             try:
-                with path.open("rb") as fh:
-                    cached = pickle.load(fh)  # noqa: S301 - our own cache file
+                cached = load_pickle(path)
                 if isinstance(cached, Index) and cached.digest == glossary.digest:
                     return cached
             except (OSError, pickle.PickleError, EOFError, AttributeError):

@@ -10,9 +10,10 @@ compiled glossaries hold them (in the on-disk cache), so a run does not pay the 
 from __future__ import annotations
 
 import bz2
+import importlib.util
 import pickle
 import re
-from importlib import resources
+from pathlib import Path
 
 from normalize.keys import compact
 
@@ -21,12 +22,21 @@ _FILE = "drug_ner_dictionary.pkl.bz2"
 MAX_WORDS = 4  # longer entries are combination products, never a single mention
 
 
+def _data_file() -> Path:
+    """The package's dictionary file, found without importing the package: its ``__init__``
+    builds its own lookup tables from that file (~4 s) on import."""
+    spec = importlib.util.find_spec(_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(_PACKAGE)
+    return Path(next(iter(spec.submodule_search_locations))) / _FILE
+
+
 def known_drug_keys() -> frozenset[str]:
     """Compact keys of known drug names; empty if the package is not installed."""
     try:
-        source = resources.files(_PACKAGE) / _FILE
+        source = _data_file()
         with source.open("rb") as raw, bz2.open(raw) as fh:
-            data = pickle.load(fh)  # noqa: S301 - data file shipped inside an installed package
+            data = pickle.load(fh)  # a data file shipped inside an installed package
     except (ModuleNotFoundError, FileNotFoundError, OSError):
         return frozenset()
     names = data.get("drug_variant_to_canonical", {}) if isinstance(data, dict) else {}

@@ -68,7 +68,12 @@ class Pipeline:
 
     def glossary(self) -> Glossary:
         if self._glossary is None:
-            self._glossary = load_glossary(self.config.glossary_paths or None)
+            from normalize.resources import cache_dir
+
+            # Parsed once per glossary version and cached beside the compiled index.
+            self._glossary = load_glossary(
+                self.config.glossary_paths or None, cache_dir=cache_dir(self.config.cache_dir)
+            )
         return self._glossary
 
     @property
