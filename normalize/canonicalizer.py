@@ -42,14 +42,14 @@ CONTEXT_BONUS = 6.0  # the entry, its code, company or product named elsewhere i
 DERIVED_PENALTY = 2.0  # derived (pinyin/literal) forms are a little less trusted than written ones
 SKELETON_WEIGHT = 0.6  # weight of the consonant-skeleton score in the blend with spelling
 KNOWN_DRUG_MARGIN = 0.0  # a real drug outside the glossary spelled this close to the span blocks it
-RAW_PREFILTER = 55.0  # candidates are gathered by spelling ...
-RAW_FLOOR = 60.0  # ... but a candidate spelled less alike than this is dropped, whatever its skeleton
-SKELETON_PREFILTER = 70.0  # ... or by consonant skeleton, then scored on both
+RAW_FLOOR = 60.0  # candidates are gathered by spelling at least this alike ...
+SKELETON_PREFILTER = 70.0  # ... or by consonant skeleton (among those), then scored on both
 MIN_FUZZY_CHARS = 6  # shorter spans (and company cores) are never fuzzy-matched
 MIN_CORE_CHARS = 4  # shortest company core matched exactly with a company word after it
 MIN_GUARDED_STEM = 5  # stems at least this long must agree between span and candidate
 MAX_FUZZY_TOKENS = 5
 MAX_EXACT_TOKENS = 14
+EXACT_PREFIX = 3  # exact lookups stop as soon as a span's key prefix starts no glossary form
 MAX_COMPANY_WORDS = 4
 MIN_TRANSPOSED_ACRONYM = 4  # "NDRL" for "NRDL"; shorter acronyms collide too easily
 CHINESE_TEXT_SHARE = 0.3  # above this share of CJK characters a text is Chinese: annotate only
@@ -122,9 +122,12 @@ class Index:
     fuzzy_keys: list[str] = field(default_factory=list)
     fuzzy_skeletons: list[str] = field(default_factory=list)
     fuzzy_owner: list[tuple[str, Form]] = field(default_factory=list)
-    by_length: dict[int, list[int]] = field(default_factory=dict)
+    fuzzy_starts: list[int] = field(default_factory=list)  # [n]: first fuzzy key of length >= n
     known_drugs: frozenset[str] = frozenset()  # real drug names *not* in the glossary
-    known_by_length: dict[int, list[str]] = field(default_factory=dict)
+    # known_drugs by first letter, each shortest first, with its length starts
+    known_by_initial: dict[str, tuple[list[str], list[int]]] = field(default_factory=dict)
+    prefixes: dict[str, int] = field(default_factory=dict)  # exact-key prefix -> longest key length
+    core_prefixes: set[str] = field(default_factory=set)
     accepted: dict[str, set[str]] = field(default_factory=dict)  # entry -> keys left as written
     related: dict[str, set[str]] = field(default_factory=dict)  # entry -> ids that support it
     confusables: dict[str, set[str]] = field(default_factory=dict)  # entry -> look-alike keys
@@ -196,7 +199,6 @@ class Index:
                         index.first_words.add(first)
                 if form.fuzzy and len(fuzzy_key) >= MIN_FUZZY_CHARS and (entry.id, fuzzy_key) not in seen_fuzzy:
                     seen_fuzzy.add((entry.id, fuzzy_key))
-                    index.by_length.setdefault(len(fuzzy_key), []).append(len(index.fuzzy_keys))
                     index.fuzzy_keys.append(fuzzy_key)
                     index.fuzzy_skeletons.append(skeleton(fuzzy_key))
                     index.fuzzy_owner.append((entry.id, form))
@@ -206,9 +208,32 @@ class Index:
             index.core.setdefault(core, set(ids))
         known = (known_drug_keys() if known_drugs is None else known_drugs) - glossary_keys
         index.known_drugs = frozenset(known)
+        # Real drugs spelled close to a span share its first letter in practice: bucketing by
+        # it makes the real-drug guard ~20x cheaper.
+        initials: dict[str, list[str]] = {}
         for key in known:
-            index.known_by_length.setdefault(len(key), []).append(key)
+            initials.setdefault(key[:1], []).append(key)
+        for initial, keys_ in initials.items():
+            keys_.sort(key=len)
+            index.known_by_initial[initial] = (keys_, _length_starts(keys_))
+        # Fuzzy keys sorted by length, so a length window is a slice.
+        order = sorted(range(len(index.fuzzy_keys)), key=lambda i: len(index.fuzzy_keys[i]))
+        index.fuzzy_keys = [index.fuzzy_keys[i] for i in order]
+        index.fuzzy_skeletons = [index.fuzzy_skeletons[i] for i in order]
+        index.fuzzy_owner = [index.fuzzy_owner[i] for i in order]
+        index.fuzzy_starts = _length_starts(index.fuzzy_keys)
+        for key in [*index.exact, *(k.casefold() for k in index.exact_cased)]:
+            prefix = key[:EXACT_PREFIX]
+            index.prefixes[prefix] = max(index.prefixes.get(prefix, 0), len(key))
+        index.core_prefixes = {core[:EXACT_PREFIX] for core in index.core}
         return index
+
+    def window(self, starts: list[int], length: int, min_score: float) -> tuple[int, int]:
+        """The slice of a length-sorted list whose keys can reach ``min_score`` against a key
+        of ``length`` characters."""
+        lo, hi = _length_window(length, min_score)
+        top = len(starts) - 1
+        return starts[min(lo, top)], starts[min(hi + 1, top)]
 
     def company_core(self, keys: Sequence[str]) -> str:
         """The distinctive part of a company name: its words before the trailing company words."""
@@ -216,6 +241,18 @@ class Index:
         while end > 0 and keys[end - 1] in self.company_words:
             end -= 1
         return "".join(keys[:end]).replace("'", "") if 0 < end else ""
+
+
+def _length_starts(keys: Sequence[str]) -> list[int]:
+    """For length-sorted ``keys``: [n] is the index of the first key of length >= n."""
+    longest = len(keys[-1]) if keys else 0
+    starts = [0] * (longest + 2)
+    i = 0
+    for n in range(longest + 2):
+        while i < len(keys) and len(keys[i]) < n:
+            i += 1
+        starts[n] = i
+    return starts
 
 
 def _add_unique(bucket: list[tuple[str, Form]], entry_id: str, form: Form) -> None:
@@ -355,19 +392,27 @@ class Canonicalizer:
                 i += 1
                 continue
             hit: Match | None = None
-            for size in range(min(self.index.max_tokens, n - i), 0, -1):
-                span = tokens[i : i + size]
-                if any(t.is_cjk for t in span):
-                    continue
-                key = "".join(t.key for t in span).replace("'", "")
-                cased = "".join(t.text for t in span).replace("'", "").replace("’", "")
+            # Grow the span a word at a time while its key still opens some glossary form;
+            # then try the longest hits first.
+            hits: list[tuple[int, list[tuple[str, Form]]]] = []
+            key = cased = ""
+            for size in range(1, min(self.index.max_tokens, n - i) + 1):
+                tok = tokens[i + size - 1]
+                if tok.is_cjk:
+                    break
+                key += tok.key.replace("'", "")
+                cased += tok.text.replace("'", "").replace("’", "")
+                if len(key) >= EXACT_PREFIX and len(key) > self.index.prefixes.get(key[:EXACT_PREFIX], 0):
+                    break  # no glossary form opens like this (or is this long)
                 cands = self.index.exact.get(key, []) + self.index.exact_cased.get(cased, [])
                 if cands:
-                    hit, ids = self._pick_exact(cands, i, i + size)
-                    if hit is None and ids:
-                        ambiguous.append((i, i + size, ids))
-                    if hit is not None or ids:
-                        break
+                    hits.append((size, cands))
+            for size, cands in reversed(hits):
+                hit, ids = self._pick_exact(cands, i, i + size)
+                if hit is None and ids:
+                    ambiguous.append((i, i + size, ids))
+                if hit is not None or ids:
+                    break
             if hit is None and not ambiguous_here(ambiguous, i):
                 hit = self._transposed_acronym(tokens[i], i)
             core_hit = self._company_core(text, tokens, i)
@@ -410,6 +455,8 @@ class Canonicalizer:
     def _company_core(self, text: str, tokens: Sequence[Token], i: int) -> Match | None:
         """A known company core followed by company words: "Rongchang" + "Biologics"."""
         index = self.index
+        if tokens[i].key[:EXACT_PREFIX] not in index.core_prefixes and len(tokens[i].key) >= EXACT_PREFIX:
+            return None
         for size in range(min(4, len(tokens) - i), 0, -1):
             span = tokens[i : i + size]
             if any(t.is_cjk or t.key in index.company_words for t in span):
@@ -547,6 +594,7 @@ class Canonicalizer:
                 bracketed.setdefault(m.start, set()).update(products)
                 if tokens[m.end - 1].possessive:  # "Kelun's Botuzumab": the owner names the drug
                     owned.setdefault(m.end, set()).update(products)
+        memo: dict[object, list[Candidate]] = {}
         by_start: dict[int, list[int]] = {}
         for start, end in _name_spans(tokens, taken, self.index.first_words, text):
             by_start.setdefault(start, []).append(end)
@@ -559,8 +607,8 @@ class Canonicalizer:
             options = []
             for end in sorted(by_start[start], reverse=True):
                 span = tokens[start:end]
-                candidates = self.score_span(span, context)
-                decision, reason = self.decide(candidates, span)
+                candidates = self.score_span(span, context, memo)
+                decision, reason = self.decide(candidates, span, memo)  # type: ignore[arg-type]
                 options.append((decision.adjusted if decision else -1.0, end, candidates, decision, reason))
             _, end, candidates, decision, reason = max(options, key=lambda o: (o[0], o[1]))
             span = tokens[start:end]
@@ -602,8 +650,15 @@ class Canonicalizer:
             return core, True
         return full, False
 
-    def score_span(self, span: Sequence[Token], context: Iterable[str] = ()) -> list[Candidate]:
-        """Fuzzy candidates for a span, best first, each with the verdict that applies to it."""
+    def score_span(self, span: Sequence[Token], context: Iterable[str] = (),
+                   memo: dict[object, list[Candidate]] | None = None) -> list[Candidate]:
+        """Fuzzy candidates for a span, best first, each with the verdict that applies to it.
+        ``memo`` (one per text) saves rescoring a name the text repeats."""
+        if memo is not None:
+            memo_key = tuple((t.key, t.text[:1].isupper()) for t in span)
+            if memo_key not in memo:
+                memo[memo_key] = self.score_span(span, context)
+            return memo[memo_key]
         from rapidfuzz import fuzz, process
 
         index = self.index
@@ -613,18 +668,16 @@ class Canonicalizer:
         if len(span) == 1 and key in index.english:
             return []  # "patients", "Tuesday": plain English, not a garbled name
         context = set(context)
-        lo, hi = _length_window(len(key), RAW_PREFILTER)
-        choices = [i for length in range(lo, hi + 1) for i in index.by_length.get(length, ())]
+        a, b = index.window(index.fuzzy_starts, len(key), RAW_FLOOR)
         pool: dict[int, float] = {}
-        if choices:
-            for _c, score, pos in process.extract(key, [index.fuzzy_keys[i] for i in choices],
-                                                  scorer=fuzz.ratio, score_cutoff=RAW_PREFILTER, limit=24):
-                pool[choices[pos]] = score
+        for _c, score, pos in process.extract(key, index.fuzzy_keys[a:b], scorer=fuzz.ratio,
+                                              score_cutoff=RAW_FLOOR, limit=24):
+            pool[a + pos] = score
         skel = skeleton(key)
         if len(skel) >= 3:
-            for _c, _score, pos in process.extract(skel, index.fuzzy_skeletons, scorer=fuzz.ratio,
+            for _c, _score, pos in process.extract(skel, index.fuzzy_skeletons[a:b], scorer=fuzz.ratio,
                                                    score_cutoff=SKELETON_PREFILTER, limit=24):
-                pool.setdefault(pos, fuzz.ratio(key, index.fuzzy_keys[pos]))
+                pool.setdefault(a + pos, fuzz.ratio(key, index.fuzzy_keys[a + pos]))
         stem = _stem_of(key, index.stems)
         out = []
         lowercase_phrase = len(span) > 1 and not span[0].text[:1].isupper()
@@ -654,7 +707,8 @@ class Canonicalizer:
         out.sort(key=lambda c: (c.rejected, -c.adjusted))
         return out
 
-    def decide(self, candidates: Sequence[Candidate], span: Sequence[Token] = ()) -> tuple[Candidate | None, str]:
+    def decide(self, candidates: Sequence[Candidate], span: Sequence[Token] = (),
+               memo: dict[object, object] | None = None) -> tuple[Candidate | None, str]:
         """Apply threshold, margin, must-not-confuse and real-drug rules; say why if none wins."""
         ranked = [c for c in _best_per_entry(candidates) if not c.rejected]
         if not ranked:
@@ -668,7 +722,13 @@ class Canonicalizer:
             if best.adjusted - runner.adjusted < needed:
                 return None, f"ambiguous: {runner.entry_id} within {needed:.0f} points"
         if span:
-            real = self._real_drug_near(span, best)
+            memo_key = ("real", tuple(t.key for t in span), best.adjusted)
+            if memo is not None and memo_key in memo:
+                real = memo[memo_key]
+            else:
+                real = self._real_drug_near(span, best)
+                if memo is not None:
+                    memo[memo_key] = real
             if real:
                 return None, f"{real!r} is a real drug outside the glossary"
         return best, "accepted"
@@ -678,13 +738,19 @@ class Canonicalizer:
         when only its look-alike is): they are nobody's garbled name."""
         out: set[int] = set()
         known = self.index.known_drugs
-        for i in range(len(tokens)):
-            for size in range(4, 1, -1):
-                span = tokens[i : i + size]
-                if len(span) == size and not any(j in taken for j in range(i, i + size)):
-                    if "".join(t.key for t in span).replace("'", "") in known:
-                        out.update(range(i, i + size))
-                        break
+        english = self.index.english
+        for i, first in enumerate(tokens):
+            # A drug name opens with a drug word: skip the plain English ones quickly.
+            if i in taken or first.is_cjk or len(first.key) < 4 or first.key in english:
+                continue
+            key = first.key
+            for size in range(2, 5):
+                j = i + size - 1
+                if j >= len(tokens) or j in taken or tokens[j].is_cjk:
+                    break
+                key += tokens[j].key
+                if key.replace("'", "") in known:
+                    out.update(range(i, j + 1))
         return out
 
     def _real_drug_exact(self, span: Sequence[Token]) -> bool:
@@ -702,9 +768,9 @@ class Canonicalizer:
             return key
         # The winner's evidence (spelling, skeleton, context) against a real drug's spelling.
         cutoff = min(max(best.adjusted - KNOWN_DRUG_MARGIN, SUGGEST_MIN), 100.0)
-        lo, hi = _length_window(len(key), cutoff)
-        pool = [k for length in range(lo, hi + 1) for k in self.index.known_by_length.get(length, ())]
-        hit = process.extractOne(key, pool, scorer=fuzz.ratio, score_cutoff=cutoff)
+        keys, starts = self.index.known_by_initial.get(key[:1], ([], [0]))
+        a, b = self.index.window(starts, len(key), cutoff)
+        hit = process.extractOne(key, keys[a:b], scorer=fuzz.ratio, score_cutoff=cutoff)
         return hit[0] if hit else None
 
     def explain(self, text: str) -> list[dict[str, object]]:
