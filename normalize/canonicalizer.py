@@ -400,8 +400,8 @@ class Canonicalizer:
                 tok = tokens[i + size - 1]
                 if tok.is_cjk:
                     break
-                key += tok.key.replace("'", "")
-                cased += tok.text.replace("'", "").replace("’", "")
+                key += tok.bare
+                cased += tok.cased
                 if len(key) >= EXACT_PREFIX and len(key) > self.index.prefixes.get(key[:EXACT_PREFIX], 0):
                     break  # no glossary form opens like this (or is this long)
                 cands = self.index.exact.get(key, []) + self.index.exact_cased.get(cased, [])
@@ -492,6 +492,7 @@ class Canonicalizer:
         form ("uventas" + "Cell Therapy") and capitalized company words ("Kelun" + "Biopharmaceutical"),
         so a rewrite never leaves them dangling."""
         starts = {m.start for m in matches}
+        words_of: dict[str, list[str]] = {}
         out = []
         for m in matches:
             entry = self.glossary.get(m.entry_id)
@@ -499,7 +500,9 @@ class Canonicalizer:
                 out.append(m)
                 continue
             end = m.end
-            words = name_tokens(entry.first_form)
+            if entry.id not in words_of:
+                words_of[entry.id] = name_tokens(entry.first_form)
+            words = words_of[entry.id]
             for k in range(min(len(words) - 1, len(tokens) - end), 0, -1):
                 following = [t.key for t in tokens[end : end + k]]
                 if (following == words[-k:] and not any(j in starts for j in range(end, end + k))
@@ -596,7 +599,7 @@ class Canonicalizer:
                     owned.setdefault(m.end, set()).update(products)
         memo: dict[object, list[Candidate]] = {}
         by_start: dict[int, list[int]] = {}
-        for start, end in _name_spans(tokens, taken, self.index.first_words, text):
+        for start, end in _name_spans(tokens, taken, self.index.first_words, text, self.index.english):
             by_start.setdefault(start, []).append(end)
         used: set[int] = set()
         for start in sorted(by_start):
@@ -662,11 +665,13 @@ class Canonicalizer:
         from rapidfuzz import fuzz, process
 
         index = self.index
+        if all(t.bare in index.english for t in span) and (len(span) == 1 or span[0].bare not in index.first_words):
+            # "patients", "Tuesday", "The Company": plain English, not a garbled name (unless
+            # it opens like a known multi-word name: "State Drug Administration").
+            return []
         key, company_tail = self.span_key(span)
         if len(key) < MIN_FUZZY_CHARS or any(ch.isdigit() for ch in key):
             return []
-        if len(span) == 1 and key in index.english:
-            return []  # "patients", "Tuesday": plain English, not a garbled name
         context = set(context)
         a, b = index.window(index.fuzzy_starts, len(key), RAW_FLOOR)
         pool: dict[int, float] = {}
@@ -788,7 +793,7 @@ class Canonicalizer:
                 "candidates": [c.to_dict() for c in cands],
             })
         taken = _covered(matches)
-        for s, e in _name_spans(tokens, taken, self.index.first_words, text):
+        for s, e in _name_spans(tokens, taken, self.index.first_words, text, self.index.english):
             cands = self.score_span(tokens[s:e], context)
             if not cands:
                 continue
@@ -857,7 +862,10 @@ class Canonicalizer:
                 pass
             elif m.form.kind in ("code", "ticker"):
                 replacement = m.form.text  # "SHR A1811" -> the glossary's "SHR-A1811"
-            elif compact(surface) not in self.index.accepted.get(entry.id, set()) or m.method == "conflict":
+            elif m.method == "conflict" or (
+                (compact(surface) if m.chars else "".join(t.bare for t in tokens[m.start : m.end]))
+                not in self.index.accepted.get(entry.id, set())
+            ):
                 replacement = render_name(entry, first, text[:start], text[end:])
                 last = replacement.rsplit(" ", 1)[-1]
                 after = text[end : end + 3]
@@ -992,31 +1000,40 @@ def _contiguous(span: Sequence[Token]) -> bool:
     return True
 
 
-def _name_spans(tokens: Sequence[Token], taken: set[int], first_words: set[str], text: str) -> Iterable[tuple[int, int]]:
+def _name_spans(tokens: Sequence[Token], taken: set[int], first_words: set[str], text: str,
+                english: frozenset[str] = frozenset()) -> Iterable[tuple[int, int]]:
     """Token spans that could be a (garbled) name: alphabetic, not stop words at the edges;
-    several words only if capitalized at both ends or opening like a known multi-word name
-    ("breakthrough therapeutics")."""
+    several words only if capitalized throughout or opening like a known multi-word name
+    ("breakthrough therapeutics"); never plain English words alone ("The Company"), unless
+    they open like a known name ("State Drug Administration")."""
     n = len(tokens)
     for i in range(n):
-        if i in taken or tokens[i].is_cjk or tokens[i].key in _SPAN_STOP:
+        first = tokens[i]
+        if i in taken or first.is_cjk or first.key in _SPAN_STOP:
             continue
+        opens_name = first.bare in first_words
+        capitalized = first.text[:1].isupper()
+        plain = first.bare in english
         for size in range(1, MAX_FUZZY_TOKENS + 1):
             j = i + size
-            if j > n or (j - 1) in taken or tokens[j - 1].is_cjk:
+            last = tokens[j - 1] if j <= n else None
+            if last is None or (j - 1) in taken or last.is_cjk or not last.bare.isalpha():
                 break
-            if not tokens[j - 1].key.replace("'", "").isalpha():
-                break
-            if size > 1 and not _joined(text, tokens[j - 2], tokens[j - 1]):
-                break
-            if tokens[j - 1].key in _SPAN_STOP:
-                continue
-            if size > 1 and not (
-                all(t.text[:1].isupper() or t.key in _CONNECTORS for t in tokens[i:j])
-                or (tokens[i].key in first_words and not any(t.text[:1].isupper() for t in tokens[i:j]))
-            ):
+            if size > 1:
+                if not _joined(text, tokens[j - 2], last):
+                    break
+                if last.text[:1].isupper():
+                    if not capitalized:
+                        break
+                elif last.key not in _CONNECTORS and (capitalized or not opens_name):
+                    break
+                plain = plain and last.bare in english
+            if last.key in _SPAN_STOP or (plain and not (opens_name and size > 1)):
+                if last.possessive:
+                    break
                 continue
             yield i, j
-            if tokens[j - 1].possessive:
+            if last.possessive:
                 break
 
 

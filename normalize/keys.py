@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _LATIN = "A-Za-z0-9\u00c0-\u024f"
@@ -19,17 +19,18 @@ _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 _DROP = str.maketrans({"®": None, "™": None, "©": None, "\u00ad": None})
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """A word of the input. A tuple, not a dataclass: articles have thousands of them and the
+    matcher reads these fields in its innermost loops."""
+
     text: str  # as in the input (possessive removed)
     start: int
     end: int
     key: str  # case-folded
     possessive: bool = False
-
-    @property
-    def is_cjk(self) -> bool:
-        return "\u3400" <= self.text[0] <= "\ufaff"
+    is_cjk: bool = False
+    bare: str = ""  # key without apostrophes: the piece of a compact key
+    cased: str = ""  # text without apostrophes: the piece of a case-sensitive key
 
 
 def clean_text(text: str) -> str:
@@ -49,7 +50,8 @@ def tokenize(text: str) -> list[Token]:
         elif word[-1:] in "sS" and text[end : end + 1] in ("'", "’") and not text[end + 1 : end + 2].isalnum():
             possessive = True  # plural possessive: "Pharmaceuticals' pipeline"
         key = unicodedata.normalize("NFKC", word).casefold().replace("’", "'")
-        tokens.append(Token(word, start, end, key, possessive))
+        tokens.append(Token(word, start, end, key, possessive, "\u3400" <= word[0] <= "\ufaff",
+                            key.replace("'", ""), word.replace("'", "").replace("’", "")))
     return tokens
 
 
