@@ -37,12 +37,17 @@ def spans_found(canon: Canonicalizer, text: str) -> list[tuple[int, int, str]]:
     return [(*_char_span(m, tokens), m.entry_id) for m in matches]
 
 
-def judge(found: list[tuple[int, int, str]], start: int, end: int, gold: str, glossary: Glossary) -> str:
+def judge(
+    found: list[tuple[int, int, str]], start: int, end: int, gold: str, glossary: Glossary
+) -> str:
     # Only entities of the gold's type count: "Henggliflozin (Hengrui Medicine)" holds a drug
     # mention and a (correct) company mention.
     gold_type = glossary[gold].type if gold in glossary.entries else None
-    hits = [eid for s, e, eid in found if s < end and start < e
-            and (glossary.get(eid) is None or glossary[eid].type == gold_type)]
+    hits = [
+        eid
+        for s, e, eid in found
+        if s < end and start < e and (glossary.get(eid) is None or glossary[eid].type == gold_type)
+    ]
     if gold in hits:
         return "ok"
     return "wrong" if hits else "miss"
@@ -62,7 +67,9 @@ def names_of(raw: str) -> list[str]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("-v", "--verbose", action="store_true")
     parser.add_argument("--glossary", action="append", default=None)
     parser.add_argument("--no-baseline", action="store_true")
@@ -70,7 +77,9 @@ def main() -> int:
     if not DATA.exists():
         print(f"missing {DATA}", file=sys.stderr)
         return 2
-    rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [
+        json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     glossary = load_glossary(args.glossary)
     t0 = time.perf_counter()
     canon = Canonicalizer(glossary)
@@ -89,9 +98,15 @@ def main() -> int:
         if args.verbose and verdict != "ok":
             got = [eid for a, b, eid in spans_found(canon, text) if a < e and s < b]
             hard = " HARD" if row.get("hard") else ""
-            print(f"  {verdict:5} {row['id']}{hard}: {row['surface']!r} -> want {row['glossary_id']}, got {got}")
+            print(
+                f"  {verdict:5} {row['id']}{hard}: {row['surface']!r} "
+                f"-> want {row['glossary_id']}, got {got}"
+            )
     n = len(positives)
-    print(f"positives: {n}  recall {tally['ok'] / n:.3f}  wrong ids {tally['wrong']}  missed {tally['miss']}")
+    print(
+        f"positives: {n}  recall {tally['ok'] / n:.3f}  wrong ids {tally['wrong']}  "
+        f"missed {tally['miss']}"
+    )
     if baseline:
         print(f"naive baseline: recall {base_tally['ok'] / n:.3f}  wrong ids {base_tally['wrong']}")
 
@@ -101,12 +116,16 @@ def main() -> int:
     for row in negatives:
         id_a, id_b = row.get("glossary_id_a"), row.get("glossary_id_b")
         if id_b is None:
-            found_b = {eid for n_b in names_of(row["name_b"]) for _, _, eid in spans_found(canon, n_b)}
+            found_b = {
+                eid for n_b in names_of(row["name_b"]) for _, _, eid in spans_found(canon, n_b)
+            }
             if not found_b:
                 continue
             id_b = sorted(found_b)[0]
         reduced: Glossary = glossary.without(id_a) if id_a else glossary
-        reduced_canon = Canonicalizer(reduced, Index.build(reduced, known_drugs=known)) if id_a else canon
+        reduced_canon = (
+            Canonicalizer(reduced, Index.build(reduced, known_drugs=known)) if id_a else canon
+        )
         for name in names_of(row["name_a"]):
             got = {eid for _, _, eid in spans_found(reduced_canon, name)}
             if id_b in got:

@@ -414,9 +414,8 @@ def make_articles(
         while length < TARGET_CHARS:
             subject = rng.choice(cast)
             template = rng.choice(SENTENCES)
-            if (
-                ("{K}" in template and not subject.code)
-                or ("{C}" in template and not subject.company_names)
+            if ("{K}" in template and not subject.code) or (
+                "{C}" in template and not subject.company_names
             ):
                 continue
             fields = {

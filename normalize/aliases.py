@@ -34,7 +34,9 @@ PLACE_CHARS = 2  # Chinese company names usually open with a two-character place
 @dataclass(frozen=True)
 class Form:
     text: str
-    kind: str  # canonical first short alias former abbreviation code ticker brand zh zh_brand pinyin literal
+    # canonical first short alias former abbreviation code ticker brand zh zh_brand
+    # pinyin literal variant
+    kind: str
     fuzzy: bool
     case_sensitive: bool = False
 
@@ -53,8 +55,22 @@ class Lexicon:
     company_words: tuple[str, ...] = ()
     glosses: dict[str, str] = field(default_factory=dict)  # general dictionary: word -> first sense
     english: frozenset[str] = frozenset()  # plain English words (from the dictionary's senses)
-    legal_en: tuple[str, ...] = ("co ltd", "co., ltd.", "ltd", "limited", "inc", "corp", "corporation",
-                                 "company", "plc", "sa", "ag", "llc", "gmbh", "co")
+    legal_en: tuple[str, ...] = (
+        "co ltd",
+        "co., ltd.",
+        "ltd",
+        "limited",
+        "inc",
+        "corp",
+        "corporation",
+        "company",
+        "plc",
+        "sa",
+        "ag",
+        "llc",
+        "gmbh",
+        "co",
+    )
 
     @classmethod
     def load(cls, folder: Path) -> Lexicon:
@@ -70,7 +86,9 @@ class Lexicon:
                 data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             except yaml.YAMLError as exc:
                 mark = getattr(exc, "problem_mark", None)
-                raise GlossaryError(f"{path}:{mark.line + 1 if mark else 1}: YAML error: {exc}") from None
+                raise GlossaryError(
+                    f"{path}:{mark.line + 1 if mark else 1}: YAML error: {exc}"
+                ) from None
             for key, value in (data.get("words") or {}).items():
                 words[str(key)] = tuple(_as_list(value, path, key))
             for key, value in (data.get("stems") or {}).items():
@@ -81,12 +99,22 @@ class Lexicon:
             salts_en += [str(v) for v in data.get("salts_en") or []]
             company_words += [str(v) for v in data.get("company_words") or []]
         glosses, english = cedict_glosses()
-        return cls(words, stems, forms, tuple(forms_en), tuple(salts_en), tuple(company_words),
-                   glosses, english)
+        return cls(
+            words,
+            stems,
+            forms,
+            tuple(forms_en),
+            tuple(salts_en),
+            tuple(company_words),
+            glosses,
+            english,
+        )
 
 
 CEDICT_MAX_WORD = 4
-_SKIP_SENSE = re.compile(r"^(surname|variant of|old variant|see |used in|abbr\.|CL:|classifier|\(|[0-9])", re.I)
+_SKIP_SENSE = re.compile(
+    r"^(surname|variant of|old variant|see |used in|abbr\.|CL:|classifier|\(|[0-9])", re.I
+)
 
 
 def cedict_glosses() -> tuple[dict[str, str], frozenset[str]]:
@@ -153,7 +181,9 @@ def pinyin(text: str) -> list[str]:
     return [s for s in lazy_pinyin(text) if s.strip()]
 
 
-def entry_forms(entry: Entry, glossary: Glossary, lexicon: Lexicon, zh_bases: dict[str, str]) -> Iterator[Form]:
+def entry_forms(
+    entry: Entry, glossary: Glossary, lexicon: Lexicon, zh_bases: dict[str, str]
+) -> Iterator[Form]:
     """All forms of ``entry``. ``zh_bases`` maps core Chinese drug names to their INN."""
     yield Form(entry.canonical, "canonical", True)
     if entry.render_first:
@@ -198,7 +228,9 @@ def _english_variants(entry: Entry, lexicon: Lexicon) -> Iterator[Form]:
         while changed:
             changed = False
             for suffix in suffixes:
-                if stripped.lower().endswith(" " + suffix) or stripped.lower().endswith("," + suffix):
+                if stripped.lower().endswith(" " + suffix) or stripped.lower().endswith(
+                    "," + suffix
+                ):
                     stripped = stripped[: -len(suffix)].rstrip(" .,")
                     changed = True
         if stripped != name and len(stripped) >= 4:
@@ -213,7 +245,7 @@ def _strip_zh_forms(name: str, lexicon: Lexicon) -> str:
         changed = False
         for word in sorted(lexicon.forms, key=len, reverse=True):
             if core.startswith(word) and len(core) > len(word) + 1:
-                core, changed = core[len(word):], True
+                core, changed = core[len(word) :], True
             elif core.endswith(word) and len(core) > len(word) + 1:
                 core, changed = core[: -len(word)], True
     return core
@@ -282,8 +314,13 @@ def _org_zh_forms(name: str, lexicon: Lexicon) -> Iterator[Form]:
     if pieces and not pieces[0][1] and len(pieces[0][0]) > PLACE_CHARS + 1:
         variants.append([(pieces[0][0][PLACE_CHARS:], False), *pieces[1:]])
     for variant in list(variants):
-        if len(variant) > 1 and variant[-1][1] and any(
-            r.lower().rstrip(".").startswith(("co", "ltd", "limited")) for r in lexicon.words[variant[-1][0]]
+        if (
+            len(variant) > 1
+            and variant[-1][1]
+            and any(
+                r.lower().rstrip(".").startswith(("co", "ltd", "limited"))
+                for r in lexicon.words[variant[-1][0]]
+            )
         ):
             variants.append(variant[:-1])
     seen: set[str] = set()
@@ -292,7 +329,11 @@ def _org_zh_forms(name: str, lexicon: Lexicon) -> Iterator[Form]:
         variants.append(gloss_variant)
     for variant in variants:
         options = [
-            list(lexicon.words[piece]) if known else [piece] if known is None else ["".join(pinyin(piece)).capitalize()]
+            list(lexicon.words[piece])
+            if known
+            else [piece]
+            if known is None
+            else ["".join(pinyin(piece)).capitalize()]
             for piece, known in variant
         ]
         for combo in itertools.islice(itertools.product(*options), MAX_RENDERINGS):
@@ -303,7 +344,9 @@ def _org_zh_forms(name: str, lexicon: Lexicon) -> Iterator[Form]:
                 yield Form(text, kind, True)
 
 
-def _gloss_pieces(pieces: list[tuple[str, bool]], lexicon: Lexicon) -> list[tuple[str, bool]] | None:
+def _gloss_pieces(
+    pieces: list[tuple[str, bool]], lexicon: Lexicon
+) -> list[tuple[str, bool]] | None:
     """The name's non-lexicon pieces rendered word by word from the general dictionary."""
     if not lexicon.glosses or all(known for _, known in pieces):
         return None

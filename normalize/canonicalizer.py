@@ -31,7 +31,15 @@ from normalize.aliases import Form, Lexicon, entry_forms, lexicon_for, zh_drug_b
 from normalize.config import Config
 from normalize.document import Change, Document, Entity, Suggestion
 from normalize.glossary import Entry, Glossary
-from normalize.keys import Token, cased_compact, cjk_share, clean_text, compact, name_tokens, skeleton, tokenize
+from normalize.keys import (
+    Token,
+    cased_compact,
+    cjk_share,
+    compact,
+    name_tokens,
+    skeleton,
+    tokenize,
+)
 
 # Tunable thresholds (scores are 0-100).
 FUZZY_ACCEPT = 80.0  # a fuzzy candidate is applied at or above this score ...
@@ -48,27 +56,113 @@ MIN_FUZZY_CHARS = 6  # shorter spans (and company cores) are never fuzzy-matched
 MIN_CORE_CHARS = 4  # shortest company core matched exactly with a company word after it
 MIN_GUARDED_STEM = 5  # stems at least this long must agree between span and candidate
 MAX_FUZZY_TOKENS = 5
+WORD_MIN = 60.0  # in a multi-word fuzzy match every word must be at least this alike
 MAX_EXACT_TOKENS = 14
 EXACT_PREFIX = 3  # exact lookups stop as soon as a span's key prefix starts no glossary form
 MAX_COMPANY_WORDS = 4
 MIN_TRANSPOSED_ACRONYM = 4  # "NDRL" for "NRDL"; shorter acronyms collide too easily
 CHINESE_TEXT_SHARE = 0.3  # above this share of CJK characters a text is Chinese: annotate only
 
-_ACCEPTED_KINDS = ("canonical", "first", "short", "abbreviation", "code", "ticker", "brand", "zh_brand")
-_EXACT_RANK = {"code": 0, "canonical": 1, "first": 1, "short": 2, "abbreviation": 2, "alias": 3,
-               "former": 3, "brand": 3, "ticker": 3, "zh": 3, "zh_brand": 3, "variant": 4,
-               "pinyin": 5, "literal": 5}
-_SPAN_STOP = {"of", "the", "and", "for", "in", "on", "to", "a", "an", "by", "with", "its", "their",
-              "has", "have", "was", "were", "is", "are", "be", "as", "at", "from", "or", "that",
-              "this", "which", "after", "before", "into", "under"}
+_ACCEPTED_KINDS = (
+    "canonical",
+    "first",
+    "short",
+    "abbreviation",
+    "code",
+    "ticker",
+    "brand",
+    "zh_brand",
+)
+_EXACT_RANK = {
+    "code": 0,
+    "canonical": 1,
+    "first": 1,
+    "short": 2,
+    "abbreviation": 2,
+    "alias": 3,
+    "former": 3,
+    "brand": 3,
+    "ticker": 3,
+    "zh": 3,
+    "zh_brand": 3,
+    "variant": 4,
+    "pinyin": 5,
+    "literal": 5,
+}
+_SPAN_STOP = {
+    "of",
+    "the",
+    "and",
+    "for",
+    "in",
+    "on",
+    "to",
+    "a",
+    "an",
+    "by",
+    "with",
+    "its",
+    "their",
+    "has",
+    "have",
+    "was",
+    "were",
+    "is",
+    "are",
+    "be",
+    "as",
+    "at",
+    "from",
+    "or",
+    "that",
+    "this",
+    "which",
+    "after",
+    "before",
+    "into",
+    "under",
+}
 _NAME_GAP = re.compile(r"[ \t\-‐‑–—.,&'’/·]*")  # what may stand between two words of one name
 _CONNECTORS = {"of", "and", "for", "the", "de"}  # lowercase words inside capitalized names
 _SENTENCE_END = re.compile(r"(?:^|[.!?。！？]\s*|\n\s*)[\"'“‘(\[]*$")
-DEFAULT_STEMS = ("mab", "cept", "tinib", "ciclib", "parib", "lisib", "stat", "gliflozin", "gliptin",
-                 "tecan", "vedotin", "leucel", "glutide", "tide", "rafenib", "brutinib", "toclax",
-                 "setron", "prazole", "sartan", "vastatin", "platin", "taxel", "rubicin", "mycin",
-                 "cillin", "floxacin", "azole", "dipine", "semide", "strant", "mustine", "zolam",
-                 "bopag", "glitazone", "gliatin")
+DEFAULT_STEMS = (
+    "mab",
+    "cept",
+    "tinib",
+    "ciclib",
+    "parib",
+    "lisib",
+    "stat",
+    "gliflozin",
+    "gliptin",
+    "tecan",
+    "vedotin",
+    "leucel",
+    "glutide",
+    "tide",
+    "rafenib",
+    "brutinib",
+    "toclax",
+    "setron",
+    "prazole",
+    "sartan",
+    "vastatin",
+    "platin",
+    "taxel",
+    "rubicin",
+    "mycin",
+    "cillin",
+    "floxacin",
+    "azole",
+    "dipine",
+    "semide",
+    "strant",
+    "mustine",
+    "zolam",
+    "bopag",
+    "glitazone",
+    "gliatin",
+)
 
 
 @dataclass(frozen=True)
@@ -95,9 +189,14 @@ class Candidate:
         return bool(self.verdict) and self.verdict != "context bonus"
 
     def to_dict(self) -> dict[str, object]:
-        return {"id": self.entry_id, "form": self.form.text, "kind": self.form.kind,
-                "score": round(self.score, 1), "adjusted": round(self.adjusted, 1),
-                "verdict": self.verdict or "eligible"}
+        return {
+            "id": self.entry_id,
+            "form": self.form.text,
+            "kind": self.form.kind,
+            "score": round(self.score, 1),
+            "adjusted": round(self.adjusted, 1),
+            "verdict": self.verdict or "eligible",
+        }
 
 
 def _best_per_entry(candidates: Sequence[Candidate]) -> list[Candidate]:
@@ -138,8 +237,12 @@ class Index:
     max_tokens: int = 1
 
     @classmethod
-    def build(cls, glossary: Glossary, lexicon: Lexicon | None = None,
-              known_drugs: frozenset[str] | None = None) -> Index:
+    def build(
+        cls,
+        glossary: Glossary,
+        lexicon: Lexicon | None = None,
+        known_drugs: frozenset[str] | None = None,
+    ) -> Index:
         from normalize.drugnames import known_drug_keys
 
         lexicon = lexicon or lexicon_for(glossary)
@@ -159,10 +262,14 @@ class Index:
             links = {r for r in (entry.company, entry.parent, *entry.partners) if r}
             if entry.jurisdiction:
                 links.add(_jurisdiction_tag(entry.jurisdiction))
-            links |= {"#" + t for t in _targets(entry.klass or "")}  # "anti-PD-1" supports PD-1 drugs
+            links |= {
+                "#" + t for t in _targets(entry.klass or "")
+            }  # "anti-PD-1" supports PD-1 drugs
             # do_not_confuse names look-alikes by id; ids are names too ("zeprumetostat"), and
             # stay meaningful even where that entry is missing from this glossary.
-            index.confusables[entry.id] = {compact(ref.replace("_", " ")) for ref in entry.do_not_confuse}
+            index.confusables[entry.id] = {
+                compact(ref.replace("_", " ")) for ref in entry.do_not_confuse
+            }
             for ref in entry.do_not_confuse:
                 index.confusables.setdefault(ref, set()).add(compact(entry.id.replace("_", " ")))
             index.related.setdefault(entry.id, set()).update(links)
@@ -182,7 +289,9 @@ class Index:
                 n_tokens = len(name_tokens(form.text))
                 index.max_tokens = max(index.max_tokens, min(n_tokens, MAX_EXACT_TOKENS))
                 if form.case_sensitive:
-                    _add_unique(index.exact_cased.setdefault(cased_compact(form.text), []), entry.id, form)
+                    _add_unique(
+                        index.exact_cased.setdefault(cased_compact(form.text), []), entry.id, form
+                    )
                 else:
                     _add_unique(index.exact.setdefault(key, []), entry.id, form)
                 fuzzy_key = key
@@ -197,7 +306,11 @@ class Index:
                     first = name_tokens(form.text)[0]
                     if first not in _SPAN_STOP and len(first) >= 4:
                         index.first_words.add(first)
-                if form.fuzzy and len(fuzzy_key) >= MIN_FUZZY_CHARS and (entry.id, fuzzy_key) not in seen_fuzzy:
+                if (
+                    form.fuzzy
+                    and len(fuzzy_key) >= MIN_FUZZY_CHARS
+                    and (entry.id, fuzzy_key) not in seen_fuzzy
+                ):
                     seen_fuzzy.add((entry.id, fuzzy_key))
                     index.fuzzy_keys.append(fuzzy_key)
                     index.fuzzy_skeletons.append(skeleton(fuzzy_key))
@@ -240,7 +353,7 @@ class Index:
         end = len(keys)
         while end > 0 and keys[end - 1] in self.company_words:
             end -= 1
-        return "".join(keys[:end]).replace("'", "") if 0 < end else ""
+        return "".join(keys[:end]).replace("'", "") if end > 0 else ""
 
 
 def _length_starts(keys: Sequence[str]) -> list[int]:
@@ -299,7 +412,10 @@ def compile_glossary(glossary: Glossary, cache_dir: Path | None = None) -> Index
 
     path = None
     if cache_dir is not None and glossary.digest:
-        path = Path(cache_dir) / f"index-{__version__}-{glossary.digest[:16]}-{_compiler_fingerprint(glossary)}.pickle"
+        path = (
+            Path(cache_dir)
+            / f"index-{__version__}-{glossary.digest[:16]}-{_compiler_fingerprint(glossary)}.pickle"
+        )
         if path.exists():
             try:
                 cached = load_pickle(path)
@@ -340,12 +456,21 @@ class Canonicalizer:
         matches = self._extend_drug_names(text, tokens, matches, context)
         # Names that are known but shared by entries the text cannot tell apart are not garbles:
         # keep fuzzy matching off them and tell the editor.
-        unresolved = [(s, e, ids) for s, e, ids in ambiguous if not any(j in _covered(matches) for j in range(s, e))]
+        unresolved = [
+            (s, e, ids)
+            for s, e, ids in ambiguous
+            if not any(j in _covered(matches) for j in range(s, e))
+        ]
         blocked = {j for s, e, _ in unresolved for j in range(s, e)}
         fuzzy, suggestions = self._fuzzy(text, tokens, matches, context, blocked)
         suggestions += [
-            Suggestion(text[tokens[s].start : tokens[e - 1].end], tokens[s].start, tokens[e - 1].end,
-                       tuple((eid, 100.0) for eid in sorted(ids)), "ambiguous: the same name belongs to several entries")
+            Suggestion(
+                text[tokens[s].start : tokens[e - 1].end],
+                tokens[s].start,
+                tokens[e - 1].end,
+                tuple((eid, 100.0) for eid in sorted(ids)),
+                "ambiguous: the same name belongs to several entries",
+            )
             for s, e, ids in unresolved
         ]
         matches += fuzzy
@@ -355,7 +480,7 @@ class Canonicalizer:
         return matches, suggestions, tokens
 
     def _join_parent(self, tokens: Sequence[Token], matches: list[Match]) -> list[Match]:
-        """"<body> of the <its parent>" is one mention of the body: "Drug Review Center of the
+        """ "<body> of the <its parent>" is one mention of the body: "Drug Review Center of the
         National Medical Products Administration" is the CDE, not the CDE plus the NMPA."""
         ordered = sorted(matches, key=lambda m: m.start)
         out: list[Match] = []
@@ -365,7 +490,12 @@ class Canonicalizer:
                 continue
             nxt = ordered[k + 1] if k + 1 < len(ordered) else None
             entry = self.glossary.get(m.entry_id)
-            if nxt is not None and entry is not None and entry.parent == nxt.entry_id and m.chars is None:
+            if (
+                nxt is not None
+                and entry is not None
+                and entry.parent == nxt.entry_id
+                and m.chars is None
+            ):
                 between = [t.key for t in tokens[m.end : nxt.start]]
                 if between in (["of"], ["of", "the"]):
                     out.append(Match(m.entry_id, m.start, nxt.end, m.score, m.method, m.form))
@@ -383,7 +513,9 @@ class Canonicalizer:
         context |= {"#" + t for t in _targets(" ".join(t.text for t in tokens))}
         return context
 
-    def _exact(self, text: str, tokens: Sequence[Token]) -> tuple[list[Match], list[tuple[int, int, set[str]]]]:
+    def _exact(
+        self, text: str, tokens: Sequence[Token]
+    ) -> tuple[list[Match], list[tuple[int, int, set[str]]]]:
         out: list[Match] = []
         ambiguous: list[tuple[int, int, set[str]]] = []
         i, n = 0, len(tokens)
@@ -402,7 +534,9 @@ class Canonicalizer:
                     break
                 key += tok.bare
                 cased += tok.cased
-                if len(key) >= EXACT_PREFIX and len(key) > self.index.prefixes.get(key[:EXACT_PREFIX], 0):
+                if len(key) >= EXACT_PREFIX and len(key) > self.index.prefixes.get(
+                    key[:EXACT_PREFIX], 0
+                ):
                     break  # no glossary form opens like this (or is this long)
                 cands = self.index.exact.get(key, []) + self.index.exact_cased.get(cased, [])
                 if cands:
@@ -442,20 +576,27 @@ class Canonicalizer:
         eid, form = next(iter(hits))
         return Match(eid, i, i + 1, 90.0, "transposed", form)
 
-    def _pick_exact(self, cands: list[tuple[str, Form]], start: int, end: int) -> tuple[Match | None, set[str]]:
+    def _pick_exact(
+        self, cands: list[tuple[str, Form]], start: int, end: int
+    ) -> tuple[Match | None, set[str]]:
         ranked = sorted(cands, key=lambda c: _EXACT_RANK.get(c[1].kind, 9))
         best_rank = _EXACT_RANK.get(ranked[0][1].kind, 9)
         best_ids = {eid for eid, f in ranked if _EXACT_RANK.get(f.kind, 9) == best_rank}
         if len(best_ids) > 1:
             return None, best_ids  # the same form names two entries: context decides
         entry_id, form = ranked[0]
-        method = {"code": "code", "ticker": "code", "pinyin": "pinyin", "literal": "literal"}.get(form.kind, "exact")
+        method = {"code": "code", "ticker": "code", "pinyin": "pinyin", "literal": "literal"}.get(
+            form.kind, "exact"
+        )
         return Match(entry_id, start, end, 97.0 if form.derived else 100.0, method, form), set()
 
     def _company_core(self, text: str, tokens: Sequence[Token], i: int) -> Match | None:
         """A known company core followed by company words: "Rongchang" + "Biologics"."""
         index = self.index
-        if tokens[i].key[:EXACT_PREFIX] not in index.core_prefixes and len(tokens[i].key) >= EXACT_PREFIX:
+        if (
+            tokens[i].key[:EXACT_PREFIX] not in index.core_prefixes
+            and len(tokens[i].key) >= EXACT_PREFIX
+        ):
             return None
         for size in range(min(4, len(tokens) - i), 0, -1):
             span = tokens[i : i + size]
@@ -471,7 +612,14 @@ class Canonicalizer:
             end = self._company_words_after(text, tokens, end)
             if end > i + size:
                 (entry_id,) = ids
-                return Match(entry_id, i, end, 95.0, "core", Form(" ".join(t.text for t in tokens[i:end]), "variant", False))
+                return Match(
+                    entry_id,
+                    i,
+                    end,
+                    95.0,
+                    "core",
+                    Form(" ".join(t.text for t in tokens[i:end]), "variant", False),
+                )
         return None
 
     def _company_words_after(self, text: str, tokens: Sequence[Token], end: int) -> int:
@@ -479,24 +627,36 @@ class Canonicalizer:
         start = end
         if end > 0 and tokens[end - 1].possessive:
             return end
-        while (end < len(tokens) and end - start < MAX_COMPANY_WORDS
-               and tokens[end].key in self.index.company_words and tokens[end].text[:1].isupper()
-               and _joined(text, tokens[end - 1], tokens[end])):
+        while (
+            end < len(tokens)
+            and end - start < MAX_COMPANY_WORDS
+            and tokens[end].key in self.index.company_words
+            and tokens[end].text[:1].isupper()
+            and _joined(text, tokens[end - 1], tokens[end])
+        ):
             end += 1
             if tokens[end - 1].possessive:
                 break
         return end
 
-    def _extend_companies(self, text: str, tokens: Sequence[Token], matches: list[Match]) -> list[Match]:
+    def _extend_companies(
+        self, text: str, tokens: Sequence[Token], matches: list[Match]
+    ) -> list[Match]:
         """A company match takes in what follows that belongs to the name: the rest of its full
-        form ("uventas" + "Cell Therapy") and capitalized company words ("Kelun" + "Biopharmaceutical"),
+        form ("uventas" + "Cell Therapy") and capitalized company words ("Kelun" +
+        "Biopharmaceutical"),
         so a rewrite never leaves them dangling."""
         starts = {m.start for m in matches}
         words_of: dict[str, list[str]] = {}
         out = []
         for m in matches:
             entry = self.glossary.get(m.entry_id)
-            if entry is None or entry.type != "company" or m.chars is not None or tokens[m.end - 1].possessive:
+            if (
+                entry is None
+                or entry.type != "company"
+                or m.chars is not None
+                or tokens[m.end - 1].possessive
+            ):
                 out.append(m)
                 continue
             end = m.end
@@ -505,17 +665,29 @@ class Canonicalizer:
             words = words_of[entry.id]
             for k in range(min(len(words) - 1, len(tokens) - end), 0, -1):
                 following = [t.key for t in tokens[end : end + k]]
-                if (following == words[-k:] and not any(j in starts for j in range(end, end + k))
-                        and all(_joined(text, a, b) for a, b in zip(tokens[end - 1 : end + k - 1], tokens[end : end + k]))):
+                if (
+                    following == words[-k:]
+                    and not any(j in starts for j in range(end, end + k))
+                    and all(
+                        _joined(text, a, b)
+                        for a, b in zip(
+                            tokens[end - 1 : end + k - 1], tokens[end : end + k], strict=True
+                        )
+                    )
+                ):
                     end += k
                     break
             end = self._company_words_after(text, tokens, end)
             if any(j in starts for j in range(m.end, end)):
                 end = m.end
-            out.append(m if end == m.end else Match(m.entry_id, m.start, end, m.score, m.method, m.form))
+            out.append(
+                m if end == m.end else Match(m.entry_id, m.start, end, m.score, m.method, m.form)
+            )
         return out
 
-    def _disambiguate(self, ambiguous: list[tuple[int, int, set[str]]], context: set[str], taken: set[int]) -> list[Match]:
+    def _disambiguate(
+        self, ambiguous: list[tuple[int, int, set[str]]], context: set[str], taken: set[int]
+    ) -> list[Match]:
         """Resolve forms shared by several entries with what else the text names."""
         out = []
         for start, end, ids in ambiguous:
@@ -523,7 +695,9 @@ class Canonicalizer:
                 continue
             supported = [eid for eid in ids if eid in context]
             if len(supported) == 1:
-                out.append(Match(supported[0], start, end, 90.0, "context", Form("", "alias", False)))
+                out.append(
+                    Match(supported[0], start, end, 90.0, "context", Form("", "alias", False))
+                )
         return out
 
     def _chinese(self, tokens: Sequence[Token], taken: set[int]) -> list[Match]:
@@ -550,7 +724,9 @@ class Canonicalizer:
                     j += 1
         return out
 
-    def _extend_drug_names(self, text: str, tokens: Sequence[Token], matches: list[Match], context: set[str]) -> list[Match]:
+    def _extend_drug_names(
+        self, text: str, tokens: Sequence[Token], matches: list[Match], context: set[str]
+    ) -> list[Match]:
         """A garbled word before an exact drug name may make a longer name of another drug:
         "Rukang Trastuzumab" is trastuzumab rezetecan, not trastuzumab."""
         taken = _covered(matches)
@@ -558,18 +734,34 @@ class Canonicalizer:
         for m in matches:
             entry = self.glossary.get(m.entry_id)
             replaced = False
-            if entry is not None and entry.type == "drug" and m.chars is None and m.method == "exact":
+            if (
+                entry is not None
+                and entry.type == "drug"
+                and m.chars is None
+                and m.method == "exact"
+            ):
                 for k in (2, 1):
                     start = m.start - k
                     if start < 0 or any(j in taken for j in range(start, m.start)):
                         continue
                     extra = tokens[start : m.start]
-                    if not all(t.key.isalpha() and t.text[:1].isupper() and not t.is_cjk for t in extra):
+                    if not all(
+                        t.key.isalpha() and t.text[:1].isupper() and not t.is_cjk for t in extra
+                    ):
                         continue
                     cands = self.score_span(tokens[start : m.end], context)
                     decision, _ = self.decide(cands, tokens[start : m.end])
                     if decision is not None and decision.entry_id != m.entry_id:
-                        out.append(Match(decision.entry_id, start, m.end, min(decision.adjusted, 99.0), "fuzzy", decision.form))
+                        out.append(
+                            Match(
+                                decision.entry_id,
+                                start,
+                                m.end,
+                                min(decision.adjusted, 99.0),
+                                "fuzzy",
+                                decision.form,
+                            )
+                        )
                         taken.update(range(start, m.start))
                         replaced = True
                         break
@@ -578,7 +770,11 @@ class Canonicalizer:
         return out
 
     def _fuzzy(
-        self, text: str, tokens: Sequence[Token], matches: list[Match], context: set[str],
+        self,
+        text: str,
+        tokens: Sequence[Token],
+        matches: list[Match],
+        context: set[str],
         blocked: set[int] = frozenset(),  # type: ignore[assignment]
     ) -> tuple[list[Match], list[Suggestion]]:
         out: list[Match] = []
@@ -599,7 +795,9 @@ class Canonicalizer:
                     owned.setdefault(m.end, set()).update(products)
         memo: dict[object, list[Candidate]] = {}
         by_start: dict[int, list[int]] = {}
-        for start, end in _name_spans(tokens, taken, self.index.first_words, text, self.index.english):
+        for start, end in _name_spans(
+            tokens, taken, self.index.first_words, text, self.index.english
+        ):
             by_start.setdefault(start, []).append(end)
         used: set[int] = set()
         for start in sorted(by_start):
@@ -612,28 +810,55 @@ class Canonicalizer:
                 span = tokens[start:end]
                 candidates = self.score_span(span, context, memo)
                 decision, reason = self.decide(candidates, span, memo)  # type: ignore[arg-type]
-                options.append((decision.adjusted if decision else -1.0, end, candidates, decision, reason))
+                options.append(
+                    (decision.adjusted if decision else -1.0, end, candidates, decision, reason)
+                )
             _, end, candidates, decision, reason = max(options, key=lambda o: (o[0], o[1]))
             span = tokens[start:end]
             named = owned.get(start, set())
-            if end < len(tokens) and bracketed.get(end) and "(" in text[span[-1].end : tokens[end].start]:
+            if (
+                end < len(tokens)
+                and bracketed.get(end)
+                and "(" in text[span[-1].end : tokens[end].start]
+            ):
                 named = named | bracketed[end]
             if named and (decision is None or decision.entry_id not in named):
                 # "Zemetostat (SHR2554)", "X (Merck & Co.)": the bracket settles the candidate.
                 pick = next((c for c in candidates if c.entry_id in named and not c.rejected), None)
-                if pick is not None and pick.adjusted >= SUGGEST_MIN and not self._real_drug_exact(span):
-                    decision, reason = Candidate(pick.entry_id, pick.form, pick.score, pick.adjusted, ""), "code"
+                if (
+                    pick is not None
+                    and pick.adjusted >= SUGGEST_MIN
+                    and not self._real_drug_exact(span)
+                ):
+                    decision, reason = (
+                        Candidate(pick.entry_id, pick.form, pick.score, pick.adjusted, ""),
+                        "code",
+                    )
             if decision is not None:
                 method = "context" if reason == "code" else "fuzzy"
-                out.append(Match(decision.entry_id, start, end, min(decision.adjusted, 99.0), method, decision.form))
+                out.append(
+                    Match(
+                        decision.entry_id,
+                        start,
+                        end,
+                        min(decision.adjusted, 99.0),
+                        method,
+                        decision.form,
+                    )
+                )
                 used.update(range(start, end))
             else:
                 best = _best_per_entry(candidates)
                 if best and best[0].adjusted >= SUGGEST_MIN:
-                    suggestions.append(Suggestion(
-                        text[span[0].start : span[-1].end], span[0].start, span[-1].end,
-                        tuple((c.entry_id, round(c.adjusted, 1)) for c in best[:3]), reason,
-                    ))
+                    suggestions.append(
+                        Suggestion(
+                            text[span[0].start : span[-1].end],
+                            span[0].start,
+                            span[-1].end,
+                            tuple((c.entry_id, round(c.adjusted, 1)) for c in best[:3]),
+                            reason,
+                        )
+                    )
         return out, suggestions
 
     def _products(self, company_id: str) -> set[str]:
@@ -653,8 +878,12 @@ class Canonicalizer:
             return core, True
         return full, False
 
-    def score_span(self, span: Sequence[Token], context: Iterable[str] = (),
-                   memo: dict[object, list[Candidate]] | None = None) -> list[Candidate]:
+    def score_span(
+        self,
+        span: Sequence[Token],
+        context: Iterable[str] = (),
+        memo: dict[object, list[Candidate]] | None = None,
+    ) -> list[Candidate]:
         """Fuzzy candidates for a span, best first, each with the verdict that applies to it.
         ``memo`` (one per text) saves rescoring a name the text repeats."""
         if memo is not None:
@@ -665,7 +894,9 @@ class Canonicalizer:
         from rapidfuzz import fuzz, process
 
         index = self.index
-        if all(t.bare in index.english for t in span) and (len(span) == 1 or span[0].bare not in index.first_words):
+        if all(t.bare in index.english for t in span) and (
+            len(span) == 1 or span[0].bare not in index.first_words
+        ):
             # "patients", "Tuesday", "The Company": plain English, not a garbled name (unless
             # it opens like a known multi-word name: "State Drug Administration").
             return []
@@ -675,13 +906,19 @@ class Canonicalizer:
         context = set(context)
         a, b = index.window(index.fuzzy_starts, len(key), RAW_FLOOR)
         pool: dict[int, float] = {}
-        for _c, score, pos in process.extract(key, index.fuzzy_keys[a:b], scorer=fuzz.ratio,
-                                              score_cutoff=RAW_FLOOR, limit=24):
+        for _c, score, pos in process.extract(
+            key, index.fuzzy_keys[a:b], scorer=fuzz.ratio, score_cutoff=RAW_FLOOR, limit=24
+        ):
             pool[a + pos] = score
         skel = skeleton(key)
         if len(skel) >= 3:
-            for _c, _score, pos in process.extract(skel, index.fuzzy_skeletons[a:b], scorer=fuzz.ratio,
-                                                   score_cutoff=SKELETON_PREFILTER, limit=24):
+            for _c, _score, pos in process.extract(
+                skel,
+                index.fuzzy_skeletons[a:b],
+                scorer=fuzz.ratio,
+                score_cutoff=SKELETON_PREFILTER,
+                limit=24,
+            ):
                 pool.setdefault(a + pos, fuzz.ratio(key, index.fuzzy_keys[a + pos]))
         stem = _stem_of(key, index.stems)
         out = []
@@ -702,7 +939,9 @@ class Canonicalizer:
                 verdict = "company words after a non-company name"
             elif key in index.confusables.get(entry_id, ()):
                 verdict = "named as must-not-confuse"
-            elif stem and len(stem) >= MIN_GUARDED_STEM and not index.fuzzy_keys[pos].endswith(stem):
+            elif (
+                stem and len(stem) >= MIN_GUARDED_STEM and not index.fuzzy_keys[pos].endswith(stem)
+            ):
                 verdict = f"different INN stem (-{stem})"
             elif lowercase_phrase and name_tokens(form.text)[:1] != [span[0].key]:
                 verdict = "a lowercase phrase must open like the name"
@@ -712,8 +951,12 @@ class Canonicalizer:
         out.sort(key=lambda c: (c.rejected, -c.adjusted))
         return out
 
-    def decide(self, candidates: Sequence[Candidate], span: Sequence[Token] = (),
-               memo: dict[object, object] | None = None) -> tuple[Candidate | None, str]:
+    def decide(
+        self,
+        candidates: Sequence[Candidate],
+        span: Sequence[Token] = (),
+        memo: dict[object, object] | None = None,
+    ) -> tuple[Candidate | None, str]:
         """Apply threshold, margin, must-not-confuse and real-drug rules; say why if none wins."""
         ranked = [c for c in _best_per_entry(candidates) if not c.rejected]
         if not ranked:
@@ -723,7 +966,11 @@ class Canonicalizer:
             return None, f"below threshold ({best.adjusted:.0f} < {FUZZY_ACCEPT:.0f})"
         if len(ranked) > 1:
             runner = ranked[1]
-            needed = CONFUSABLE_MARGIN if self._confusable(best.entry_id, runner.entry_id) else FUZZY_MARGIN
+            needed = (
+                CONFUSABLE_MARGIN
+                if self._confusable(best.entry_id, runner.entry_id)
+                else FUZZY_MARGIN
+            )
             if best.adjusted - runner.adjusted < needed:
                 return None, f"ambiguous: {runner.entry_id} within {needed:.0f} points"
         if span:
@@ -763,7 +1010,8 @@ class Canonicalizer:
         return not company_tail and key in self.index.known_drugs
 
     def _real_drug_near(self, span: Sequence[Token], best: Candidate) -> str | None:
-        """A known drug name outside the glossary that the span is (about as close to) as the winner."""
+        """A known drug name outside the glossary spelled (about) as close to the span as the
+        winner is."""
         from rapidfuzz import fuzz, process
 
         key, company_tail = self.span_key(span)
@@ -786,23 +1034,37 @@ class Canonicalizer:
         for m in matches:
             start, end = _char_span(m, tokens)
             cands = [] if m.method != "fuzzy" else self.score_span(tokens[m.start : m.end], context)
-            report.append({
-                "surface": text[start:end], "start": start, "end": end,
-                "decision": {"id": m.entry_id, "method": m.method, "score": round(m.score, 1),
-                             "form": m.form.text, "kind": m.form.kind},
-                "candidates": [c.to_dict() for c in cands],
-            })
+            report.append(
+                {
+                    "surface": text[start:end],
+                    "start": start,
+                    "end": end,
+                    "decision": {
+                        "id": m.entry_id,
+                        "method": m.method,
+                        "score": round(m.score, 1),
+                        "form": m.form.text,
+                        "kind": m.form.kind,
+                    },
+                    "candidates": [c.to_dict() for c in cands],
+                }
+            )
         taken = _covered(matches)
         for s, e in _name_spans(tokens, taken, self.index.first_words, text, self.index.english):
             cands = self.score_span(tokens[s:e], context)
             if not cands:
                 continue
             _, reason = self.decide(cands, tokens[s:e])
-            report.append({
-                "surface": text[tokens[s].start : tokens[e - 1].end], "start": tokens[s].start,
-                "end": tokens[e - 1].end, "decision": None, "reason": reason,
-                "candidates": [c.to_dict() for c in cands],
-            })
+            report.append(
+                {
+                    "surface": text[tokens[s].start : tokens[e - 1].end],
+                    "start": tokens[s].start,
+                    "end": tokens[e - 1].end,
+                    "decision": None,
+                    "reason": reason,
+                    "candidates": [c.to_dict() for c in cands],
+                }
+            )
         report.sort(key=lambda r: (r["start"], -int(r["end"])))  # type: ignore[call-overload]
         return report
 
@@ -810,7 +1072,9 @@ class Canonicalizer:
         ea, eb = self.glossary.get(a), self.glossary.get(b)
         return bool((ea and b in ea.do_not_confuse) or (eb and a in eb.do_not_confuse))
 
-    def _resolve_conflicts(self, text: str, tokens: Sequence[Token], matches: list[Match]) -> list[Match]:
+    def _resolve_conflicts(
+        self, text: str, tokens: Sequence[Token], matches: list[Match]
+    ) -> list[Match]:
         """A name followed by a bracketed code/brand of a *different* entry: the code wins."""
         by_start = {m.start: m for m in matches}
         out = []
@@ -824,7 +1088,9 @@ class Canonicalizer:
                 and "(" in text[_char_span(m, tokens)[1] : _char_span(nxt, tokens)[0]]
                 and self._same_type(m.entry_id, nxt.entry_id)
             ):
-                out.append(Match(nxt.entry_id, m.start, m.end, min(m.score, 90.0), "conflict", m.form))
+                out.append(
+                    Match(nxt.entry_id, m.start, m.end, min(m.score, 90.0), "conflict", m.form)
+                )
                 continue
             out.append(m)
         return out
@@ -869,8 +1135,12 @@ class Canonicalizer:
                 replacement = render_name(entry, first, text[:start], text[end:])
                 last = replacement.rsplit(" ", 1)[-1]
                 after = text[end : end + 3]
-                if (last.endswith("s") and last.casefold() in self.index.company_words
-                        and after[:2] in ("'s", "’s") and not after[2:3].isalnum()):
+                if (
+                    last.endswith("s")
+                    and last.casefold() in self.index.company_words
+                    and after[:2] in ("'s", "’s")
+                    and not after[2:3].isalnum()
+                ):
                     # "Hengrui Medicine's" -> "Jiangsu Hengrui Pharmaceuticals'"
                     replacement += after[0]
                     surface, end = text[start : end + 2], end + 2
@@ -880,11 +1150,32 @@ class Canonicalizer:
             pieces.append(replacement)
             out_len += len(replacement)
             cursor = end
-            entities.append(Entity(entry.id, entry.canonical, entry.type, surface, out_start,
-                                   out_start + len(replacement), round(m.score, 1), m.method))
+            entities.append(
+                Entity(
+                    entry.id,
+                    entry.canonical,
+                    entry.type,
+                    surface,
+                    out_start,
+                    out_start + len(replacement),
+                    round(m.score, 1),
+                    m.method,
+                )
+            )
             if replacement != surface:
-                changes.append(Change("canonicalize", "replace", surface, replacement, start, end,
-                                      rule=m.method, detail=f"{entry.id} (score {m.score:.0f}, via {m.form.kind} {m.form.text!r})"))
+                changes.append(
+                    Change(
+                        "canonicalize",
+                        "replace",
+                        surface,
+                        replacement,
+                        start,
+                        end,
+                        rule=m.method,
+                        detail=f"{entry.id} (score {m.score:.0f}, "
+                        f"via {m.form.kind} {m.form.text!r})",
+                    )
+                )
                 shift_points.append((end, len(replacement) - len(surface)))
         pieces.append(text[cursor:])
         new_text = "".join(pieces)
@@ -896,6 +1187,7 @@ class Canonicalizer:
             changes=doc.changes + tuple(changes),
             suggestions=doc.suggestions + tuple(suggestions),
         )
+
 
 def render_name(entry: Entry, first: bool, before: str = "", after: str = "") -> str:
     """How ``entry`` is written in running text: its full form (plus its code, where the entry
@@ -935,9 +1227,18 @@ def _starts_sentence(before: str) -> bool:
     return len(previous) < WRAPPED_LINE_MIN
 
 
-_JURISDICTION_WORDS = {"china": "china", "chinese": "china", "prc": "china", "us": "united",
-                       "u.s": "united", "american": "united", "america": "united",
-                       "united": "united", "india": "india", "singapore": "singapore"}
+_JURISDICTION_WORDS = {
+    "china": "china",
+    "chinese": "china",
+    "prc": "china",
+    "us": "united",
+    "u.s": "united",
+    "american": "united",
+    "america": "united",
+    "united": "united",
+    "india": "india",
+    "singapore": "singapore",
+}
 
 
 _TARGET = re.compile(r"\b([A-Z][A-Za-z]{0,5}[0-9]{0,2}(?:[-/][A-Z0-9]{1,3})*[0-9]?)\b")
@@ -956,7 +1257,7 @@ def _targets(text: str) -> set[str]:
 
 
 def _jurisdiction_tag(text: str) -> str:
-    """"China (CDE)" -> "@china"; "United States" -> "@united"; the token "Chinese" -> "@china"."""
+    """ "China (CDE)" -> "@china"; "United States" -> "@united"; the token "Chinese" -> "@china"."""
     word = text.split()[0].strip("(),").casefold() if text.split() else ""
     return "@" + _JURISDICTION_WORDS.get(word, word)
 
@@ -965,8 +1266,16 @@ def _shift(entity: Entity, points: list[tuple[int, int]]) -> Entity:
     delta = sum(d for pos, d in points if pos <= entity.start)
     if not delta:
         return entity
-    return Entity(entity.id, entity.canonical, entity.type, entity.surface,
-                  entity.start + delta, entity.end + delta, entity.score, entity.method)
+    return Entity(
+        entity.id,
+        entity.canonical,
+        entity.type,
+        entity.surface,
+        entity.start + delta,
+        entity.end + delta,
+        entity.score,
+        entity.method,
+    )
 
 
 def _char_span(m: Match, tokens: Sequence[Token]) -> tuple[int, int]:
@@ -1000,8 +1309,13 @@ def _contiguous(span: Sequence[Token]) -> bool:
     return True
 
 
-def _name_spans(tokens: Sequence[Token], taken: set[int], first_words: set[str], text: str,
-                english: frozenset[str] = frozenset()) -> Iterable[tuple[int, int]]:
+def _name_spans(
+    tokens: Sequence[Token],
+    taken: set[int],
+    first_words: set[str],
+    text: str,
+    english: frozenset[str] = frozenset(),
+) -> Iterable[tuple[int, int]]:
     """Token spans that could be a (garbled) name: alphabetic, not stop words at the edges;
     several words only if capitalized throughout or opening like a known multi-word name
     ("breakthrough therapeutics"); never plain English words alone ("The Company"), unless
@@ -1044,7 +1358,7 @@ def _tokens_compatible(span: Sequence[Token], form: Form) -> bool:
     form_tokens = [compact(t) for t in form.text.split()]
     if len(form_tokens) != len(span):
         return True
-    return all(fuzz.ratio(t.key, f) >= 60 for t, f in zip(span, form_tokens))
+    return all(fuzz.ratio(t.key, f) >= WORD_MIN for t, f in zip(span, form_tokens, strict=True))
 
 
 def _stem_of(key: str, stems: Sequence[str]) -> str | None:

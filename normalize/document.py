@@ -44,8 +44,11 @@ class Change:
     def to_dict(self) -> dict[str, Any]:
         # Optional fields are left out when unset; before/after always stay (a removal's
         # "after" is "", and consumers should not have to guess).
-        return {k: v for k, v in dataclasses.asdict(self).items()
-                if k in ("before", "after") or v not in (None, "")}
+        return {
+            k: v
+            for k, v in dataclasses.asdict(self).items()
+            if k in ("before", "after") or v not in (None, "")
+        }
 
 
 @dataclass(frozen=True)

@@ -28,12 +28,30 @@ CASE_POLICIES = ("insensitive", "sensitive")
 
 # Field name -> expected YAML shape. Anything else in an entry is an error (typos get caught).
 _LIST_FIELDS = (
-    "aliases", "abbreviations", "codes", "brands", "former_names", "tickers",
-    "zh", "zh_brands", "partners", "do_not_confuse", "sources", "unverified",
+    "aliases",
+    "abbreviations",
+    "codes",
+    "brands",
+    "former_names",
+    "tickers",
+    "zh",
+    "zh_brands",
+    "partners",
+    "do_not_confuse",
+    "sources",
+    "unverified",
 )
 _STR_FIELDS = (
-    "id", "type", "canonical", "company", "parent", "status", "inn_status", "class",
-    "jurisdiction", "notes",
+    "id",
+    "type",
+    "canonical",
+    "company",
+    "parent",
+    "status",
+    "inn_status",
+    "class",
+    "jurisdiction",
+    "notes",
 )
 _MAP_FIELDS = ("render", "examples")
 _RENDER_KEYS = {"first": str, "short": str, "code_at_first": bool}
@@ -120,7 +138,11 @@ class Glossary:
     def without(self, *ids: str) -> Glossary:
         """A copy lacking some entries (evaluation: must-not-merge checks)."""
         kept = {k: v for k, v in self.entries.items() if k not in ids}
-        return Glossary(kept, self.files, hashlib.sha256((self.digest + "-" + ",".join(sorted(ids))).encode()).hexdigest())
+        return Glossary(
+            kept,
+            self.files,
+            hashlib.sha256((self.digest + "-" + ",".join(sorted(ids))).encode()).hexdigest(),
+        )
 
 
 # --- loading ---------------------------------------------------------------------------------
@@ -214,13 +236,16 @@ def load_glossary(
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = raw.count(b"\n", 0, exc.start) + 1
-            raise GlossaryError(f"{path}:{line}: not valid UTF-8 (byte 0x{raw[exc.start]:02x}); "
-                                "glossaries are UTF-8 YAML") from None
+            raise GlossaryError(
+                f"{path}:{line}: not valid UTF-8 (byte 0x{raw[exc.start]:02x}); "
+                "glossaries are UTF-8 YAML"
+            ) from None
         for entry in parse_glossary_text(text, str(path)):
             if entry.id in entries:
                 other = entries[entry.id]
                 raise GlossaryError(
-                    f"{entry.where}: entry {entry.id!r}: duplicate id (first defined at {other.where})"
+                    f"{entry.where}: entry {entry.id!r}: duplicate id "
+                    f"(first defined at {other.where})"
                 )
             entries[entry.id] = entry
     glossary = Glossary(entries, names, digest.hexdigest())
@@ -246,8 +271,15 @@ def _read_cache(path: Path, digest: str, names: tuple[str, ...]) -> Glossary | N
         cached = load_pickle(path)
     except FileNotFoundError:
         return None
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError,
-            ValueError):
+    except (
+        OSError,
+        pickle.PickleError,
+        EOFError,
+        AttributeError,
+        ImportError,
+        TypeError,
+        ValueError,
+    ):
         return None  # a stale or broken cache is rebuilt
     if isinstance(cached, Glossary) and cached.digest == digest and cached.files == names:
         return cached
@@ -345,7 +377,12 @@ def _entry_from_mapping(item: Any, filename: str) -> Entry:
             raw = {k: v for k, v in raw.items() if k != "__line__"}
             if set(raw) - _ALIAS_KEYS or not isinstance(raw.get("text"), str):
                 raise fail(f"alias {raw!r}: expected keys text, match, case, note")
-            alias = Alias(raw["text"].strip(), raw.get("match", "fuzzy"), raw.get("case", "insensitive"), raw.get("note", ""))
+            alias = Alias(
+                raw["text"].strip(),
+                raw.get("match", "fuzzy"),
+                raw.get("case", "insensitive"),
+                raw.get("note", ""),
+            )
             if alias.match not in MATCH_POLICIES:
                 raise fail(f"alias {alias.text!r}: match must be one of {MATCH_POLICIES}")
             if alias.case not in CASE_POLICIES:
@@ -360,7 +397,10 @@ def _entry_from_mapping(item: Any, filename: str) -> Entry:
     render = {k: v for k, v in render.items() if k != "__line__"}
     for key, value in render.items():
         if key not in _RENDER_KEYS or not isinstance(value, _RENDER_KEYS[key]):
-            raise fail(f"render.{key}: expected one of first (text), short (text), code_at_first (true/false)")
+            raise fail(
+                f"render.{key}: expected one of first (text), short (text), "
+                "code_at_first (true/false)"
+            )
     examples = item.get("examples") or {}
     if not isinstance(examples, dict) or set(examples) - set(_EXAMPLE_KEYS) - {"__line__"}:
         raise fail("'examples' must be a mapping with 'match' and/or 'no_match' lists")

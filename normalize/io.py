@@ -17,8 +17,15 @@ from typing import IO, Any
 from normalize.encoding import decode_html
 
 FORMATS = ("auto", "text", "html", "jsonl")
-_EXT_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".html": "html", ".htm": "html",
-                ".xhtml": "html", ".txt": "text", ".md": "text"}
+_EXT_FORMATS = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".txt": "text",
+    ".md": "text",
+}
 _SNIFF = 4096
 
 
@@ -41,7 +48,11 @@ class Record:
 
 
 def read_records(
-    inputs: Sequence[str], *, input_format: str = "auto", max_bytes: int, stdin: IO[bytes] | None = None
+    inputs: Sequence[str],
+    *,
+    input_format: str = "auto",
+    max_bytes: int,
+    stdin: IO[bytes] | None = None,
 ) -> Iterator[Record]:
     """Yield one record per document in ``inputs`` (paths, or ``-`` for stdin)."""
     for name in inputs or ["-"]:
@@ -130,7 +141,11 @@ def _guess_format(name: str, stream: Any) -> str:
     if head.startswith(b"{"):
         return "jsonl"
     lowered = head[:512].lower()
-    if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in lowered or b"<div" in lowered:
+    if (
+        lowered.startswith((b"<!doctype html", b"<html", b"<?xml"))
+        or b"<body" in lowered
+        or b"<div" in lowered
+    ):
         return "html"
     return "text"
 
@@ -138,7 +153,11 @@ def _guess_format(name: str, stream: Any) -> str:
 def _whole_file_record(stream: Any, source: str, is_html: bool, max_bytes: int) -> Record:
     data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:
-        return Record(source, error=f"{source}: input is larger than the limit of {max_bytes:,} bytes (raise it with --max-bytes)")
+        return Record(
+            source,
+            error=f"{source}: input is larger than the limit of {max_bytes:,} bytes "
+            "(raise it with --max-bytes)",
+        )
     problem = _check_bytes(data)
     if problem:
         return Record(source, error=f"{source}: {problem}")
@@ -151,10 +170,17 @@ def _whole_file_record(stream: Any, source: str, is_html: bool, max_bytes: int) 
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         if encoding == "utf-16":
-            return Record(source, error=f"{source}: not valid UTF-16 (byte-order mark, then a bad "
-                          f"sequence at offset {exc.start})")
-        return Record(source, error=f"{source}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-                      "convert it first, e.g. iconv -f GB18030 -t UTF-8")
+            return Record(
+                source,
+                error=f"{source}: not valid UTF-16 (byte-order mark, then a bad "
+                f"sequence at offset {exc.start})",
+            )
+        return Record(
+            source,
+            error=f"{source}: not valid UTF-8 "
+            f"(byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "convert it first, e.g. iconv -f GB18030 -t UTF-8",
+        )
     return Record(source, text=text)
 
 
@@ -178,7 +204,11 @@ def _jsonl_records(stream: Any, source: str, max_bytes: int) -> Iterator[Record]
             # Skip the rest of an oversized line without holding it in memory.
             while raw and not raw.endswith(b"\n"):
                 raw = stream.readline(1 << 20)
-            yield Record(source, number, error=f"{source}:{number}: record is larger than the limit of {max_bytes:,} bytes")
+            yield Record(
+                source,
+                number,
+                error=f"{source}:{number}: record is larger than the limit of {max_bytes:,} bytes",
+            )
             seen_any = True
             continue
         if not raw.strip():
@@ -193,15 +223,30 @@ def parse_json_record(raw: bytes, source: str, number: int) -> Record:
     try:
         obj = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        return Record(source, number, error=f"{source}:{number}: not valid UTF-8 at byte {exc.start}")
+        return Record(
+            source, number, error=f"{source}:{number}: not valid UTF-8 at byte {exc.start}"
+        )
     except json.JSONDecodeError as exc:
-        return Record(source, number, error=f"{source}:{number}: malformed JSON: {exc.msg} (column {exc.colno})")
+        return Record(
+            source,
+            number,
+            error=f"{source}:{number}: malformed JSON: {exc.msg} (column {exc.colno})",
+        )
     if not isinstance(obj, dict):
-        return Record(source, number, error=f"{source}:{number}: expected a JSON object, got {type(obj).__name__}")
+        return Record(
+            source,
+            number,
+            error=f"{source}:{number}: expected a JSON object, got {type(obj).__name__}",
+        )
     rec_id = obj.get("id")
-    rec = Record(source, number, id=None if rec_id is None else str(rec_id), fields=obj,
-                 url=obj.get("url") if isinstance(obj.get("url"), str) else None,
-                 lang=obj.get("lang") if isinstance(obj.get("lang"), str) else None)
+    rec = Record(
+        source,
+        number,
+        id=None if rec_id is None else str(rec_id),
+        fields=obj,
+        url=obj.get("url") if isinstance(obj.get("url"), str) else None,
+        lang=obj.get("lang") if isinstance(obj.get("lang"), str) else None,
+    )
     if isinstance(obj.get("text"), str):
         rec.text = obj["text"]
     elif isinstance(obj.get("html"), str):

@@ -47,11 +47,25 @@ def tokenize(text: str) -> list[Token]:
         pm = _POSSESSIVE.search(word)
         if pm and len(word) > 2:
             word, end, possessive = word[: pm.start()], start + pm.start(), True
-        elif word[-1:] in "sS" and text[end : end + 1] in ("'", "’") and not text[end + 1 : end + 2].isalnum():
+        elif (
+            word[-1:] in "sS"
+            and text[end : end + 1] in ("'", "’")
+            and not text[end + 1 : end + 2].isalnum()
+        ):
             possessive = True  # plural possessive: "Pharmaceuticals' pipeline"
         key = unicodedata.normalize("NFKC", word).casefold().replace("’", "'")
-        tokens.append(Token(word, start, end, key, possessive, "\u3400" <= word[0] <= "\ufaff",
-                            key.replace("'", ""), word.replace("'", "").replace("’", "")))
+        tokens.append(
+            Token(
+                word,
+                start,
+                end,
+                key,
+                possessive,
+                "\u3400" <= word[0] <= "\ufaff",
+                key.replace("'", ""),
+                word.replace("'", "").replace("’", ""),
+            )
+        )
     return tokens
 
 
@@ -81,8 +95,17 @@ def cjk_share(text: str) -> float:
     return len(re.findall(f"[{CJK}]", text)) / letters
 
 
-_SKELETON_SWAPS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("ph", "f"), ("x", "s"), ("q", "c"),
-                   ("w", "v"), ("r", "l"), ("k", "c"))
+_SKELETON_SWAPS = (
+    ("zh", "z"),
+    ("ch", "c"),
+    ("sh", "s"),
+    ("ph", "f"),
+    ("x", "s"),
+    ("q", "c"),
+    ("w", "v"),
+    ("r", "l"),
+    ("k", "c"),
+)
 
 
 def skeleton(key: str) -> str:

@@ -62,7 +62,10 @@ class Pipeline:
         self.stages: list[Stage] = [
             factory(self.config, self.glossary) for name, factory in STAGES if name in enabled
         ]
-        self.stamp: dict[str, str] = {"tool": f"normalize {__version__}", "stages": "+".join(s.name for s in self.stages) or "none"}
+        self.stamp: dict[str, str] = {
+            "tool": f"normalize {__version__}",
+            "stages": "+".join(s.name for s in self.stages) or "none",
+        }
         for stage in self.stages:
             self.stamp.update(stage.stamp())
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
 
 SENTENCE_ENDS = "。！？；!?;…"
 CLAUSE_ENDS = "，、：,:"

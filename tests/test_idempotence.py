@@ -153,8 +153,14 @@ def test_canonicalizer_twice_changes_nothing_more(canonicalize, text: str) -> No
 # happens to reach (it reached different texts with other test files in the same session).
 @example(lines=["The NMPA's Center for Drug Evaluation (CDE) said so"])
 @example(lines=["He said Breakthrough Therapy Designation works"])
-@example(lines=["abemaciclib and the National Health Commission (Nhc) telitacicept", "Yescarta",
-                "regulators (in", "rose while RCC48"])
+@example(
+    lines=[
+        "abemaciclib and the National Health Commission (Nhc) telitacicept",
+        "Yescarta",
+        "regulators (in",
+        "rose while RCC48",
+    ]
+)
 def test_pipeline_without_translation_twice_changes_nothing_more(
     pipeline_no_translate: Pipeline, lines: list[str]
 ) -> None:

@@ -31,8 +31,11 @@ def _attach_optional_groups() -> None:
     # Groups added by later modules; each import is cheap (no heavy dependencies at import).
     import importlib
 
-    for module, attr in (("normalize.cli.glossary", "glossary"), ("normalize.cli.models", "models"),
-                         ("normalize.cli.sites", "sites")):
+    for module, attr in (
+        ("normalize.cli.glossary", "glossary"),
+        ("normalize.cli.models", "models"),
+        ("normalize.cli.sites", "sites"),
+    ):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:

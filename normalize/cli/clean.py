@@ -16,37 +16,96 @@ from normalize.io import FORMATS, Record, read_records
 
 @click.command()
 @click.argument("inputs", nargs=-1, metavar="[INPUT]...")
-@click.option("--format", "out_format", type=click.Choice(["text", "json", "jsonl"]), default=None,
-              help="Output: cleaned text, JSON with entities and changes, or one JSON object per "
-                   "record. Default: jsonl for JSONL input, else text.")
-@click.option("--input-format", type=click.Choice(FORMATS), default="auto", show_default=True,
-              help="How to read inputs; auto goes by extension, then content.")
-@click.option("--glossary", "glossaries", multiple=True, type=click.Path(exists=True, path_type=Path),
-              help="Glossary folder or YAML file (repeatable); replaces the bundled glossaries.")
+@click.option(
+    "--format",
+    "out_format",
+    type=click.Choice(["text", "json", "jsonl"]),
+    default=None,
+    help="Output: cleaned text, JSON with entities and changes, or one JSON object per "
+    "record. Default: jsonl for JSONL input, else text.",
+)
+@click.option(
+    "--input-format",
+    type=click.Choice(FORMATS),
+    default="auto",
+    show_default=True,
+    help="How to read inputs; auto goes by extension, then content.",
+)
+@click.option(
+    "--glossary",
+    "glossaries",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="Glossary folder or YAML file (repeatable); replaces the bundled glossaries.",
+)
 @click.option("--no-strip", is_flag=True, help="Skip the boilerplate stage.")
-@click.option("--no-translate", is_flag=True, help="Skip translation (Chinese passes through, names still annotated).")
+@click.option(
+    "--no-translate",
+    is_flag=True,
+    help="Skip translation (Chinese passes through, names still annotated).",
+)
 @click.option("--no-canonicalize", is_flag=True, help="Skip name canonicalization.")
-@click.option("--site-rules", multiple=True, type=click.Path(exists=True, path_type=Path),
-              help="Extra site-rule folder or file for the strip stage (repeatable).")
-@click.option("--model", default=None, help="Translation model: a registry name or a local Marian directory.")
-@click.option("--backend", type=click.Choice(["auto", "ctranslate2", "transformers", "transformers-int8"]),
-              default="auto",
-              show_default=True, help="Translation inference engine.")
-@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
+@click.option(
+    "--site-rules",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="Extra site-rule folder or file for the strip stage (repeatable).",
+)
+@click.option(
+    "--model", default=None, help="Translation model: a registry name or a local Marian directory."
+)
+@click.option(
+    "--backend",
+    type=click.Choice(["auto", "ctranslate2", "transformers", "transformers-int8"]),
+    default="auto",
+    show_default=True,
+    help="Translation inference engine.",
+)
+@click.option(
+    "--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True
+)
 @click.option("--beam-size", type=click.IntRange(1, 16), default=2, show_default=True)
 @click.option("--batch-size", type=click.IntRange(1, 1024), default=16, show_default=True)
 @click.option("--no-cache", is_flag=True, help="Do not read or write the translation cache.")
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Cache folder (default: $NORMALIZE_CACHE or ~/.cache/normalize).")
-@click.option("--max-bytes", type=click.IntRange(1), default=DEFAULT_MAX_BYTES, show_default=True,
-              help="Refuse a single article larger than this.")
-@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
-              help="Write here instead of stdout.")
-def clean(inputs: tuple[str, ...], out_format: str | None, input_format: str,
-          glossaries: tuple[Path, ...], no_strip: bool, no_translate: bool, no_canonicalize: bool,
-          site_rules: tuple[Path, ...], model: str | None, backend: str, device: str,
-          beam_size: int, batch_size: int, no_cache: bool, cache_dir: Path | None,
-          max_bytes: int, output: IO[str]) -> None:
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Cache folder (default: $NORMALIZE_CACHE or ~/.cache/normalize).",
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(1),
+    default=DEFAULT_MAX_BYTES,
+    show_default=True,
+    help="Refuse a single article larger than this.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.File("w", encoding="utf-8"),
+    default="-",
+    help="Write here instead of stdout.",
+)
+def clean(
+    inputs: tuple[str, ...],
+    out_format: str | None,
+    input_format: str,
+    glossaries: tuple[Path, ...],
+    no_strip: bool,
+    no_translate: bool,
+    no_canonicalize: bool,
+    site_rules: tuple[Path, ...],
+    model: str | None,
+    backend: str,
+    device: str,
+    beam_size: int,
+    batch_size: int,
+    no_cache: bool,
+    cache_dir: Path | None,
+    max_bytes: int,
+    output: IO[str],
+) -> None:
     """Clean, translate and canonicalize articles.
 
     INPUT is a file (plain text, HTML, JSONL; .gz is read transparently) or - for stdin (the
@@ -59,10 +118,19 @@ def clean(inputs: tuple[str, ...], out_format: str | None, input_format: str,
     from normalize.pipeline import Pipeline
 
     config = Config(
-        strip=not no_strip, translate=not no_translate, canonicalize=not no_canonicalize,
-        glossary_paths=glossaries, site_rules_paths=site_rules, model=model, backend=backend,
-        device=device, beam_size=beam_size, batch_size=batch_size, translation_cache=not no_cache,
-        cache_dir=cache_dir, max_bytes=max_bytes,
+        strip=not no_strip,
+        translate=not no_translate,
+        canonicalize=not no_canonicalize,
+        glossary_paths=glossaries,
+        site_rules_paths=site_rules,
+        model=model,
+        backend=backend,
+        device=device,
+        beam_size=beam_size,
+        batch_size=batch_size,
+        translation_cache=not no_cache,
+        cache_dir=cache_dir,
+        max_bytes=max_bytes,
     )
     try:
         pipeline = Pipeline(config)
@@ -77,7 +145,9 @@ def clean(inputs: tuple[str, ...], out_format: str | None, input_format: str,
         result: dict[str, Any] | None = None
         if record.error is None:
             try:
-                doc = pipeline.process(record.text, is_html=record.is_html, url=record.url, lang=record.lang)
+                doc = pipeline.process(
+                    record.text, is_html=record.is_html, url=record.url, lang=record.lang
+                )
                 result = doc.to_dict()
             except NormalizeError as exc:
                 record.error = f"{record.where}: {exc}"
@@ -130,7 +200,9 @@ class _Writer:
 
     def close(self) -> None:
         if self.format == "json":
-            payload: Any = self.pending[0] if len(self.pending) == 1 and self.count == 1 else self.pending
+            payload: Any = (
+                self.pending[0] if len(self.pending) == 1 and self.count == 1 else self.pending
+            )
             self.out.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
 
 
