@@ -214,7 +214,7 @@ def entry_forms(
         if entry.type == "drug":
             yield from _drug_zh_forms(name, lexicon, zh_bases)
         else:
-            yield from _org_zh_forms(name, lexicon)
+            yield from _org_zh_forms(name, lexicon, company=entry.type == "company")
 
 
 def _english_variants(entry: Entry, lexicon: Lexicon) -> Iterator[Form]:
@@ -305,7 +305,7 @@ def segment(name: str, words: dict[str, tuple[str, ...]]) -> list[tuple[str, boo
     return pieces
 
 
-def _org_zh_forms(name: str, lexicon: Lexicon) -> Iterator[Form]:
+def _org_zh_forms(name: str, lexicon: Lexicon, company: bool = False) -> Iterator[Form]:
     if not has_cjk(name):
         return
     pieces = segment(name, lexicon.words)
@@ -329,7 +329,7 @@ def _org_zh_forms(name: str, lexicon: Lexicon) -> Iterator[Form]:
         variants.append(gloss_variant)
     for variant in variants:
         options = [
-            list(lexicon.words[piece])
+            _renderings(piece, lexicon, company)
             if known
             else [piece]
             if known is None
@@ -342,6 +342,19 @@ def _org_zh_forms(name: str, lexicon: Lexicon) -> Iterator[Form]:
                 seen.add(text)
                 kind = "literal" if any(known for _, known in variant) else "pinyin"
                 yield Form(text, kind, True)
+
+
+def _renderings(word: str, lexicon: Lexicon, company: bool) -> list[str]:
+    """A lexicon word's renderings. In company names, words whose renderings are all company
+    words (医药: Pharmaceutical / Medicine / Pharma ...) keep only their first: the matcher takes
+    a company core with *any* company word after it, so the other renderings would only multiply
+    the index (88 forms a company, 1.1M keys for 50,000 entries, for nothing)."""
+    options = list(lexicon.words[word])
+    if company:
+        generic = {w.casefold() for w in lexicon.company_words} | {w.casefold() for w in lexicon.legal_en}
+        if all(all(part in generic for part in re.split(r"[\s.,]+", r.casefold()) if part) for r in options):
+            return options[:1]
+    return options
 
 
 def _gloss_pieces(
