@@ -1263,19 +1263,7 @@ def _jurisdiction_tag(text: str) -> str:
 
 
 def _shift(entity: Entity, points: list[tuple[int, int]]) -> Entity:
-    delta = sum(d for pos, d in points if pos <= entity.start)
-    if not delta:
-        return entity
-    return Entity(
-        entity.id,
-        entity.canonical,
-        entity.type,
-        entity.surface,
-        entity.start + delta,
-        entity.end + delta,
-        entity.score,
-        entity.method,
-    )
+    return entity.moved(sum(d for pos, d in points if pos <= entity.start))
 
 
 def _char_span(m: Match, tokens: Sequence[Token]) -> tuple[int, int]:

@@ -27,6 +27,12 @@ class Entity:
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
+    def moved(self, delta: int) -> Entity:
+        """The same entity ``delta`` characters further on (after an earlier edit)."""
+        if not delta:
+            return self
+        return dataclasses.replace(self, start=self.start + delta, end=self.end + delta)
+
 
 @dataclass(frozen=True)
 class Change:

@@ -470,15 +470,4 @@ def _renumber(piece: str, held: list[int]) -> _Job:
 
 
 def _moved(entity: Entity, delta: int) -> Entity:
-    if not delta:
-        return entity
-    return Entity(
-        entity.id,
-        entity.canonical,
-        entity.type,
-        entity.surface,
-        entity.start + delta,
-        entity.end + delta,
-        entity.score,
-        entity.method,
-    )
+    return entity.moved(delta)
