@@ -475,6 +475,7 @@ class Canonicalizer:
         ]
         matches += fuzzy
         matches = self._resolve_conflicts(text, tokens, matches)
+        matches = self._owner_is_developer(tokens, matches)
         matches = self._extend_companies(text, tokens, matches)
         matches.sort(key=lambda m: m.start)
         return matches, suggestions, tokens
@@ -1092,6 +1093,40 @@ class Canonicalizer:
                     Match(nxt.entry_id, m.start, m.end, min(m.score, 90.0), "conflict", m.form)
                 )
                 continue
+            out.append(m)
+        return out
+
+    def _owner_is_developer(self, tokens: Sequence[Token], matches: list[Match]) -> list[Match]:
+        """ "Kelun's Botuzumab": a short company name owning a drug means the drug's developer when
+        that is a parent or subsidiary of the company matched and the name fits it too."""
+        by_start = {m.start: m for m in matches}
+        out = []
+        for m in matches:
+            drug = by_start.get(m.end)
+            entry = self.glossary.get(m.entry_id)
+            drug_entry = self.glossary.get(drug.entry_id) if drug else None
+            developer = drug_entry.company if drug_entry and drug_entry.type == "drug" else None
+            if (
+                entry is not None
+                and entry.type == "company"
+                and tokens[m.end - 1].possessive
+                and developer
+                and developer != m.entry_id
+                and developer in self.index.related.get(m.entry_id, set())
+            ):
+                name = "".join(t.bare for t in tokens[m.start : m.end])
+                dev = self.glossary[developer]
+                written = (
+                    dev.canonical,
+                    dev.first_form,
+                    dev.short_form,
+                    *(a.text for a in dev.aliases),
+                )
+                if any(compact(k).startswith(name) for k in written):
+                    out.append(
+                        Match(developer, m.start, m.end, min(m.score, 90.0), "context", m.form)
+                    )
+                    continue
             out.append(m)
         return out
 

@@ -554,3 +554,11 @@ def test_fuzzy_company_match_consumes_the_company_words(canon: Canonicalizer) ->
 def test_breakthrough_therapy_designation_without_context(canon: Canonicalizer) -> None:
     text = "The drug received Breakthrough Therapy Designation last year."
     assert run(canon, text).text == text
+
+
+def test_possessive_owner_of_a_drug_names_its_developer(canon: Canonicalizer) -> None:
+    # "Kelun" alone is the group's short name; owning a drug its subsidiary developed, it means
+    # the subsidiary.
+    doc = run(canon, "Analysts expect Kelun's trastuzumab botidotin to sell well.")
+    owners = [e.id for e in doc.entities if e.type == "company"]
+    assert owners == ["kelun_biotech"]
