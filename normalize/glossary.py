@@ -27,7 +27,7 @@ MATCH_POLICIES = ("fuzzy", "exact")
 CASE_POLICIES = ("insensitive", "sensitive")
 
 # Field name -> expected YAML shape. Anything else in an entry is an error (typos get caught).
-_LIST_FIELDS = (
+LIST_FIELDS = (
     "aliases",
     "abbreviations",
     "codes",
@@ -41,7 +41,7 @@ _LIST_FIELDS = (
     "sources",
     "unverified",
 )
-_STR_FIELDS = (
+STR_FIELDS = (
     "id",
     "type",
     "canonical",
@@ -53,7 +53,8 @@ _STR_FIELDS = (
     "jurisdiction",
     "notes",
 )
-_MAP_FIELDS = ("render", "examples")
+MAP_FIELDS = ("render", "examples")
+FIELDS = (*STR_FIELDS, *LIST_FIELDS, *MAP_FIELDS)  # every field an entry may have
 _RENDER_KEYS = {"first": str, "short": str, "code_at_first": bool}
 _EXAMPLE_KEYS = ("match", "no_match")
 _ALIAS_KEYS = {"text", "match", "case", "note"}
@@ -347,7 +348,7 @@ def _entry_from_mapping(item: Any, filename: str) -> Entry:
     for key in ("id", "type", "canonical"):
         if not isinstance(item.get(key), str) or not item[key].strip():
             raise fail(f"missing or empty required field {key!r}")
-    known = set(_LIST_FIELDS) | set(_STR_FIELDS) | set(_MAP_FIELDS)
+    known = set(LIST_FIELDS) | set(STR_FIELDS) | set(MAP_FIELDS)
     for key in item:
         if key not in known:
             raise fail(f"unknown field {key!r}")

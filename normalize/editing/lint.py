@@ -24,6 +24,7 @@ import yaml
 
 from normalize.errors import GlossaryError
 from normalize.glossary import (
+    FIELDS,
     Entry,
     Glossary,
     _entry_from_mapping,
@@ -50,31 +51,6 @@ _EN_FIELDS = (
     "render.short",
 )
 _ZH_FIELDS = ("zh", "zh_brands")
-_SCHEMA_FIELDS = (
-    "aliases",
-    "abbreviations",
-    "codes",
-    "brands",
-    "former_names",
-    "tickers",
-    "zh",
-    "zh_brands",
-    "company",
-    "partners",
-    "parent",
-    "do_not_confuse",
-    "render",
-    "status",
-    "inn_status",
-    "class",
-    "jurisdiction",
-    "notes",
-    "sources",
-    "examples",
-    "canonical",
-    "type",
-    "id",
-)
 _FRAGMENT_KEYS = {
     "co",
     "ltd",
@@ -533,7 +509,7 @@ def _check_facts(glossary: Glossary) -> list[Problem]:
             out.append(_p("info", e, "unverified", f"status is {e.status}"))
         for fieldname in e.unverified:
             base = re.split(r"[.\[]", fieldname)[0]  # "brands", "render.first", "zh[0]"
-            if base not in _SCHEMA_FIELDS:
+            if base not in FIELDS:
                 out.append(
                     _p(
                         "warning",

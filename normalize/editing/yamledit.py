@@ -23,7 +23,7 @@ from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.tokens import CommentToken
 
 from normalize.errors import GlossaryError
-from normalize.glossary import ENTRY_TYPES, glossary_files
+from normalize.glossary import ENTRY_TYPES, LIST_FIELDS, glossary_files
 
 # The order ``fmt`` writes an entry's keys in: identity, names, links, facts, provenance, tests.
 FIELD_ORDER = (
@@ -41,19 +41,7 @@ CANONICAL_INDENT = (2, 2, 0)  # (mapping, sequence, dash offset)
 YAML_WIDTH = 4096  # never fold long names or notes: one value, one line, small diffs
 INLINE_WIDTH = 105  # fmt writes a name list inline when the line stays within this width
 # Fields that hold lists of plain names (alias mappings are handled separately).
-NAME_LIST_FIELDS = (
-    "abbreviations",
-    "codes",
-    "brands",
-    "former_names",
-    "tickers",
-    "zh",
-    "zh_brands",
-    "partners",
-    "do_not_confuse",
-    "sources",
-    "unverified",
-)
+NAME_LIST_FIELDS = tuple(f for f in LIST_FIELDS if f != "aliases")
 
 
 def _yaml(
