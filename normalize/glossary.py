@@ -20,6 +20,7 @@ import yaml
 
 from normalize.errors import GlossaryError
 from normalize.resources import data_dir
+from normalize.yamlfile import DuplicateKeyError, load_yaml
 
 ENTRY_TYPES = ("drug", "company", "regulator", "programme", "document")
 STATUSES = ("verified", "unverified", "draft")
@@ -149,45 +150,6 @@ class Glossary:
 # --- loading ---------------------------------------------------------------------------------
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that records the line of every mapping as ``__line__`` (1-based)."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping: dict[str, Any] = loader.construct_mapping(node, deep=True)  # type: ignore[assignment]
-    keys = [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
-    dupes = {k for k in keys if keys.count(k) > 1}
-    if dupes:
-        # "<line>: ..." so that parse_glossary_text can prefix the file name: "file:line: ...".
-        raise GlossaryError(f"{node.start_mark.line + 1}: duplicate key {sorted(dupes)[0]!r}")
-    mapping["__line__"] = node.start_mark.line + 1
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-# The same loader on libyaml's C scanner and parser (about 4x faster on large glossaries), when
-# PyYAML was built with it. Any error is re-raised by parsing again with the pure-Python loader,
-# so messages (and the rare input the two disagree on) are the pure-Python loader's.
-_FastLineLoader: type | None = None
-if getattr(yaml, "__with_libyaml__", False):
-
-    class _CLineLoader(yaml.CSafeLoader):  # type: ignore[name-defined,misc]
-        pass
-
-    _CLineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-    _FastLineLoader = _CLineLoader
-
-
-def _load_yaml(text: str) -> Any:
-    if _FastLineLoader is not None:
-        try:
-            return yaml.load(text, Loader=_FastLineLoader)
-        except (yaml.YAMLError, GlossaryError):
-            pass
-    return yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass
-
-
 def glossary_files(paths: Sequence[Path | str] | None = None) -> list[Path]:
     """The YAML files a glossary is made of: each path is a folder (all ``*.yaml`` in it,
     sorted) or a file. No paths means the bundled ``glossaries/`` folder."""
@@ -314,9 +276,9 @@ def _write_cache(path: Path, glossary: Glossary) -> None:
 
 def parse_glossary_text(text: str, filename: str = "<string>") -> list[Entry]:
     try:
-        data = _load_yaml(text)
-    except GlossaryError as exc:
-        raise GlossaryError(f"{filename}:{exc}") from None
+        data = load_yaml(text)
+    except DuplicateKeyError as exc:
+        raise GlossaryError(f"{filename}:{exc.line}: {exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{filename}:{mark.line + 1}" if mark else filename

@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from normalize.errors import MissingDependencyError, ModelError
+from normalize.yamlfile import DuplicateKeyError, LineLoader
 
 REGISTRY_FILE = "registry.yaml"
 INSTALL_EXTRA = "pip install 'normalize[translate]'"
@@ -82,19 +83,6 @@ class Registry:
         return [m.name for m in self.models]
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that records each mapping's line as ``__line__``."""
-
-
-def _mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping: dict[str, Any] = dict(loader.construct_mapping(node, deep=True))  # type: ignore[arg-type]
-    mapping["__line__"] = node.start_mark.line + 1
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
-
-
 def load_registry(path: Path | None = None) -> Registry:
     """Load and validate the registry (default: the bundled ``models/registry.yaml``)."""
     from normalize.resources import data_dir
@@ -109,7 +97,9 @@ def load_registry(path: Path | None = None) -> Registry:
 
 def parse_registry(text: str, filename: str = "<registry>") -> Registry:
     try:
-        data = yaml.load(text, Loader=_LineLoader)
+        data = yaml.load(text, Loader=LineLoader)
+    except DuplicateKeyError as exc:
+        raise ModelError(f"{filename}:{exc.line}: {exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{filename}:{mark.line + 1}" if mark else filename

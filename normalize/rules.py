@@ -26,6 +26,7 @@ from normalize.rulelits import (
     rare_piece,
     required_literals,
 )
+from normalize.yamlfile import DuplicateKeyError, LineLoader
 
 WHERE = ("anywhere", "edges")
 LANGS = ("any", "en", "zh")
@@ -364,31 +365,14 @@ def load_rules(paths: Sequence[Path | str] | None = None) -> RuleSet:
     return RuleSet(tuple(generic), sites, digest.hexdigest()[:12])
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that records the line of every mapping as ``__line__`` (1-based)."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    keys = [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
-    dupes = {k for k in keys if keys.count(k) > 1}
-    if dupes:
-        raise RulesError(f"line {node.start_mark.line + 1}: duplicate key {sorted(dupes)[0]!r}")
-    mapping: dict[str, Any] = loader.construct_mapping(node, deep=True)  # type: ignore[assignment]
-    mapping["__line__"] = node.start_mark.line + 1
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
 def parse_rules_text(
     text: str, filename: str = "<string>"
 ) -> tuple[list[Rule], SiteProfile | None]:
     """Parse one rule file: generic rules, or (with a ``site`` key) a site profile."""
     try:
-        data = yaml.load(text, Loader=_LineLoader)
-    except RulesError as exc:
-        raise RulesError(f"{filename}:{str(exc).removeprefix('line ')}") from None
+        data = yaml.load(text, Loader=LineLoader)
+    except DuplicateKeyError as exc:
+        raise RulesError(f"{filename}:{exc.line}: {exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{filename}:{mark.line + 1}" if mark else filename

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from normalize import glossary as glossary_module
+from normalize import yamlfile
 from normalize.aliases import _bases_ending
 from normalize.errors import GlossaryError
 from normalize.glossary import load_glossary, parse_glossary_text
@@ -109,7 +110,7 @@ def test_pure_python_and_libyaml_loaders_agree(monkeypatch: pytest.MonkeyPatch) 
     for path in sorted(FIXTURE.glob("*.yaml")):
         text = path.read_text(encoding="utf-8")
         fast = parse_glossary_text(text, str(path))
-        monkeypatch.setattr(glossary_module, "_FastLineLoader", None)
+        monkeypatch.setattr(yamlfile, "_FastLineLoader", None)
         slow = parse_glossary_text(text, str(path))
         monkeypatch.undo()
         assert fast == slow  # same entries, same line numbers

@@ -28,10 +28,10 @@ from normalize.glossary import (
     Entry,
     Glossary,
     _entry_from_mapping,
-    _LineLoader,
     glossary_files,
 )
 from normalize.keys import compact, has_cjk
+from normalize.yamlfile import DuplicateKeyError, LineLoader
 
 SEVERITIES = ("error", "warning", "info")
 # Two fuzzy-eligible names of different entries at or above this rapidfuzz ratio can pull the
@@ -160,10 +160,9 @@ def new_problems(
 
 def _parse_file(name: str, text: str) -> tuple[list[Entry], list[Problem]]:
     try:
-        data = yaml.load(text, Loader=_LineLoader)
-    except GlossaryError as exc:  # duplicate key inside a mapping
-        line, message = _split_where(f"{name}:{exc}", name)
-        return [], [Problem("error", name, line, None, "schema", message)]
+        data = yaml.load(text, Loader=LineLoader)
+    except DuplicateKeyError as exc:
+        return [], [Problem("error", name, exc.line, None, "schema", str(exc))]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
