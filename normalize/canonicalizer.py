@@ -233,6 +233,9 @@ class Index:
     first_words: set[str] = field(default_factory=set)  # first words of multi-word names
     english: frozenset[str] = frozenset()  # plain lowercase English words: never a garbled name
     company_words: frozenset[str] = frozenset()
+    places: frozenset[str] = frozenset()  # China's place names ("suzhou", "jiangsu")
+    # companies not known to be Chinese (no Chinese name) -> the place words their names carry
+    foreign: dict[str, frozenset[str]] = field(default_factory=dict)
     stems: tuple[str, ...] = DEFAULT_STEMS
     max_tokens: int = 1
 
@@ -250,6 +253,7 @@ class Index:
         # Guard on stem *classes* only: MT swaps sub-stems (-zumab/-limab/-mumab) freely.
         index.stems = tuple(sorted(DEFAULT_STEMS, key=len, reverse=True))
         index.company_words = frozenset(w.casefold() for w in lexicon.company_words)
+        index.places = frozenset(lexicon.places)
         stems = tuple(DEFAULT_STEMS)
         index.english = frozenset(w for w in lexicon.english if not w.endswith(stems))
         bases = zh_drug_bases(glossary, lexicon)
@@ -273,6 +277,9 @@ class Index:
             for ref in entry.do_not_confuse:
                 index.confusables.setdefault(ref, set()).add(compact(entry.id.replace("_", " ")))
             index.related.setdefault(entry.id, set()).update(links)
+            if entry.type == "company" and not entry.zh:
+                words = {w for n in entry.english_names for w in name_tokens(n)}
+                index.foreign[entry.id] = frozenset(words & index.places)
             for other in links:  # a company is supported by its products, and the reverse
                 index.related.setdefault(other, set()).add(entry.id)
             for form in entry_forms(entry, glossary, lexicon, bases):
@@ -449,6 +456,7 @@ class Canonicalizer:
         """Every glossary mention in ``text`` (token spans), plus suggestions for editors."""
         tokens = tokenize(text)
         matches, ambiguous = self._exact(text, tokens)
+        matches, elsewhere = self._place_conflicts(text, tokens, matches)
         matches += self._chinese(tokens, taken=_covered(matches))
         matches = self._join_parent(tokens, matches)
         context = self._context(matches, tokens)
@@ -462,7 +470,11 @@ class Canonicalizer:
             if not any(j in _covered(matches) for j in range(s, e))
         ]
         blocked = {j for s, e, _ in unresolved for j in range(s, e)}
+        blocked |= {
+            j for sug in elsewhere for j, t in enumerate(tokens) if sug.start <= t.start < sug.end
+        }
         fuzzy, suggestions = self._fuzzy(text, tokens, matches, context, blocked)
+        suggestions += elsewhere
         suggestions += [
             Suggestion(
                 text[tokens[s].start : tokens[e - 1].end],
@@ -479,6 +491,40 @@ class Canonicalizer:
         matches = self._extend_companies(text, tokens, matches)
         matches.sort(key=lambda m: m.start)
         return matches, suggestions, tokens
+
+    def _place_conflicts(
+        self, text: str, tokens: Sequence[Token], matches: list[Match]
+    ) -> tuple[list[Match], list[Suggestion]]:
+        """A Chinese place before the name of a company not known to be Chinese makes another
+        company's legal name ("Suzhou Merrimack Biopharmaceutical Co., Ltd." is not Merrimack
+        Pharmaceuticals, Inc.: MT garbled a Chinese company's name into a foreign one). Left as
+        written and reported, unless the entry's own names carry that place."""
+        kept: list[Match] = []
+        reported: list[Suggestion] = []
+        for m in matches:
+            places = self.index.foreign.get(m.entry_id)
+            prev = tokens[m.start - 1] if m.start > 0 else None
+            if (
+                places is None
+                or prev is None
+                or m.chars is not None
+                or not prev.text[:1].isupper()
+                or prev.key not in self.index.places
+                or prev.key in places
+            ):
+                kept.append(m)
+                continue
+            start, end = tokens[m.start - 1].start, tokens[m.end - 1].end
+            reported.append(
+                Suggestion(
+                    text[start:end],
+                    start,
+                    end,
+                    ((m.entry_id, m.score),),
+                    f"{prev.text!r} names a place in China; {m.entry_id} is not known as Chinese",
+                )
+            )
+        return kept, reported
 
     def _join_parent(self, tokens: Sequence[Token], matches: list[Match]) -> list[Match]:
         """ "<body> of the <its parent>" is one mention of the body: "Drug Review Center of the
@@ -1179,6 +1225,9 @@ class Canonicalizer:
                     # "Hengrui Medicine's" -> "Jiangsu Hengrui Pharmaceuticals'"
                     replacement += after[0]
                     surface, end = text[start : end + 2], end + 2
+                elif replacement.endswith(".") and after[:1] == ".":
+                    # "Ipsen Inc." -> "Ipsen S.A.": the name's period and the text's are one
+                    surface, end = text[start : end + 1], end + 1
             pieces.append(text[cursor:start])
             out_len += start - cursor
             out_start = out_len

@@ -110,6 +110,17 @@ class Entry:
         return self.render_short or self.first_form
 
     @property
+    def english_names(self) -> tuple[str, ...]:
+        """Every English name the entry is written as (not codes, tickers or abbreviations)."""
+        return (
+            self.canonical,
+            *(n for n in (self.render_first, self.render_short) if n),
+            *(a.text for a in self.aliases),
+            *self.former_names,
+            *self.brands,
+        )
+
+    @property
     def where(self) -> str:
         return f"{self.file}:{self.line}"
 

@@ -201,6 +201,28 @@ def test_headline_line_start_is_capitalized(canon: Canonicalizer) -> None:
     assert doc.text == "Deal news\n\nAdebrelimab (SHR-1316) wins approval"
 
 
+def test_a_chinese_place_before_a_foreign_company_makes_another_company(
+    canon: Canonicalizer,
+) -> None:
+    # Ipsen has no Chinese name in the glossary: "Wuhan Ipsen Biotech Co., Ltd." is a Chinese
+    # company whose name MT garbled into Ipsen's, not Ipsen S.A.; a Chinese company under its
+    # province's name is still itself.
+    text = "Its unit Wuhan Ipsen Biotech Co., Ltd. filed. Jiangsu Hengrui Medicine agreed."
+    doc = run(canon, text)
+    assert doc.text.startswith("Its unit Wuhan Ipsen Biotech Co., Ltd. filed.")
+    assert ids(doc) == ["hengrui"]
+    (suggestion,) = [s for s in doc.suggestions if s.surface.startswith("Wuhan")]
+    assert suggestion.candidates[0][0] == "ipsen"
+    assert "place in China" in suggestion.reason
+
+
+def test_a_name_ending_in_a_period_does_not_double_the_sentence_period(
+    canon: Canonicalizer,
+) -> None:
+    doc = run(canon, "The partner is Ipsen Inc. Talks went on.")
+    assert doc.text == "The partner is Ipsen S.A. Talks went on."
+
+
 def test_possessives_are_kept(canon: Canonicalizer) -> None:
     doc = run(
         canon,
