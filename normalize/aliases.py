@@ -298,6 +298,19 @@ def _drug_zh_forms(name: str, lexicon: Lexicon, zh_bases: dict[str, str]) -> Ite
         yield Form(form.capitalize(), "pinyin", True)
 
 
+def transliterations(entry: Entry, lexicon: Lexicon) -> Iterator[tuple[list[str], str]]:
+    """How MT may transliterate the entry's Chinese drug names: the pinyin syllables before each
+    INN-stem ending the name has, and that stem (特瑞普利单抗 -> [te, rui, pu, li] + "mab", and
+    [te, rui, pu] + "limab")."""
+    if entry.type != "drug":
+        return
+    for name in entry.zh:
+        core = _strip_zh_forms(name, lexicon)
+        for ending, stem in lexicon.stems.items():
+            if core.endswith(ending) and core != ending:
+                yield pinyin(core[: -len(ending)]), stem
+
+
 def _bases_ending(core: str, zh_bases: dict[str, str]) -> list[str]:
     """The bases that are a proper suffix of ``core``, longest first. Looked up by suffix, not by
     scanning every base: a 50,000-entry glossary has ~20,000 bases and ~60,000 Chinese names."""

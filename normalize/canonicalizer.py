@@ -27,7 +27,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from normalize.aliases import Form, Lexicon, entry_forms, lexicon_for, zh_drug_bases
+from normalize.aliases import (
+    Form,
+    Lexicon,
+    entry_forms,
+    lexicon_for,
+    transliterations,
+    zh_drug_bases,
+)
 from normalize.config import Config
 from normalize.document import Change, Document, Entity, Suggestion
 from normalize.glossary import Entry, Glossary
@@ -47,6 +54,9 @@ FUZZY_MARGIN = 4.0  # ... and only this far ahead of the best candidate of any o
 CONFUSABLE_MARGIN = 5.0  # margin required when the runner-up is a must-not-confuse entry
 SUGGEST_MIN = 72.0  # below acceptance but at least this: reported as a suggestion
 CONTEXT_BONUS = 6.0  # the entry, its code, company or product named elsewhere in the text
+TRANSLIT_BONUS = 6.0  # the span opens with a transliteration of the entry's Chinese name
+MIN_TRANSLIT_SYLLABLES = 2  # ... of at least this many syllables (one is too easily met)
+MAX_TRANSLIT_EXTRA = 2  # consonants the span may add between that and its stem (-zumab)
 DERIVED_PENALTY = 2.0  # derived (pinyin/literal) forms are a little less trusted than written ones
 SKELETON_WEIGHT = 0.6  # weight of the consonant-skeleton score in the blend with spelling
 KNOWN_DRUG_MARGIN = 0.0  # a real drug outside the glossary spelled this close to the span blocks it
@@ -181,12 +191,13 @@ class Candidate:
     entry_id: str
     form: Form
     score: float  # raw rapidfuzz ratio
-    adjusted: float  # after derived-form penalty and context bonus
+    adjusted: float  # after derived-form penalty and evidence bonuses
     verdict: str = ""  # why it cannot win ("" if it may)
+    evidence: tuple[str, ...] = ()  # what added to its score ("context", "transliteration")
 
     @property
     def rejected(self) -> bool:
-        return bool(self.verdict) and self.verdict != "context bonus"
+        return bool(self.verdict)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -196,6 +207,7 @@ class Candidate:
             "score": round(self.score, 1),
             "adjusted": round(self.adjusted, 1),
             "verdict": self.verdict or "eligible",
+            "evidence": list(self.evidence),
         }
 
 
@@ -236,6 +248,8 @@ class Index:
     places: frozenset[str] = frozenset()  # China's place names ("suzhou", "jiangsu")
     # companies not known to be Chinese (no Chinese name) -> the place words their names carry
     foreign: dict[str, frozenset[str]] = field(default_factory=dict)
+    # drug -> (skeleton of the pinyin before an INN-stem ending of its Chinese name, stem class)
+    translit: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
     stems: tuple[str, ...] = DEFAULT_STEMS
     max_tokens: int = 1
 
@@ -282,6 +296,11 @@ class Index:
                 index.foreign[entry.id] = frozenset(words & index.places)
             for other in links:  # a company is supported by its products, and the reverse
                 index.related.setdefault(other, set()).add(entry.id)
+            for syllables, stem in transliterations(entry, lexicon):
+                head = skeleton("".join(syllables))
+                if len(syllables) >= MIN_TRANSLIT_SYLLABLES and len(head) >= 2:
+                    klass = next((s for s in index.stems if stem.endswith(s)), stem)
+                    index.translit.setdefault(entry.id, set()).add((head, klass))
             for form in entry_forms(entry, glossary, lexicon, bases):
                 if form.kind in ("zh", "zh_brand"):
                     for variant in {form.text} | _traditional_variants(form.text, converters):
@@ -978,9 +997,13 @@ class Canonicalizer:
             blended = max(raw, (1 - SKELETON_WEIGHT) * raw + SKELETON_WEIGHT * skel_score)
             adjusted = blended - (DERIVED_PENALTY if form.derived else 0.0)
             verdict = ""
+            evidence: tuple[str, ...] = ()
             if entry_id in context or index.related.get(entry_id, set()) & context:
                 adjusted += CONTEXT_BONUS
-                verdict = "context bonus"
+                evidence += ("context",)
+            if stem and self._transliterates(key, stem, entry_id):
+                adjusted += TRANSLIT_BONUS
+                evidence += ("transliteration",)
             entry = self.glossary.get(entry_id)
             if company_tail and entry is not None and entry.type != "company":
                 verdict = "company words after a non-company name"
@@ -994,9 +1017,20 @@ class Canonicalizer:
                 verdict = "a lowercase phrase must open like the name"
             elif len(span) > 1 and not company_tail and not _tokens_compatible(span, form):
                 verdict = "a word differs too much"
-            out.append(Candidate(entry_id, form, float(raw), adjusted, verdict))
+            out.append(Candidate(entry_id, form, float(raw), adjusted, verdict, evidence))
         out.sort(key=lambda c: (c.rejected, -c.adjusted))
         return out
+
+    def _transliterates(self, key: str, stem: str, entry_id: str) -> bool:
+        """The span is the entry's Chinese name as MT transliterates it: the pinyin's consonants
+        open the span, which ends in the same INN stem ("teriplizumab": te-rui-pu-li + mab)."""
+        head = skeleton(key[: -len(stem)])
+        return any(
+            klass == stem
+            and head.startswith(pinyin_head)
+            and len(head) - len(pinyin_head) <= MAX_TRANSLIT_EXTRA
+            for pinyin_head, klass in self.index.translit.get(entry_id, ())
+        )
 
     def decide(
         self,
@@ -1076,7 +1110,8 @@ class Canonicalizer:
     def explain(self, text: str) -> list[dict[str, object]]:
         """Why each name in ``text`` maps where it does: for editors (``glossary find``)."""
         matches, _, tokens = self.find(text)
-        context = self._context(matches, tokens)
+        # The context fuzzy matching saw: what was found before it.
+        context = self._context([m for m in matches if m.method != "fuzzy"], tokens)
         report: list[dict[str, object]] = []
         for m in matches:
             start, end = _char_span(m, tokens)

@@ -448,6 +448,55 @@ def test_ambiguous_candidate_is_a_suggestion(canon: Canonicalizer) -> None:
     assert [s.surface for s in doc.suggestions] == ["Hengruimab"]
 
 
+TRANSLIT_GLOSSARY = """\
+entries:
+- id: solvanemab
+  type: drug
+  canonical: solvanemab
+  zh: [坦西洛单抗]
+"""
+
+
+@pytest.mark.parametrize(("bonus", "mapped"), [(None, True), (0.0, False)])
+def test_a_transliterated_chinese_name_outweighs_a_look_alike_real_drug(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bonus: float | None, mapped: bool
+) -> None:
+    # An invented drug: 坦西洛单抗 (tan-xi-luo + mab) has an INN nothing like its pinyin. MT wrote
+    # "tanxilozumab", spelled about as close to the (invented) real drug "tanxilomab" as to
+    # the pinyin; the syllables it transliterates are the evidence that tips it.
+    import normalize.canonicalizer as canonicalizer
+
+    if bonus is not None:
+        monkeypatch.setattr(canonicalizer, "TRANSLIT_BONUS", bonus)
+    (tmp_path / "drugs.yaml").write_text(TRANSLIT_GLOSSARY, encoding="utf-8")
+    glossary = load_glossary([tmp_path])
+    canon = Canonicalizer(glossary, Index.build(glossary, known_drugs=frozenset({"tanxilomab"})))
+    doc = run(canon, "Patients received tanxilozumab daily.")
+    if mapped:
+        assert doc.text == "Patients received solvanemab daily."
+    else:
+        assert doc.text == "Patients received tanxilozumab daily."
+        assert "tanxilomab" in doc.suggestions[0].reason
+
+
+@pytest.mark.parametrize(
+    ("garble", "evidence"),
+    [
+        ("tanxilozumab", True),  # tan-xi-luo + (zu)mab
+        ("tanciloximab", True),  # the same with x/c swapped the way MT does
+        ("tanxilotinib", False),  # another stem class
+        ("xilotanmab", False),  # the syllables out of order
+    ],
+)
+def test_transliteration_evidence(tmp_path: Path, garble: str, evidence: bool) -> None:
+    (tmp_path / "drugs.yaml").write_text(TRANSLIT_GLOSSARY, encoding="utf-8")
+    glossary = load_glossary([tmp_path])
+    canon = Canonicalizer(glossary, Index.build(glossary, known_drugs=frozenset()))
+    report = canon.explain(f"Patients received {garble} daily.")
+    found = {e for span in report for c in span["candidates"] for e in c["evidence"]}  # type: ignore[attr-defined]
+    assert ("transliteration" in found) is evidence
+
+
 # --- conflicts --------------------------------------------------------------------------------
 
 

@@ -185,13 +185,17 @@ def format_explanation(
                 f"by {decision['method']}, score {decision['score']}"
             )
         else:
-            out.append("  -> no decision: left as written")
+            reason = span.get("reason")
+            out.append("  -> no decision: left as written" + (f" ({reason})" if reason else ""))
         cands = list(span.get("candidates") or [])
         for c in cands[:limit]:
             form = f"{c.get('kind', '')} {c.get('form', '')!r}" if c.get("form") else ""
             adjusted = c.get("adjusted", c.get("score"))
             score = f"{c.get('score')}" + (f" -> {adjusted}" if adjusted != c.get("score") else "")
-            out.append(f"     {c['id']:<28} {form:<40} {score:<14} {c.get('verdict', '')}")
+            why = c.get("verdict", "")
+            if c.get("evidence"):
+                why += " + " + ", ".join(c["evidence"])
+            out.append(f"     {c['id']:<28} {form:<40} {score:<14} {why}")
         if len(cands) > limit:
             out.append(f"     ... {len(cands) - limit} more (--all)")
     return "\n".join(out)
