@@ -56,6 +56,8 @@ class Lexicon:
     forms_en: tuple[str, ...] = ()
     salts_en: tuple[str, ...] = ()
     company_words: tuple[str, ...] = ()
+    stem_routes: dict[str, str] = field(default_factory=dict)  # INN stem class -> route
+    form_routes: dict[str, str] = field(default_factory=dict)  # "for injection" -> "injection"
     glosses: dict[str, str] = field(default_factory=dict)  # general dictionary: word -> first sense
     english: frozenset[str] = frozenset()  # plain English words (from the dictionary's senses)
     places: dict[str, frozenset[str]] = field(default_factory=dict)  # Chinese place -> its hanzi
@@ -84,6 +86,8 @@ class Lexicon:
         forms_en: list[str] = []
         salts_en: list[str] = []
         company_words: list[str] = []
+        stem_routes: dict[str, str] = {}
+        form_routes: dict[str, str] = {}
         files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
         for path in files:
             try:
@@ -102,17 +106,29 @@ class Lexicon:
             forms_en += [str(v) for v in data.get("forms_en") or []]
             salts_en += [str(v) for v in data.get("salts_en") or []]
             company_words += [str(v) for v in data.get("company_words") or []]
+            routes = data.get("routes") or {}
+            for stem, route in (routes.get("stems") or {}).items():
+                if route not in (routes.get("forms") or {}):
+                    raise GlossaryError(
+                        f"{path}: routes.stems.{stem}: {route!r} is not a route under routes.forms"
+                    )
+                stem_routes[str(stem)] = str(route)
+            for route, form_words in (routes.get("forms") or {}).items():
+                for w in _as_list(form_words, path, f"routes.forms.{route}"):
+                    form_routes[w.casefold()] = str(route)
         glosses, english, places = cedict_glosses()
         return cls(
-            words,
-            stems,
-            forms,
-            tuple(forms_en),
-            tuple(salts_en),
-            tuple(company_words),
-            glosses,
-            english,
-            places,
+            words=words,
+            stems=stems,
+            forms=forms,
+            forms_en=tuple(forms_en),
+            salts_en=tuple(salts_en),
+            company_words=tuple(company_words),
+            stem_routes=stem_routes,
+            form_routes=form_routes,
+            glosses=glosses,
+            english=english,
+            places=places,
         )
 
 

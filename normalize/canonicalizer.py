@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import pickle
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -248,6 +248,9 @@ class Index:
     places: frozenset[str] = frozenset()  # China's place names ("suzhou", "jiangsu")
     # companies not known to be Chinese (no Chinese name) -> the place words their names carry
     foreign: dict[str, frozenset[str]] = field(default_factory=dict)
+    routes: dict[str, str] = field(default_factory=dict)  # drug -> how it is always given
+    form_routes: dict[str, str] = field(default_factory=dict)  # compact form words -> route
+    max_form_tokens: int = 0
     # drug -> (skeleton of the pinyin before an INN-stem ending of its Chinese name, stem class)
     translit: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
     stems: tuple[str, ...] = DEFAULT_STEMS
@@ -268,6 +271,8 @@ class Index:
         index.stems = tuple(sorted(DEFAULT_STEMS, key=len, reverse=True))
         index.company_words = frozenset(w.casefold() for w in lexicon.company_words)
         index.places = frozenset(lexicon.places)
+        index.form_routes = {compact(w): r for w, r in lexicon.form_routes.items()}
+        index.max_form_tokens = max((len(w.split()) for w in lexicon.form_routes), default=0)
         stems = tuple(DEFAULT_STEMS)
         index.english = frozenset(w for w in lexicon.english if not w.endswith(stems))
         bases = zh_drug_bases(glossary, lexicon)
@@ -291,6 +296,15 @@ class Index:
             for ref in entry.do_not_confuse:
                 index.confusables.setdefault(ref, set()).add(compact(entry.id.replace("_", " ")))
             index.related.setdefault(entry.id, set()).update(links)
+            if entry.type == "drug":
+                ways = {
+                    route
+                    for word in name_tokens(entry.canonical)
+                    for stem, route in lexicon.stem_routes.items()
+                    if word.endswith(stem) and len(word) > len(stem) + 2
+                }
+                if len(ways) == 1:
+                    index.routes[entry.id] = ways.pop()
             if entry.type == "company" and not entry.zh:
                 words = {w for n in entry.english_names for w in name_tokens(n)}
                 index.foreign[entry.id] = frozenset(words & index.places)
@@ -476,6 +490,8 @@ class Canonicalizer:
         tokens = tokenize(text)
         matches, ambiguous = self._exact(text, tokens)
         matches, elsewhere = self._place_conflicts(text, tokens, matches)
+        matches, swapped = self._route_conflicts(text, tokens, matches)
+        elsewhere += swapped
         matches += self._chinese(tokens, taken=_covered(matches))
         matches = self._join_parent(tokens, matches)
         context = self._context(matches, tokens)
@@ -544,6 +560,53 @@ class Canonicalizer:
                 )
             )
         return kept, reported
+
+    def _route_conflicts(
+        self, text: str, tokens: Sequence[Token], matches: list[Match]
+    ) -> tuple[list[Match], list[Suggestion]]:
+        """A drug name beside the dosage form of another route ("Niraparib for Injection", when
+        every PARP inhibitor is taken by mouth) is a real name MT put in place of the right
+        one: left as written and reported, with the name it stands next to in apposition
+        ("Zejula (Niraparib for Injection)")."""
+        index = self.index
+        conflicts: dict[int, str] = {}
+        for k, m in enumerate(matches):
+            route = index.routes.get(m.entry_id)
+            if route is None or m.chars is not None:
+                continue
+            for form, form_route in self._forms_around(tokens, m):
+                if form_route != route:
+                    conflicts[k] = f"{form!r} does not fit {m.entry_id} ({route} only)"
+        if not conflicts:
+            return matches, []
+        for k in list(conflicts):
+            for j in (k - 1, k + 1):
+                if 0 <= j < len(matches) and matches[j].entry_id == matches[k].entry_id:
+                    a, b = sorted((matches[j], matches[k]), key=lambda m: m.start)
+                    gap = text[tokens[a.end - 1].end : tokens[b.start].start].strip()
+                    if gap in ("(", "（", ",", "—", "-"):
+                        conflicts.setdefault(j, conflicts[k])
+        kept = [m for k, m in enumerate(matches) if k not in conflicts]
+        reported = []
+        for k, reason in sorted(conflicts.items()):
+            m = matches[k]
+            start, end = tokens[m.start].start, tokens[m.end - 1].end
+            reported.append(
+                Suggestion(text[start:end], start, end, ((m.entry_id, m.score),), reason)
+            )
+        return kept, reported
+
+    def _forms_around(self, tokens: Sequence[Token], m: Match) -> Iterator[tuple[str, str]]:
+        """Dosage-form words right after a name, or right before it ("injection Rituximab" is
+        MT word order for 注射用...), with their route."""
+        routes = self.index.form_routes
+        for size in range(self.index.max_form_tokens, 0, -1):
+            for span in (tokens[m.end : m.end + size], tokens[max(m.start - size, 0) : m.start]):
+                if len(span) == size and not any(t.is_cjk for t in span):
+                    route = routes.get("".join(t.bare for t in span))
+                    if route:
+                        yield " ".join(t.text for t in span), route
+                        return
 
     def _join_parent(self, tokens: Sequence[Token], matches: list[Match]) -> list[Match]:
         """ "<body> of the <its parent>" is one mention of the body: "Drug Review Center of the

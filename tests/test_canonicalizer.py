@@ -497,6 +497,31 @@ def test_transliteration_evidence(tmp_path: Path, garble: str, evidence: bool) -
     assert ("transliteration" in found) is evidence
 
 
+@pytest.mark.parametrize(
+    ("text", "reported"),
+    [
+        # PARP inhibitors are all taken by mouth: an injection is another drug MT renamed, and
+        # so is the brand in apposition with it.
+        ("The firm's Zejula (Niraparib for Injection) was listed.", ["Zejula", "Niraparib"]),
+        ("Sales of niraparib capsules rose.", []),
+        # antibodies are all injected
+        ("Adebrelimab tablets were approved.", ["Adebrelimab"]),
+        ("Adebrelimab injection was approved.", []),
+    ],
+)
+def test_a_dosage_form_of_another_route_is_reported_not_rewritten(
+    canon: Canonicalizer, text: str, reported: list[str]
+) -> None:
+    doc = run(canon, text)
+    conflicts = [s.surface for s in doc.suggestions if "does not fit" in s.reason]
+    assert conflicts == reported
+    for surface in reported:
+        assert surface in doc.text
+        assert surface not in [e.surface for e in doc.entities]
+    if not reported:
+        assert doc.entities
+
+
 # --- conflicts --------------------------------------------------------------------------------
 
 
