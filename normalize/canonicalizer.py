@@ -66,6 +66,7 @@ MIN_FUZZY_CHARS = 6  # shorter spans (and company cores) are never fuzzy-matched
 MIN_CORE_CHARS = 4  # shortest company core matched exactly with a company word after it
 MIN_GUARDED_STEM = 5  # stems at least this long must agree between span and candidate
 MAX_FUZZY_TOKENS = 5
+POOL_MEMO_MAX = 50_000  # span keys whose fuzzy neighbours a canonicalizer remembers
 WORD_MIN = 60.0  # in a multi-word fuzzy match every word must be at least this alike
 MAX_EXACT_TOKENS = 14
 EXACT_PREFIX = 3  # exact lookups stop as soon as a span's key prefix starts no glossary form
@@ -378,7 +379,8 @@ class Index:
         for key in [*index.exact, *(k.casefold() for k in index.exact_cased)]:
             prefix = key[:EXACT_PREFIX]
             index.prefixes[prefix] = max(index.prefixes.get(prefix, 0), len(key))
-        index.core_prefixes = {core[:EXACT_PREFIX] for core in index.core}
+        # Every prefix up to EXACT_PREFIX: short words ("de") can open a core too.
+        index.core_prefixes = {core[:k] for core in index.core for k in range(1, EXACT_PREFIX + 1)}
         return index
 
     def window(self, starts: list[int], length: int, min_score: float) -> tuple[int, int]:
@@ -482,6 +484,16 @@ class Canonicalizer:
     def __init__(self, glossary: Glossary, index: Index | None = None) -> None:
         self.glossary = glossary
         self.index = index or Index.build(glossary)
+        # form text -> (its token keys, its space-separated words as keys); filled as used
+        self._form_words: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self._pools: dict[str, tuple[dict[int, float], str]] = {}  # see _pool
+
+    def _words(self, name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        words = self._form_words.get(name)
+        if words is None:
+            words = (tuple(name_tokens(name)), tuple(compact(t) for t in name.split()))
+            self._form_words[name] = words
+        return words
 
     # ---- finding -----------------------------------------------------------------------
 
@@ -722,10 +734,7 @@ class Canonicalizer:
     def _company_core(self, text: str, tokens: Sequence[Token], i: int) -> Match | None:
         """A known company core followed by company words: "Rongchang" + "Biologics"."""
         index = self.index
-        if (
-            tokens[i].key[:EXACT_PREFIX] not in index.core_prefixes
-            and len(tokens[i].key) >= EXACT_PREFIX
-        ):
+        if tokens[i].key[:EXACT_PREFIX] not in index.core_prefixes:
             return None
         for size in range(min(4, len(tokens) - i), 0, -1):
             span = tokens[i : i + size]
@@ -1020,7 +1029,7 @@ class Canonicalizer:
             if memo_key not in memo:
                 memo[memo_key] = self.score_span(span, context)
             return memo[memo_key]
-        from rapidfuzz import fuzz, process
+        from rapidfuzz import fuzz
 
         index = self.index
         if all(t.bare in index.english for t in span) and (
@@ -1033,6 +1042,57 @@ class Canonicalizer:
         if len(key) < MIN_FUZZY_CHARS or any(ch.isdigit() for ch in key):
             return []
         context = set(context)
+        pool, skel = self._pool(key)
+        stem = _stem_of(key, index.stems) or ""
+        head = skeleton(key[: -len(stem)]) if stem and index.translit else None
+        out = []
+        lowercase_phrase = len(span) > 1 and not span[0].text[:1].isupper()
+        for pos, raw in pool.items():
+            if raw < RAW_FLOOR:
+                continue
+            entry_id, form = index.fuzzy_owner[pos]
+            skel_score = fuzz.ratio(skel, index.fuzzy_skeletons[pos])
+            blended = max(raw, (1 - SKELETON_WEIGHT) * raw + SKELETON_WEIGHT * skel_score)
+            adjusted = blended - (DERIVED_PENALTY if form.derived else 0.0)
+            verdict = ""
+            evidence: tuple[str, ...] = ()
+            if entry_id in context or index.related.get(entry_id, set()) & context:
+                adjusted += CONTEXT_BONUS
+                evidence += ("context",)
+            if head is not None and self._transliterates(head, stem, entry_id):
+                adjusted += TRANSLIT_BONUS
+                evidence += ("transliteration",)
+            entry = self.glossary.get(entry_id)
+            if company_tail and entry is not None and entry.type != "company":
+                verdict = "company words after a non-company name"
+            elif key in index.confusables.get(entry_id, ()):
+                verdict = "named as must-not-confuse"
+            elif (
+                stem and len(stem) >= MIN_GUARDED_STEM and not index.fuzzy_keys[pos].endswith(stem)
+            ):
+                verdict = f"different INN stem (-{stem})"
+            elif lowercase_phrase and self._words(form.text)[0][:1] != (span[0].key,):
+                verdict = "a lowercase phrase must open like the name"
+            elif (
+                len(span) > 1
+                and not company_tail
+                and not _tokens_compatible(span, self._words(form.text)[1])
+            ):
+                verdict = "a word differs too much"
+            out.append(Candidate(entry_id, form, float(raw), adjusted, verdict, evidence))
+        out.sort(key=lambda c: (c.rejected, -c.adjusted))
+        return out
+
+    def _pool(self, key: str) -> tuple[dict[int, float], str]:
+        """The fuzzy forms near ``key`` (position -> spelling score), gathered by spelling or by
+        consonant skeleton, and the key's skeleton. Depends on the key alone, so it is kept for
+        the canonicalizer's life: news repeats its words across articles."""
+        hit = self._pools.get(key)
+        if hit is not None:
+            return hit
+        from rapidfuzz import fuzz, process
+
+        index = self.index
         a, b = index.window(index.fuzzy_starts, len(key), RAW_FLOOR)
         pool: dict[int, float] = {}
         for _c, score, pos in process.extract(
@@ -1049,45 +1109,15 @@ class Canonicalizer:
                 limit=24,
             ):
                 pool.setdefault(a + pos, fuzz.ratio(key, index.fuzzy_keys[a + pos]))
-        stem = _stem_of(key, index.stems)
-        out = []
-        lowercase_phrase = len(span) > 1 and not span[0].text[:1].isupper()
-        for pos, raw in pool.items():
-            if raw < RAW_FLOOR:
-                continue
-            entry_id, form = index.fuzzy_owner[pos]
-            skel_score = fuzz.ratio(skel, index.fuzzy_skeletons[pos])
-            blended = max(raw, (1 - SKELETON_WEIGHT) * raw + SKELETON_WEIGHT * skel_score)
-            adjusted = blended - (DERIVED_PENALTY if form.derived else 0.0)
-            verdict = ""
-            evidence: tuple[str, ...] = ()
-            if entry_id in context or index.related.get(entry_id, set()) & context:
-                adjusted += CONTEXT_BONUS
-                evidence += ("context",)
-            if stem and self._transliterates(key, stem, entry_id):
-                adjusted += TRANSLIT_BONUS
-                evidence += ("transliteration",)
-            entry = self.glossary.get(entry_id)
-            if company_tail and entry is not None and entry.type != "company":
-                verdict = "company words after a non-company name"
-            elif key in index.confusables.get(entry_id, ()):
-                verdict = "named as must-not-confuse"
-            elif (
-                stem and len(stem) >= MIN_GUARDED_STEM and not index.fuzzy_keys[pos].endswith(stem)
-            ):
-                verdict = f"different INN stem (-{stem})"
-            elif lowercase_phrase and name_tokens(form.text)[:1] != [span[0].key]:
-                verdict = "a lowercase phrase must open like the name"
-            elif len(span) > 1 and not company_tail and not _tokens_compatible(span, form):
-                verdict = "a word differs too much"
-            out.append(Candidate(entry_id, form, float(raw), adjusted, verdict, evidence))
-        out.sort(key=lambda c: (c.rejected, -c.adjusted))
-        return out
+        if len(self._pools) >= POOL_MEMO_MAX:
+            self._pools.clear()
+        self._pools[key] = (pool, skel)
+        return pool, skel
 
-    def _transliterates(self, key: str, stem: str, entry_id: str) -> bool:
+    def _transliterates(self, head: str, stem: str, entry_id: str) -> bool:
         """The span is the entry's Chinese name as MT transliterates it: the pinyin's consonants
-        open the span, which ends in the same INN stem ("teriplizumab": te-rui-pu-li + mab)."""
-        head = skeleton(key[: -len(stem)])
+        (``head`` is the skeleton of the span before its stem) open the span, which ends in the
+        same INN stem ("teriplizumab": te-rui-pu-li + mab)."""
         return any(
             klass == stem
             and head.startswith(pinyin_head)
@@ -1521,11 +1551,10 @@ def _name_spans(
                 break
 
 
-def _tokens_compatible(span: Sequence[Token], form: Form) -> bool:
+def _tokens_compatible(span: Sequence[Token], form_tokens: Sequence[str]) -> bool:
     """Multi-word spans must not match on a shared word alone ("X vedotin" vs "Y vedotin")."""
     from rapidfuzz import fuzz
 
-    form_tokens = [compact(t) for t in form.text.split()]
     if len(form_tokens) != len(span):
         return True
     return all(fuzz.ratio(t.key, f) >= WORD_MIN for t, f in zip(span, form_tokens, strict=True))

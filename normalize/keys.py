@@ -89,6 +89,8 @@ def has_cjk(text: str) -> bool:
 
 
 def cjk_share(text: str) -> float:
+    if not has_cjk(text):
+        return 0.0  # the common case, without counting letters
     letters = sum(1 for ch in text if ch.isalnum())
     if not letters:
         return 0.0
