@@ -26,11 +26,23 @@ class NaiveBaseline:
                     continue
                 key = "".join(t.key for t in span)
                 if key in self.index.exact:
-                    out.append((span[0].start, span[-1].end, self.index.exact[key][0][0]))
+                    out.append(
+                        (
+                            span[0].start,
+                            span[-1].end,
+                            self.index.rows.of(self.index.exact[key])[0][0],
+                        )
+                    )
                     continue
                 best = process.extractOne(
                     key, self.index.fuzzy_keys, scorer=fuzz.ratio, score_cutoff=self.cutoff
                 )
                 if best:
-                    out.append((span[0].start, span[-1].end, self.index.fuzzy_owner[best[2]][0]))
+                    out.append(
+                        (
+                            span[0].start,
+                            span[-1].end,
+                            self.index.rows[self.index.fuzzy_owner[best[2]]][0],
+                        )
+                    )
         return out

@@ -275,12 +275,29 @@ def load_pickle(path: Path) -> Any:
 
 
 def _write_cache(path: Path, glossary: Glossary) -> None:
+    write_pickle(path, glossary, "glossary-*.pickle")
+
+
+CACHE_KEEP = 8  # cache files of each kind kept in a cache folder, most recently written
+
+
+def write_pickle(path: Path, obj: object, family: str) -> None:
+    """Write a cache file atomically, then drop the oldest files of its ``family`` (a glob)
+    beyond CACHE_KEEP: every edit of a glossary makes a new one, and for a large glossary
+    they are tens of MB each."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         with tmp.open("wb") as fh:
-            pickle.dump(glossary, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)  # atomic: a concurrent reader sees the old file or the new one
+        older = sorted(
+            (p for p in path.parent.glob(family) if p != path),
+            key=lambda p: p.stat().st_mtime,
+            reverse=True,
+        )
+        for stale in older[CACHE_KEEP - 1 :]:
+            stale.unlink(missing_ok=True)
     except OSError:
         pass  # caching is an optimization; a read-only cache folder is fine
 

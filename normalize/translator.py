@@ -397,7 +397,7 @@ class TranslatorStage:
                 from normalize.aliases import lexicon_for
                 from normalize.canonicalizer import compile_glossary
 
-                rt.names = compile_glossary(self.glossary, self._cache_dir()).zh
+                rt.names = compile_glossary(self.glossary, self._cache_dir()).zh_names()
                 try:
                     rt.affixes = tuple(lexicon_for(self.glossary).forms)
                 except (FileNotFoundError, GlossaryError):

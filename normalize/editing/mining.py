@@ -211,7 +211,7 @@ class Scorer:
             for key, items in table.items():
                 k = compact(key) if table is index.exact_cased else key
                 if len(k) >= MIN_KEY_CHARS:
-                    owners.setdefault(k, []).extend(items)
+                    owners.setdefault(k, []).extend(index.rows.of(items))
         self.keys = list(owners)
         self.owners = [owners[k] for k in self.keys]
         self._cache: dict[str, list[dict[str, Any]]] = {}
