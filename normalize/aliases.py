@@ -58,6 +58,7 @@ class Lexicon:
     company_words: tuple[str, ...] = ()
     stem_routes: dict[str, str] = field(default_factory=dict)  # INN stem class -> route
     form_routes: dict[str, str] = field(default_factory=dict)  # "for injection" -> "injection"
+    forms_before: tuple[str, ...] = ()  # form words that may also stand before a drug name
     glosses: dict[str, str] = field(default_factory=dict)  # general dictionary: word -> first sense
     english: frozenset[str] = frozenset()  # plain English words (from the dictionary's senses)
     places: dict[str, frozenset[str]] = field(default_factory=dict)  # Chinese place -> its hanzi
@@ -88,6 +89,7 @@ class Lexicon:
         company_words: list[str] = []
         stem_routes: dict[str, str] = {}
         form_routes: dict[str, str] = {}
+        forms_before: list[str] = []
         files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
         for path in files:
             try:
@@ -116,6 +118,10 @@ class Lexicon:
             for route, form_words in (routes.get("forms") or {}).items():
                 for w in _as_list(form_words, path, f"routes.forms.{route}"):
                     form_routes[w.casefold()] = str(route)
+            for w in _as_list(routes.get("before") or [], path, "routes.before"):
+                if w.casefold() not in form_routes:
+                    raise GlossaryError(f"{path}: routes.before: {w!r} is not in routes.forms")
+                forms_before.append(w.casefold())
         glosses, english, places = cedict_glosses()
         return cls(
             words=words,
@@ -126,6 +132,7 @@ class Lexicon:
             company_words=tuple(company_words),
             stem_routes=stem_routes,
             form_routes=form_routes,
+            forms_before=tuple(forms_before),
             glosses=glosses,
             english=english,
             places=places,

@@ -315,6 +315,7 @@ class Index:
     foreign: dict[str, frozenset[str]] = field(default_factory=dict)
     routes: dict[str, str] = field(default_factory=dict)  # drug -> how it is always given
     form_routes: dict[str, str] = field(default_factory=dict)  # compact form words -> route
+    forms_before: frozenset[str] = frozenset()  # compact form words that may precede a name
     max_form_tokens: int = 0
     # drug -> (skeleton of the pinyin before an INN-stem ending of its Chinese name, stem class)
     translit: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
@@ -337,6 +338,7 @@ class Index:
         index.company_words = frozenset(w.casefold() for w in lexicon.company_words)
         index.places = frozenset(lexicon.places)
         index.form_routes = {compact(w): r for w, r in lexicon.form_routes.items()}
+        index.forms_before = frozenset(compact(w) for w in lexicon.forms_before)
         index.max_form_tokens = max((len(w.split()) for w in lexicon.form_routes), default=0)
         stems = tuple(DEFAULT_STEMS)
         index.english = frozenset(w for w in lexicon.english if not w.endswith(stems))
@@ -641,7 +643,7 @@ class Canonicalizer:
             route = index.routes.get(m.entry_id)
             if route is None or m.chars is not None:
                 continue
-            for form, form_route in self._forms_around(tokens, m):
+            for form, form_route in self._forms_around(text, tokens, m):
                 if form_route != route:
                     conflicts[k] = f"{form!r} does not fit {m.entry_id} ({route} only)"
         if not conflicts:
@@ -663,17 +665,29 @@ class Canonicalizer:
             )
         return kept, reported
 
-    def _forms_around(self, tokens: Sequence[Token], m: Match) -> Iterator[tuple[str, str]]:
-        """Dosage-form words right after a name, or right before it ("injection Rituximab" is
-        MT word order for 注射用...), with their route."""
+    def _forms_around(
+        self, text: str, tokens: Sequence[Token], m: Match
+    ) -> Iterator[tuple[str, str]]:
+        """Dosage-form words right after a name, or the few that MT also puts before one
+        ("injection Rituximab" for 注射用...), with their route. Only spaces
+        may stand between: "pyrotinib tablets, adebrelimab" names two drugs."""
         routes = self.index.form_routes
         for size in range(self.index.max_form_tokens, 0, -1):
-            for span in (tokens[m.end : m.end + size], tokens[max(m.start - size, 0) : m.start]):
-                if len(span) == size and not any(t.is_cjk for t in span):
-                    route = routes.get("".join(t.bare for t in span))
-                    if route:
-                        yield " ".join(t.text for t in span), route
-                        return
+            after = tokens[m.end : m.end + size]
+            before = tokens[max(m.start - size, 0) : m.start]
+            for span, first, second in (
+                (after, tokens[m.end - 1], after[0] if after else None),
+                (before, before[-1] if before else None, tokens[m.start]),
+            ):
+                if len(span) != size or first is None or second is None:
+                    continue
+                if text[first.end : second.start].strip(" ") or any(t.is_cjk for t in span):
+                    continue
+                key = "".join(t.bare for t in span)
+                route = routes.get(key)
+                if route and (span is after or key in self.index.forms_before):
+                    yield " ".join(t.text for t in span), route
+                    return
 
     def _join_parent(self, tokens: Sequence[Token], matches: list[Match]) -> list[Match]:
         """ "<body> of the <its parent>" is one mention of the body: "Drug Review Center of the

@@ -507,6 +507,9 @@ def test_transliteration_evidence(tmp_path: Path, garble: str, evidence: bool) -
         # antibodies are all injected
         ("Adebrelimab tablets were approved.", ["Adebrelimab"]),
         ("Adebrelimab injection was approved.", []),
+        # form words of a neighbouring name, not of this one
+        ("It combines pyrotinib tablets, adebrelimab and more.", []),
+        ("Injection adebrelimab was approved.", []),
     ],
 )
 def test_a_dosage_form_of_another_route_is_reported_not_rewritten(
