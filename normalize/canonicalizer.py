@@ -728,6 +728,14 @@ class Canonicalizer:
     ) -> tuple[list[Match], list[tuple[int, int, set[str]]]]:
         out: list[Match] = []
         ambiguous: list[tuple[int, int, set[str]]] = []
+        ambiguous_starts: set[int] = set()
+        index = self.index
+        exact, exact_cased, prefixes, rows = (
+            index.exact,
+            index.exact_cased,
+            index.prefixes,
+            index.rows,
+        )
         i, n = 0, len(tokens)
         while i < n:
             if tokens[i].is_cjk:
@@ -738,33 +746,30 @@ class Canonicalizer:
             # then try the longest hits first.
             hits: list[tuple[int, list[tuple[str, Form]]]] = []
             key = cased = ""
-            for size in range(1, min(self.index.max_tokens, n - i) + 1):
+            for size in range(1, min(index.max_tokens, n - i) + 1):
                 tok = tokens[i + size - 1]
                 if tok.is_cjk:
                     break
                 key += tok.bare
                 cased += tok.cased
-                if len(key) >= EXACT_PREFIX and len(key) > self.index.prefixes.get(
-                    key[:EXACT_PREFIX], 0
-                ):
+                if len(key) >= EXACT_PREFIX and len(key) > prefixes.get(key[:EXACT_PREFIX], 0):
                     break  # no glossary form opens like this (or is this long)
-                rows = self.index.rows
-                cands = rows.of(self.index.exact.get(key)) + rows.of(
-                    self.index.exact_cased.get(cased)
-                )
-                if cands:
-                    hits.append((size, cands))
+                found, found_cased = exact.get(key), exact_cased.get(cased)
+                if found is not None or found_cased is not None:
+                    hits.append((size, rows.of(found) + rows.of(found_cased)))
             for size, cands in reversed(hits):
                 hit, ids = self._pick_exact(cands, i, i + size)
                 if hit is None and ids:
                     ambiguous.append((i, i + size, ids))
+                    ambiguous_starts.add(i)
                 if hit is not None or ids:
                     break
-            if hit is None and not ambiguous_here(ambiguous, i):
+            if hit is None and i not in ambiguous_starts and tokens[i].text.isupper():
                 hit = self._transposed_acronym(tokens[i], i)
-            core_hit = self._company_core(text, tokens, i)
-            if core_hit is not None and (hit is None or core_hit.end > hit.end):
-                hit = core_hit
+            if tokens[i].key[:EXACT_PREFIX] in index.core_prefixes:
+                core_hit = self._company_core(text, tokens, i)
+                if core_hit is not None and (hit is None or core_hit.end > hit.end):
+                    hit = core_hit
             if hit:
                 out.append(hit)
                 i = hit.end
@@ -1563,10 +1568,6 @@ def name_tokens_of(core: str, span: Sequence[Token]) -> Sequence[Token]:
             return span[:k]
         acc += t.key.replace("'", "")
     return span
-
-
-def ambiguous_here(ambiguous: list[tuple[int, int, set[str]]], i: int) -> bool:
-    return any(start == i for start, _, _ in ambiguous)
 
 
 def _joined(text: str, a: Token, b: Token) -> bool:

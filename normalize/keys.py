@@ -44,7 +44,7 @@ def tokenize(text: str) -> list[Token]:
     for m in _TOKEN.finditer(text):
         word, start, end = m.group(), m.start(), m.end()
         possessive = False
-        pm = _POSSESSIVE.search(word)
+        pm = _POSSESSIVE.search(word) if ("'" in word or "’" in word) else None
         if pm and len(word) > 2:
             word, end, possessive = word[: pm.start()], start + pm.start(), True
         elif (
@@ -53,7 +53,10 @@ def tokenize(text: str) -> list[Token]:
             and not text[end + 1 : end + 2].isalnum()
         ):
             possessive = True  # plural possessive: "Pharmaceuticals' pipeline"
-        key = unicodedata.normalize("NFKC", word).casefold().replace("’", "'")
+        if word.isascii():
+            key = word.lower()  # NFKC and casefold change no ASCII word: the common case, fast
+        else:
+            key = unicodedata.normalize("NFKC", word).casefold().replace("’", "'")
         tokens.append(
             Token(
                 word,
