@@ -199,6 +199,9 @@ def measure(
     canon.find(articles[0].text)
     pipe_rate, _ = rate(articles, pipeline.process)
     canon_rate, ours_found = rate(articles, canon_spans(canon))
+    # The canonicalizer remembers the fuzzy neighbours of words it has scored; a fresh one per
+    # article shows the rate without that help across articles.
+    cold_rate, _ = rate(articles, lambda text: Canonicalizer(glossary, index).find(text))
     naive_rate, base_found = rate(subset, naive.find)
     ours = score(articles, ours_found, glossary)
     ours_subset = score(subset, ours_found[: len(subset)], glossary)
@@ -218,6 +221,9 @@ def measure(
     lines.append(row("clean --no-translate (pipeline)", len(articles), pipe_rate, ours))
     lines.append(row("canonicalizer alone (find)", len(articles), canon_rate, ours))
     lines.append(row("  same, on the naive subset", len(subset), canon_rate, ours_subset))
+    lines.append(
+        row("  same, a fresh canonicalizer per article", len(articles), cold_rate, ours)
+    )
     lines.append(row("naive baseline (extractOne)", len(subset), naive_rate, base))
     speedup = pipe_rate / naive_rate
     ok = speedup >= SPEEDUP_TARGET and ours_subset.recall() >= base.recall()
