@@ -58,6 +58,8 @@ CONTEXT_BONUS = 6.0  # the entry, its code, company or product named elsewhere i
 TRANSLIT_BONUS = 6.0  # the span opens with a transliteration of the entry's Chinese name
 MIN_TRANSLIT_SYLLABLES = 2  # ... of at least this many syllables (one is too easily met)
 MAX_TRANSLIT_EXTRA = 2  # consonants the span may add between that and its stem (-zumab)
+MIN_TRANSLIT_LETTERS = 4  # a span may instead open with the pinyin letters themselves ...
+STEM_LIKE = 70.0  # ... if the rest is spelled this much like the entry's stem ("-glitazin")
 DERIVED_PENALTY = 2.0  # derived (pinyin/literal) forms are a little less trusted than written ones
 SKELETON_WEIGHT = 0.6  # weight of the consonant-skeleton score in the blend with spelling
 KNOWN_DRUG_MARGIN = 0.0  # a real drug outside the glossary spelled this close to the span blocks it
@@ -318,6 +320,8 @@ class Index:
     forms_before: frozenset[str] = frozenset()  # compact form words that may precede a name
     max_form_tokens: int = 0
     # drug -> (skeleton of the pinyin before an INN-stem ending of its Chinese name, stem class)
+    # ... and its letters with the English stem, for garbles whose stem MT mangled too
+    translit_letters: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
     translit: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
     stems: tuple[str, ...] = DEFAULT_STEMS
     max_tokens: int = 1
@@ -382,6 +386,9 @@ class Index:
                 if len(syllables) >= MIN_TRANSLIT_SYLLABLES and len(head) >= 2:
                     klass = next((s for s in index.stems if stem.endswith(s)), stem)
                     index.translit.setdefault(entry.id, set()).add((head, klass))
+                letters = "".join(syllables)
+                if len(letters) >= MIN_TRANSLIT_LETTERS:
+                    index.translit_letters.setdefault(entry.id, set()).add((letters, stem))
             for form in entry_forms(entry, glossary, lexicon, bases):
                 if form.kind in ("zh", "zh_brand"):
                     for variant in {form.text} | _traditional_variants(form.text, converters):
@@ -1137,7 +1144,7 @@ class Canonicalizer:
             if entry_id in context or index.related.get(entry_id, set()) & context:
                 adjusted += CONTEXT_BONUS
                 evidence += ("context",)
-            if head is not None and self._transliterates(head, stem, entry_id):
+            if self._transliterates(key, head, stem, entry_id):
                 adjusted += TRANSLIT_BONUS
                 evidence += ("transliteration",)
             entry = self.glossary.get(entry_id)
@@ -1192,15 +1199,25 @@ class Canonicalizer:
         self._pools[key] = (pool, skel)
         return pool, skel
 
-    def _transliterates(self, head: str, stem: str, entry_id: str) -> bool:
-        """The span is the entry's Chinese name as MT transliterates it: the pinyin's consonants
-        (``head`` is the skeleton of the span before its stem) open the span, which ends in the
-        same INN stem ("teriplizumab": te-rui-pu-li + mab)."""
-        return any(
+    def _transliterates(self, key: str, head: str | None, stem: str, entry_id: str) -> bool:
+        """The span is the entry's Chinese name as MT transliterates it: either the pinyin's
+        consonants (``head`` is the skeleton of the span before its ``stem``) open the span,
+        which ends in the same INN stem ("teriplizumab": te-rui-pu-li + mab); or the span opens
+        with the pinyin itself and MT mangled the stem ("hengglitazin": heng + gliflozin)."""
+        from rapidfuzz import fuzz
+
+        index = self.index
+        if head is not None and any(
             klass == stem
             and head.startswith(pinyin_head)
             and len(head) - len(pinyin_head) <= MAX_TRANSLIT_EXTRA
-            for pinyin_head, klass in self.index.translit.get(entry_id, ())
+            for pinyin_head, klass in index.translit.get(entry_id, ())
+        ):
+            return True
+        return any(
+            key.startswith(letters)
+            and fuzz.ratio(key[len(letters) :], english_stem) >= STEM_LIKE
+            for letters, english_stem in index.translit_letters.get(entry_id, ())
         )
 
     def decide(

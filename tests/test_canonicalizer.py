@@ -486,6 +486,8 @@ def test_a_transliterated_chinese_name_outweighs_a_look_alike_real_drug(
         ("tanciloximab", True),  # the same with x/c swapped the way MT does
         ("tanxilotinib", False),  # another stem class
         ("xilotanmab", False),  # the syllables out of order
+        ("tanxiluomabe", True),  # the pinyin itself, then a mangled stem
+        ("tanxiluocept", False),  # the pinyin itself, then another stem
     ],
 )
 def test_transliteration_evidence(tmp_path: Path, garble: str, evidence: bool) -> None:
