@@ -221,9 +221,7 @@ def measure(
     lines.append(row("clean --no-translate (pipeline)", len(articles), pipe_rate, ours))
     lines.append(row("canonicalizer alone (find)", len(articles), canon_rate, ours))
     lines.append(row("  same, on the naive subset", len(subset), canon_rate, ours_subset))
-    lines.append(
-        row("  same, a fresh canonicalizer per article", len(articles), cold_rate, ours)
-    )
+    lines.append(row("  same, a fresh canonicalizer per article", len(articles), cold_rate, ours))
     lines.append(row("naive baseline (extractOne)", len(subset), naive_rate, base))
     speedup = pipe_rate / naive_rate
     ok = speedup >= SPEEDUP_TARGET and ours_subset.recall() >= base.recall()

@@ -6,6 +6,9 @@ Negatives (must-not-merge pairs): entity A is removed from the glossary, then A'
 map to B. Prints false merges.
 Also runs a naive baseline (exact + rapidfuzz extractOne over all forms for every 1-4 word
 span) for comparison.
+Precision: the content lines of the English pages of ../shared/eval/plaintext/docs-dev.jsonl
+(real pharma news, no name labels) are canonicalized and every fuzzy rewrite is listed: these
+pages hold few garbles, so most of the list should be read as false positives to review.
 
     python benchmarks/eval_names.py [-v] [--glossary DIR] [--no-baseline]
 """
@@ -30,6 +33,7 @@ from normalize.drugnames import known_drug_keys  # noqa: E402
 from normalize.glossary import Glossary, load_glossary  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "eval" / "names-dev.jsonl"
+PAGES = ROOT.parent / "shared" / "eval" / "plaintext" / "docs-dev.jsonl"
 
 
 def spans_found(canon: Canonicalizer, text: str) -> list[tuple[int, int, str]]:
@@ -132,7 +136,30 @@ def main() -> int:
                 merges += 1
                 print(f"  FALSE MERGE {row['id']}: {name!r} (A={id_a}) -> {id_b}")
     print(f"must-not-merge pairs: {len(negatives)}  false merges {merges}")
+    if PAGES.exists():
+        fuzzy_rewrites(canon, args.verbose)
     return 0
+
+
+def fuzzy_rewrites(canon: Canonicalizer, verbose: bool) -> None:
+    """Every name matched by spelling alone (not an exact or derived form) in clean English."""
+    pages = [json.loads(line) for line in PAGES.read_text(encoding="utf-8").splitlines() if line]
+    english = [p for p in pages if p.get("lang") == "en"]
+    seen: dict[tuple[str, str], int] = {}
+    for page in english:
+        text = "\n".join(line["text"] for line in page["lines"] if line["label"] == "content")
+        matches, _, tokens = canon.find(text)
+        for m in matches:
+            if m.method in ("fuzzy", "context", "transposed"):
+                a, b = _char_span(m, tokens)
+                seen[(text[a:b], m.entry_id)] = seen.get((text[a:b], m.entry_id), 0) + 1
+    print(
+        f"clean English pages: {len(english)}  fuzzy matches {sum(seen.values())} "
+        f"({len(seen)} distinct; review with -v)"
+    )
+    if verbose:
+        for (surface, eid), count in sorted(seen.items()):
+            print(f"  {count}x {surface!r} -> {eid}")
 
 
 if __name__ == "__main__":

@@ -56,6 +56,7 @@ class Lexicon:
     forms_en: tuple[str, ...] = ()
     salts_en: tuple[str, ...] = ()
     company_words: tuple[str, ...] = ()
+    category_words: tuple[str, ...] = ()
     stem_routes: dict[str, str] = field(default_factory=dict)  # INN stem class -> route
     form_routes: dict[str, str] = field(default_factory=dict)  # "for injection" -> "injection"
     forms_before: tuple[str, ...] = ()  # form words that may also stand before a drug name
@@ -87,6 +88,7 @@ class Lexicon:
         forms_en: list[str] = []
         salts_en: list[str] = []
         company_words: list[str] = []
+        category_words: list[str] = []
         stem_routes: dict[str, str] = {}
         form_routes: dict[str, str] = {}
         forms_before: list[str] = []
@@ -108,6 +110,7 @@ class Lexicon:
             forms_en += [str(v) for v in data.get("forms_en") or []]
             salts_en += [str(v) for v in data.get("salts_en") or []]
             company_words += [str(v) for v in data.get("company_words") or []]
+            category_words += [str(v) for v in data.get("category_words") or []]
             routes = data.get("routes") or {}
             for stem, route in (routes.get("stems") or {}).items():
                 if route not in (routes.get("forms") or {}):
@@ -130,6 +133,7 @@ class Lexicon:
             forms_en=tuple(forms_en),
             salts_en=tuple(salts_en),
             company_words=tuple(company_words),
+            category_words=tuple(category_words),
             stem_routes=stem_routes,
             form_routes=form_routes,
             forms_before=tuple(forms_before),

@@ -51,6 +51,7 @@ from normalize.keys import (
 
 # Tunable thresholds (scores are 0-100).
 FUZZY_ACCEPT = 80.0  # a fuzzy candidate is applied at or above this score ...
+COMPANY_FUZZY_ACCEPT = 85.0  # companies write their own English names: MT misspells them less
 FUZZY_MARGIN = 4.0  # ... and only this far ahead of the best candidate of any other entry
 CONFUSABLE_MARGIN = 5.0  # margin required when the runner-up is a must-not-confuse entry
 SUGGEST_MIN = 72.0  # below acceptance but at least this: reported as a suggestion
@@ -312,9 +313,11 @@ class Index:
     first_words: set[str] = field(default_factory=set)  # first words of multi-word names
     english: frozenset[str] = frozenset()  # plain lowercase English words: never a garbled name
     company_words: frozenset[str] = frozenset()
+    category_words: frozenset[str] = frozenset()  # "varieties", "list": the kind of a name
     places: frozenset[str] = frozenset()  # China's place names ("suzhou", "jiangsu")
     # companies not known to be Chinese (no Chinese name) -> the place words their names carry
     foreign: dict[str, frozenset[str]] = field(default_factory=dict)
+    company_places: dict[str, frozenset[str]] = field(default_factory=dict)  # id -> its places
     routes: dict[str, str] = field(default_factory=dict)  # drug -> how it is always given
     form_routes: dict[str, str] = field(default_factory=dict)  # compact form words -> route
     forms_before: frozenset[str] = frozenset()  # compact form words that may precede a name
@@ -341,6 +344,7 @@ class Index:
         index.stems = tuple(sorted(DEFAULT_STEMS, key=len, reverse=True))
         index.company_words = frozenset(w.casefold() for w in lexicon.company_words)
         index.places = frozenset(lexicon.places)
+        index.category_words = frozenset(compact(w) for w in lexicon.category_words)
         index.form_routes = {compact(w): r for w, r in lexicon.form_routes.items()}
         index.forms_before = frozenset(compact(w) for w in lexicon.forms_before)
         index.max_form_tokens = max((len(w.split()) for w in lexicon.form_routes), default=0)
@@ -376,9 +380,12 @@ class Index:
                 }
                 if len(ways) == 1:
                     index.routes[entry.id] = ways.pop()
-            if entry.type == "company" and not entry.zh:
-                words = {w for n in entry.english_names for w in name_tokens(n)}
-                index.foreign[entry.id] = frozenset(words & index.places)
+            if entry.type == "company":
+                placed = {w for n in entry.english_names for w in name_tokens(n)} & index.places
+                if placed:
+                    index.company_places[entry.id] = frozenset(placed)
+                if not entry.zh:
+                    index.foreign[entry.id] = frozenset(placed)
             for other in links:  # a company is supported by its products, and the reverse
                 index.related.setdefault(other, set()).add(entry.id)
             for syllables, stem in transliterations(entry, lexicon):
@@ -408,12 +415,19 @@ class Index:
                     index.rows.put(index.exact, key, entry.id, form)
                 fuzzy_key = key
                 if entry.type == "company" and form.kind not in ("code", "ticker", "abbreviation"):
-                    core = index.company_core(name_tokens(form.text))
+                    words = name_tokens(form.text)
+                    core = index.company_core(words)
+                    k = 0
+                    while k < len(words) - 1 and words[k] in index.places:
+                        k += 1  # fuzzy matching compares cores without their place
+                    fuzzy_core = index.company_core(words[k:])
                     if core and core != key:
                         if len(core) >= MIN_CORE_CHARS:
                             owners = derived_cores if form.derived else index.core
                             owners.setdefault(core, set()).add(entry.id)
-                        fuzzy_key = core  # company names are compared on their cores
+                        fuzzy_key = fuzzy_core or core  # companies are compared on their cores
+                    elif fuzzy_core:
+                        fuzzy_key = fuzzy_core
                 if form.fuzzy and n_tokens > 1:
                     first = name_tokens(form.text)[0]
                     if first not in _SPAN_STOP and len(first) >= 4:
@@ -1019,7 +1033,12 @@ class Canonicalizer:
         memo: dict[object, list[Candidate]] = {}
         by_start: dict[int, list[int]] = {}
         for start, end in _name_spans(
-            tokens, taken, self.index.first_words, text, self.index.english
+            tokens,
+            taken,
+            self.index.first_words,
+            text,
+            self.index.english,
+            self.index.company_words,
         ):
             by_start.setdefault(start, []).append(end)
         used: set[int] = set()
@@ -1090,7 +1109,9 @@ class Canonicalizer:
         return near | {r for c in near for r in self.index.related.get(c, set())}
 
     def span_key(self, span: Sequence[Token]) -> tuple[str, bool]:
-        """The key a span is compared on, and whether it ends in company words (then its core)."""
+        """The key a span is compared on, and whether it ends in company words (then its core).
+        Leading place names are left out: "Shanghai" tells no Shanghai company from another."""
+        span = _without_places(span, self.index.places)
         keys = [t.key for t in span]
         full = "".join(keys).replace("'", "")
         core = self.index.company_core(keys)
@@ -1117,27 +1138,39 @@ class Canonicalizer:
         from rapidfuzz import fuzz
 
         index = self.index
-        if all(t.bare in index.english for t in span) and (
-            len(span) == 1 or span[0].bare not in index.first_words
-        ):
-            # "patients", "Tuesday", "The Company": plain English, not a garbled name (unless
+        # (short lowercase words in a phrase are function words or numbers: "for two")
+        plain = all(
+            is_plain_english(t.bare, index.english) or (len(t.bare) <= 3 and t.text.islower())
+            for t in span
+        )
+        if plain and (len(span) == 1 or span[0].bare not in index.first_words):
+            # "patients", "focuses", "The Company": plain English, not a garbled name (unless
             # it opens like a known multi-word name: "State Drug Administration").
             return []
+        if all(t.key in index.company_words for t in span):
+            return []  # "Pharma", "Pharmaceutical Technology Co., Ltd": which company?
         key, company_tail = self.span_key(span)
         if len(key) < MIN_FUZZY_CHARS or any(ch.isdigit() for ch in key):
             return []
+        lowercase = not span[0].text[:1].isupper()
+        places = frozenset(
+            t.key for t in span[: len(span) - len(_without_places(span, index.places))]
+        )
         context = set(context)
         pool, skel = self._pool(key)
         stem = _stem_of(key, index.stems) or ""
         head = skeleton(key[: -len(stem)]) if stem and index.translit else None
         out = []
-        lowercase_phrase = len(span) > 1 and not span[0].text[:1].isupper()
+        lowercase_phrase = len(span) > 1 and lowercase
         for pos, raw in pool.items():
             if raw < RAW_FLOOR:
                 continue
             entry_id, form = index.rows[index.fuzzy_owner[pos]]
-            skel_score = fuzz.ratio(skel, index.fuzzy_skeletons[pos])
-            blended = max(raw, (1 - SKELETON_WEIGHT) * raw + SKELETON_WEIGHT * skel_score)
+            if form.kind == "literal":
+                blended = raw  # English words: MT does not swap their letters as it does pinyin's
+            else:
+                skel_score = fuzz.ratio(skel, index.fuzzy_skeletons[pos])
+                blended = max(raw, (1 - SKELETON_WEIGHT) * raw + SKELETON_WEIGHT * skel_score)
             adjusted = blended - (DERIVED_PENALTY if form.derived else 0.0)
             verdict = ""
             evidence: tuple[str, ...] = ()
@@ -1148,8 +1181,25 @@ class Canonicalizer:
                 adjusted += TRANSLIT_BONUS
                 evidence += ("transliteration",)
             entry = self.glossary.get(entry_id)
-            if company_tail and entry is not None and entry.type != "company":
+            kind = entry.type if entry is not None else ""
+            if company_tail and kind != "company":
                 verdict = "company words after a non-company name"
+            elif lowercase and (kind == "company" or form.kind in ("brand", "zh_brand")):
+                verdict = "written in lowercase: not a company or brand name"
+            elif lowercase and len(span) == 1 and kind != "drug":
+                verdict = "one lowercase word: only a drug name may be garbled so"
+            elif kind == "company" and form.derived and not company_tail:
+                verdict = "a derived company name needs its company words"
+            elif (
+                kind == "company" and raw < COMPANY_FUZZY_ACCEPT and blended < COMPANY_FUZZY_ACCEPT
+            ):
+                verdict = f"a company name spelled less than {COMPANY_FUZZY_ACCEPT:.0f} alike"
+            elif places and index.company_places.get(entry_id, places).isdisjoint(places):
+                verdict = "a company in another place"
+            elif plain and not _plain_words_fit(
+                span, self._words(form.text)[1], index.category_words
+            ):
+                verdict = "plain words must match the name word for word"
             elif key in index.confusables.get(entry_id, ()):
                 verdict = "named as must-not-confuse"
             elif (
@@ -1161,6 +1211,7 @@ class Canonicalizer:
             elif (
                 len(span) > 1
                 and not company_tail
+                and not plain
                 and not _tokens_compatible(span, self._words(form.text)[1])
             ):
                 verdict = "a word differs too much"
@@ -1215,8 +1266,7 @@ class Canonicalizer:
         ):
             return True
         return any(
-            key.startswith(letters)
-            and fuzz.ratio(key[len(letters) :], english_stem) >= STEM_LIKE
+            key.startswith(letters) and fuzz.ratio(key[len(letters) :], english_stem) >= STEM_LIKE
             for letters, english_stem in index.translit_letters.get(entry_id, ())
         )
 
@@ -1320,7 +1370,14 @@ class Canonicalizer:
                 }
             )
         taken = _covered(matches)
-        for s, e in _name_spans(tokens, taken, self.index.first_words, text, self.index.english):
+        for s, e in _name_spans(
+            tokens,
+            taken,
+            self.index.first_words,
+            text,
+            self.index.english,
+            self.index.company_words,
+        ):
             cands = self.score_span(tokens[s:e], context)
             if not cands:
                 continue
@@ -1606,6 +1663,7 @@ def _name_spans(
     first_words: set[str],
     text: str,
     english: frozenset[str] = frozenset(),
+    company_words: frozenset[str] = frozenset(),
 ) -> Iterable[tuple[int, int]]:
     """Token spans that could be a (garbled) name: alphabetic, not stop words at the edges;
     several words only if capitalized throughout or opening like a known multi-word name
@@ -1618,7 +1676,7 @@ def _name_spans(
             continue
         opens_name = first.bare in first_words
         capitalized = first.text[:1].isupper()
-        plain = first.bare in english
+        plain = is_plain_english(first.bare, english)
         for size in range(1, MAX_FUZZY_TOKENS + 1):
             j = i + size
             last = tokens[j - 1] if j <= n else None
@@ -1627,12 +1685,14 @@ def _name_spans(
             if size > 1:
                 if not _joined(text, tokens[j - 2], last):
                     break
+                if "," in text[tokens[j - 2].end : last.start] and last.key not in company_words:
+                    break  # "Shanghai, Beijing" is a list; only "Co., Ltd." runs on past a comma
                 if last.text[:1].isupper():
                     if not capitalized:
                         break
                 elif last.key not in _CONNECTORS and (capitalized or not opens_name):
                     break
-                plain = plain and last.bare in english
+                plain = plain and is_plain_english(last.bare, english)
             if last.key in _SPAN_STOP or (plain and not (opens_name and size > 1)):
                 if last.possessive:
                     break
@@ -1640,6 +1700,51 @@ def _name_spans(
             yield i, j
             if last.possessive:
                 break
+
+
+_INFLECTIONS = (
+    ("ies", "y"),
+    ("es", ""),
+    ("s", ""),
+    ("ed", ""),
+    ("ed", "e"),
+    ("ing", ""),
+    ("ing", "e"),
+    ("ly", ""),
+)
+
+
+def is_plain_english(word: str, english: frozenset[str]) -> bool:
+    """A lowercase key that is an English word or an inflection of one ("focuses", "hailed",
+    "fueling"): such words are nobody's garbled name."""
+    if word in english:
+        return True
+    for suffix, repl in _INFLECTIONS:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)] + repl
+            if stem in english or (stem[-1:] == stem[-2:-1] and stem[:-1] in english):
+                return True
+    return False
+
+
+def _without_places(span: Sequence[Token], places: frozenset[str]) -> Sequence[Token]:
+    k = 0
+    while k < len(span) and span[k].key in places and span[k].text[:1].isupper():
+        k += 1
+    return span[k:]
+
+
+def _plain_words_fit(
+    span: Sequence[Token], form_tokens: Sequence[str], category_words: frozenset[str]
+) -> bool:
+    """Plain English words are a literal rendering of a name only word for word, though the
+    name may go on with words for its kind ("breakthrough therapeutics" for "Breakthrough
+    Therapeutic Varieties"). "drug registration" is not "Drug Registration Certificate"."""
+    if len(form_tokens) < len(span) or not all(
+        w in category_words for w in form_tokens[len(span) :]
+    ):
+        return False
+    return _tokens_compatible(span, form_tokens[: len(span)])
 
 
 def _tokens_compatible(span: Sequence[Token], form_tokens: Sequence[str]) -> bool:

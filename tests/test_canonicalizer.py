@@ -442,10 +442,15 @@ def test_low_confidence_is_a_suggestion_not_a_rewrite(small: Canonicalizer) -> N
 
 
 def test_ambiguous_candidate_is_a_suggestion(canon: Canonicalizer) -> None:
-    text = "The drug Hengruimab was discussed."
+    # Two entries share the core "Hengrui" (Jiangsu and Guangdong): a misspelling of it alone
+    # cannot tell them apart.
+    text = "The firm Hengrei Pharmaceutical was discussed."
     doc = run(canon, text)
     assert doc.text == text
-    assert [s.surface for s in doc.suggestions] == ["Hengruimab"]
+    (suggestion,) = doc.suggestions
+    assert suggestion.surface == "Hengrei Pharmaceutical"
+    assert {c[0] for c in suggestion.candidates[:2]} == {"hengrui", "guangdong_hengrui"}
+    assert "ambiguous" in suggestion.reason
 
 
 TRANSLIT_GLOSSARY = """\
