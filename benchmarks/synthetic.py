@@ -283,11 +283,11 @@ SENTENCES = (
     "on {date}.",
     "In the {ph} trial, {D} combined with chemotherapy significantly prolonged "
     "progression-free survival.",
-    "{C} has received the notice of approval for drug clinical trials of {D} for injection.",
+    "{C} has received the notice of approval for drug clinical trials of {D} {form}.",
     "At present, there are no similar products approved for marketing at home and abroad.",
     "As of the date of this announcement, the cumulative R&D investment in the project is "
     "about {money} million yuan.",
-    "{D} tablets were accepted for review by the Drug Evaluation Center on {date}.",
+    "{D} {form} were accepted for review by the Drug Evaluation Center on {date}.",
     "Investors should note that drug development has a long cycle, high investment and high risk.",
     "The results of the study were presented at the {conf} annual meeting in the form of an "
     "oral report.",
@@ -323,6 +323,9 @@ CLASSES = (
 MONTHS = ("March", "June", "October")
 CONFERENCES = ("ASCO", "ESMO", "AACR", "ASH", "CSCO")
 TARGET_CHARS = 4000
+# Antibodies, fusion proteins, conjugates, cell therapies and peptides are injected; the rest of
+# the stems above make tablets ("Cadonilimab tablets" would be no real article's words).
+INJECTED_STEMS = ("mab", "cept", "tecan", "vedotin", "leucel", "dutide")
 
 
 def garble(name: str, rng: random.Random) -> str:
@@ -429,6 +432,9 @@ def make_articles(
                 "n": rng.randint(12, 400),
                 "m": rng.randint(5, 30),
                 "year": rng.randint(2019, 2024),
+                "form": "for injection"
+                if subject.drug_name.lower().endswith(INJECTED_STEMS)
+                else "tablets",
             }
             sentence = ""
             local: list[Mention] = []
