@@ -834,29 +834,30 @@ class Canonicalizer:
         index = self.index
         if tokens[i].key[:EXACT_PREFIX] not in index.core_prefixes:
             return None
-        for size in range(min(4, len(tokens) - i), 0, -1):
-            span = tokens[i : i + size]
-            if any(t.is_cjk or t.key in index.company_words for t in span):
-                continue
-            key = "".join(t.key for t in span).replace("'", "")
-            ids = index.core.get(key)
-            if not ids or len(ids) > 1:
-                continue
-            end = i + size
-            if span[-1].possessive:  # "Hengrui's Oncology unit": the name ended at the 's
-                continue
-            end = self._company_words_after(text, tokens, end)
-            if end > i + size:
-                (entry_id,) = ids
-                return Match(
-                    entry_id,
-                    i,
-                    end,
-                    95.0,
-                    "core",
-                    Form(" ".join(t.text for t in tokens[i:end]), "variant", False),
-                )
-        return None
+        # A core holds no company word and must be followed by one: the first company word
+        # after ``i`` fixes where the core would end.
+        j = i
+        while j < len(tokens) and j - i < 4 and tokens[j].key not in index.company_words:
+            if tokens[j].is_cjk or tokens[j].possessive:
+                return None  # "Hengrui's Oncology unit": the name ended at the 's
+            j += 1
+        if j == i or j >= len(tokens) or tokens[j].key not in index.company_words:
+            return None
+        ids = index.core.get("".join(t.key for t in tokens[i:j]).replace("'", ""))
+        if not ids or len(ids) > 1:
+            return None
+        end = self._company_words_after(text, tokens, j)
+        if end == j:
+            return None
+        (entry_id,) = ids
+        return Match(
+            entry_id,
+            i,
+            end,
+            95.0,
+            "core",
+            Form(" ".join(t.text for t in tokens[i:end]), "variant", False),
+        )
 
     def _company_words_after(self, text: str, tokens: Sequence[Token], end: int) -> int:
         """Extend a company name over the capitalized company words that follow it."""
