@@ -27,6 +27,7 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from normalize.aliases import (
     Form,
@@ -38,6 +39,10 @@ from normalize.aliases import (
 )
 from normalize.config import Config
 from normalize.document import Change, Document, Entity, Suggestion
+from normalize.errors import ModelError
+
+if TYPE_CHECKING:
+    from normalize.langid import Profiles
 from normalize.glossary import Entry, Glossary
 from normalize.keys import (
     Token,
@@ -51,7 +56,11 @@ from normalize.keys import (
 
 # Tunable thresholds (scores are 0-100).
 FUZZY_ACCEPT = 80.0  # a fuzzy candidate is applied at or above this score ...
-COMPANY_FUZZY_ACCEPT = 85.0  # companies write their own English names: MT misspells them less
+# Companies and brands spell their own English names, which MT copies rather than garbles:
+# their fuzzy matches are judged on spelling alone (not the pinyin skeleton) and need more.
+PROPER_NAME_ACCEPT = 85.0
+BARE_COMPANY_ACCEPT = 95.0  # ... a bare company core (no company word) is most often a person
+MIN_PLAIN_LITERAL_WORDS = 3  # a regulator's literal rendering in plain words needs this many
 FUZZY_MARGIN = 4.0  # ... and only this far ahead of the best candidate of any other entry
 CONFUSABLE_MARGIN = 5.0  # margin required when the runner-up is a must-not-confuse entry
 SUGGEST_MIN = 72.0  # below acceptance but at least this: reported as a suggestion
@@ -63,6 +72,7 @@ MIN_TRANSLIT_LETTERS = 4  # a span may instead open with the pinyin letters them
 STEM_LIKE = 70.0  # ... if the rest is spelled this much like the entry's stem ("-glitazin")
 DERIVED_PENALTY = 2.0  # derived (pinyin/literal) forms are a little less trusted than written ones
 SKELETON_WEIGHT = 0.6  # weight of the consonant-skeleton score in the blend with spelling
+SKELETON_MIN_RAW = 70.0  # ... which counts for spans without an INN stem only this alike
 KNOWN_DRUG_MARGIN = 0.0  # a real drug outside the glossary spelled this close to the span blocks it
 RAW_FLOOR = 60.0  # candidates are gathered by spelling at least this alike ...
 SKELETON_PREFILTER = 70.0  # ... or by consonant skeleton (among those), then scored on both
@@ -76,6 +86,7 @@ MAX_EXACT_TOKENS = 14
 EXACT_PREFIX = 3  # exact lookups stop as soon as a span's key prefix starts no glossary form
 MAX_COMPANY_WORDS = 4
 MIN_TRANSPOSED_ACRONYM = 4  # "NDRL" for "NRDL"; shorter acronyms collide too easily
+FUZZY_LANGUAGES = ("en", "zh", "und")  # text languages fuzzy matching runs on
 CHINESE_TEXT_SHARE = 0.3  # above this share of CJK characters a text is Chinese: annotate only
 
 _ACCEPTED_KINDS = (
@@ -348,8 +359,12 @@ class Index:
         index.form_routes = {compact(w): r for w, r in lexicon.form_routes.items()}
         index.forms_before = frozenset(compact(w) for w in lexicon.forms_before)
         index.max_form_tokens = max((len(w.split()) for w in lexicon.form_routes), default=0)
-        stems = tuple(DEFAULT_STEMS)
-        index.english = frozenset(w for w in lexicon.english if not w.endswith(stems))
+        all_known = known_drug_keys() if known_drugs is None else known_drugs
+        # Plain English, less the drug names dictionary senses mention ("rituximab"); "accept"
+        # and "concept" stay English although they end like an INN stem.
+        index.english = frozenset(
+            lexicon.english - all_known - {compact(e.canonical) for e in glossary}
+        )
         bases = zh_drug_bases(glossary, lexicon)
         seen_fuzzy: set[tuple[str, str]] = set()
         converters: dict[str, object] = {}
@@ -404,6 +419,12 @@ class Index:
                 key = compact(form.text)
                 if not key:
                     continue
+                if form.kind == "literal" and entry.type != "company":
+                    words = name_tokens(form.text)
+                    if len(words) < MIN_PLAIN_LITERAL_WORDS and all(
+                        is_plain_english(w, index.english) for w in words
+                    ):
+                        continue  # "National Health": plain words, no name
                 glossary_keys.add(key)
                 if form.kind in _ACCEPTED_KINDS:
                     accepted.add(key)
@@ -445,7 +466,7 @@ class Index:
         # another entry's written names own ("Hengrui" of Jiangsu Hengrui).
         for core, ids in derived_cores.items():
             index.core.setdefault(core, set(ids))
-        known = (known_drug_keys() if known_drugs is None else known_drugs) - glossary_keys
+        known = all_known - glossary_keys
         index.known_drugs = frozenset(known)
         # Real drugs spelled close to a span share its first letter in practice: bucketing by
         # it makes the real-drug guard ~20x cheaper.
@@ -565,6 +586,7 @@ class Canonicalizer:
         # form text -> (its token keys, its space-separated words as keys); filled as used
         self._form_words: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self._pools: dict[str, tuple[dict[int, float], str]] = {}  # see _pool
+        self._profiles: Profiles | None = None  # function words per language, loaded on use
 
     def _words(self, name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         words = self._form_words.get(name)
@@ -575,9 +597,15 @@ class Canonicalizer:
 
     # ---- finding -----------------------------------------------------------------------
 
-    def find(self, text: str) -> tuple[list[Match], list[Suggestion], list[Token]]:
-        """Every glossary mention in ``text`` (token spans), plus suggestions for editors."""
+    def find(
+        self, text: str, exact_only: Sequence[tuple[int, int]] = ()
+    ) -> tuple[list[Match], list[Suggestion], list[Token]]:
+        """Every glossary mention in ``text`` (token spans), plus suggestions for editors.
+        In the ``exact_only`` character ranges (text not in English, whose words fuzzy
+        matching would take for garbles: "Branche" for Ibrance) only written and derived names
+        are found."""
         tokens = tokenize(text)
+        no_fuzzy = {j for j, t in enumerate(tokens) if any(a <= t.start < b for a, b in exact_only)}
         matches, ambiguous = self._exact(text, tokens)
         matches, elsewhere = self._place_conflicts(text, tokens, matches)
         matches, swapped = self._route_conflicts(text, tokens, matches)
@@ -586,7 +614,7 @@ class Canonicalizer:
         matches = self._join_parent(tokens, matches)
         context = self._context(matches, tokens)
         matches += self._disambiguate(ambiguous, context, _covered(matches))
-        matches = self._extend_drug_names(text, tokens, matches, context)
+        matches = self._extend_drug_names(text, tokens, matches, context, no_fuzzy)
         # Names that are known but shared by entries the text cannot tell apart are not garbles:
         # keep fuzzy matching off them and tell the editor.
         unresolved = [
@@ -598,7 +626,7 @@ class Canonicalizer:
         blocked |= {
             j for sug in elsewhere for j, t in enumerate(tokens) if sug.start <= t.start < sug.end
         }
-        fuzzy, suggestions = self._fuzzy(text, tokens, matches, context, blocked)
+        found, suggestions = self._fuzzy(text, tokens, matches, context, blocked | no_fuzzy)
         suggestions += elsewhere
         suggestions += [
             Suggestion(
@@ -610,7 +638,7 @@ class Canonicalizer:
             )
             for s, e, ids in unresolved
         ]
-        matches += fuzzy
+        matches += found
         matches = self._resolve_conflicts(text, tokens, matches)
         matches = self._owner_is_developer(tokens, matches)
         matches = self._extend_companies(text, tokens, matches)
@@ -963,7 +991,12 @@ class Canonicalizer:
         return out
 
     def _extend_drug_names(
-        self, text: str, tokens: Sequence[Token], matches: list[Match], context: set[str]
+        self,
+        text: str,
+        tokens: Sequence[Token],
+        matches: list[Match],
+        context: set[str],
+        no_fuzzy: set[int] = frozenset(),  # type: ignore[assignment]
     ) -> list[Match]:
         """A garbled word before an exact drug name may make a longer name of another drug:
         "Rukang Trastuzumab" is trastuzumab rezetecan, not trastuzumab."""
@@ -977,6 +1010,7 @@ class Canonicalizer:
                 and entry.type == "drug"
                 and m.chars is None
                 and m.method == "exact"
+                and m.start not in no_fuzzy
             ):
                 for k in (2, 1):
                     start = m.start - k
@@ -1167,8 +1201,12 @@ class Canonicalizer:
             if raw < RAW_FLOOR:
                 continue
             entry_id, form = index.rows[index.fuzzy_owner[pos]]
-            if form.kind == "literal":
-                blended = raw  # English words: MT does not swap their letters as it does pinyin's
+            transliterated = self._transliterates(key, head, stem, entry_id)
+            if form.kind == "literal" or (raw < SKELETON_MIN_RAW and not stem):
+                # English words: MT does not swap their letters as it does pinyin's; and
+                # without an INN stem to anchor it, a skeleton alone makes too many words
+                # alike ("Payton" ~ "Apatini")
+                blended = raw
             else:
                 skel_score = fuzz.ratio(skel, index.fuzzy_skeletons[pos])
                 blended = max(raw, (1 - SKELETON_WEIGHT) * raw + SKELETON_WEIGHT * skel_score)
@@ -1178,7 +1216,7 @@ class Canonicalizer:
             if entry_id in context or index.related.get(entry_id, set()) & context:
                 adjusted += CONTEXT_BONUS
                 evidence += ("context",)
-            if self._transliterates(key, head, stem, entry_id):
+            if transliterated:
                 adjusted += TRANSLIT_BONUS
                 evidence += ("transliteration",)
             entry = self.glossary.get(entry_id)
@@ -1191,10 +1229,10 @@ class Canonicalizer:
                 verdict = "one lowercase word: only a drug name may be garbled so"
             elif kind == "company" and form.derived and not company_tail:
                 verdict = "a derived company name needs its company words"
-            elif (
-                kind == "company" and raw < COMPANY_FUZZY_ACCEPT and blended < COMPANY_FUZZY_ACCEPT
+            elif (kind == "company" or form.kind in ("brand", "zh_brand")) and raw < (
+                PROPER_NAME_ACCEPT if company_tail or kind != "company" else BARE_COMPANY_ACCEPT
             ):
-                verdict = f"a company name spelled less than {COMPANY_FUZZY_ACCEPT:.0f} alike"
+                verdict = "a company or brand name spelled too differently"
             elif places and index.company_places.get(entry_id, places).isdisjoint(places):
                 verdict = "a company in another place"
             elif plain and not _plain_words_fit(
@@ -1463,9 +1501,45 @@ class Canonicalizer:
 
     # ---- rewriting -----------------------------------------------------------------------
 
+    def _not_english(self, doc: Document) -> list[tuple[int, int]]:
+        """The character ranges of ``doc`` (all of it, or lines) in a language fuzzy matching
+        is not for: in German or Spanish, ordinary words look like garbled names. Decided by
+        function words, as :func:`normalize.langid.detect` does for Latin-script text."""
+        from collections import Counter
+
+        from normalize.langid import Profiles, latin_verdict
+
+        text = doc.text
+        if doc.lang:
+            return [] if _base_lang(doc.lang) in FUZZY_LANGUAGES else [(0, len(text))]
+        if cjk_share(text) >= CHINESE_TEXT_SHARE:
+            return []  # Chinese: names are annotated, and its English parts are English
+        if self._profiles is None:
+            try:
+                self._profiles = Profiles.load()
+            except ModelError:
+                self._profiles = Profiles()
+        languages_of = self._profiles.languages_of
+        lines: list[tuple[int, int, Counter[str]]] = []
+        start = 0
+        for line in text.split("\n"):
+            hits: Counter[str] = Counter()
+            for word in line.split():
+                langs = languages_of.get(word.strip(_PUNCT).casefold())
+                if langs:
+                    hits.update(langs)
+            lines.append((start, start + len(line), hits))
+            start += len(line) + 1
+        if _base_lang(latin_verdict(sum((h for *_, h in lines), Counter()))) not in FUZZY_LANGUAGES:
+            return [(0, len(text))]
+        # an English document may still quote a paragraph in another language
+        return [
+            (a, b) for a, b, hits in lines if _base_lang(latin_verdict(hits)) not in FUZZY_LANGUAGES
+        ]
+
     def rewrite(self, doc: Document) -> Document:
         text = doc.text
-        matches, suggestions, tokens = self.find(text)
+        matches, suggestions, tokens = self.find(text, exact_only=self._not_english(doc))
         rewrite = cjk_share(text) < CHINESE_TEXT_SHARE
         protected = [(e.start, e.end) for e in doc.entities]
         pieces: list[str] = []
@@ -1726,6 +1800,13 @@ def is_plain_english(word: str, english: frozenset[str]) -> bool:
             if stem in english or (stem[-1:] == stem[-2:-1] and stem[:-1] in english):
                 return True
     return False
+
+
+_PUNCT = "\"'“”‘’()[],.;:!?"
+
+
+def _base_lang(code: str) -> str:
+    return code.split("-")[0].lower()
 
 
 def _without_places(span: Sequence[Token], places: frozenset[str]) -> Sequence[Token]:

@@ -42,6 +42,15 @@ class Profiles:
     """Function words per Latin-script language (from ``models/languages.yaml``)."""
 
     stopwords: dict[str, frozenset[str]] = field(default_factory=dict)
+    # word -> the languages it is a function word of (one lookup per word when detecting)
+    languages_of: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_word: dict[str, list[str]] = {}
+        for code, words in self.stopwords.items():
+            for w in words:
+                by_word.setdefault(w, []).append(code)
+        object.__setattr__(self, "languages_of", {w: tuple(c) for w, c in by_word.items()})
 
     @classmethod
     def load(cls, path: Path | None = None) -> Profiles:
@@ -99,11 +108,14 @@ def _latin_language(text: str, profiles: Profiles | None) -> str:
     if profiles is None or len(profiles.stopwords) < 2:
         return "en"
     hits: Counter[str] = Counter()
+    languages_of = profiles.languages_of
     for word in _LATIN_WORD.findall(text):
-        key = word.casefold()
-        for code, words in profiles.stopwords.items():
-            if key in words:
-                hits[code] += 1
+        hits.update(languages_of.get(word.casefold(), ()))
+    return latin_verdict(hits)
+
+
+def latin_verdict(hits: Counter[str]) -> str:
+    """The language of Latin-script text from its function-word hits per language."""
     english = hits.get("en", 0)
     best, n = max(
         ((c, k) for c, k in hits.items() if c != "en"), key=lambda ck: ck[1], default=("en", 0)

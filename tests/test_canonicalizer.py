@@ -668,3 +668,14 @@ def test_possessive_owner_of_a_drug_names_its_developer(canon: Canonicalizer) ->
     doc = run(canon, "Analysts expect Kelun's trastuzumab botidotin to sell well.")
     owners = [e.id for e in doc.entities if e.type == "company"]
     assert owners == ["kelun_biotech"]
+
+
+@pytest.mark.parametrize(("lang", "rewritten"), [("de", False), ("en", True), (None, True)])
+def test_fuzzy_matching_is_for_english_text(
+    canon: Canonicalizer, lang: str | None, rewritten: bool
+) -> None:
+    # A record's declared language decides; undeclared, function words do (English here).
+    text = "Hengrui Medicine said camrelizumob was approved."
+    doc = canon.rewrite(Document(text, lang=lang))
+    assert ("camrelizumab" in doc.text) is rewritten
+    assert "Jiangsu Hengrui Pharmaceuticals" in doc.text  # exact names in any language
