@@ -1113,6 +1113,7 @@ class Canonicalizer:
                     )
             if decision is not None:
                 method = "context" if reason == "code" else "fuzzy"
+                end = self._hyphen_suffix(text, tokens, end, decision.entry_id)
                 out.append(
                     Match(
                         decision.entry_id,
@@ -1137,6 +1138,25 @@ class Canonicalizer:
                         )
                     )
         return out, suggestions
+
+    def _hyphen_suffix(self, text: str, tokens: Sequence[Token], end: int, entry_id: str) -> int:
+        """A garbled name keeps a hyphenated suffix that the entry's own forms have
+        ("tisleelizumab-jsgr": tislelizumab-jsgr is a written form), so that the rewrite is
+        what an exact match of the result would give."""
+        entry = self.glossary.get(entry_id)
+        if (
+            entry is None
+            or end >= len(tokens)
+            or text[tokens[end - 1].end : tokens[end].start]
+            not in (
+                "-",
+                "‑",
+            )
+        ):
+            return end
+        key = compact(entry.canonical) + tokens[end].bare
+        owners = {eid for eid, _ in self.index.rows.of(self.index.exact.get(key))}
+        return end + 1 if owners == {entry_id} else end
 
     def _products(self, company_id: str) -> set[str]:
         """A company, its related companies (parent, subsidiaries), and their products."""

@@ -173,16 +173,23 @@ def clean_text(
     # document, so that removing lines cannot change how the rest is treated (idempotence).
     changes: list[Change] = []
     lines = _split(text)
+    wrap_widths = _wrap_widths(lines)
     lines = _unwrap(lines, changes, stage)
     profile = rules.site_for(url)
     verdicts = _classify(lines, rules, profile, url)
     kept: list[str] = []
+    last_kept: _Line | None = None
+    # A removed line stands between the last kept line and this one, or the last kept line grew
+    # by a join: either way the unwrap decision is taken again.
+    recheck = False
     for line, verdict in zip(lines, verdicts, strict=True):
         if not line.text:
             if kept and kept[-1] != "":
                 kept.append("")
+            recheck = False
             continue
         if verdict is not None:
+            recheck = True
             rule_id, detail = verdict
             changes.append(
                 Change(
@@ -209,7 +216,27 @@ def clean_text(
                     rule="+".join(line.repairs),
                 )
             )
-        kept.append(line.text)
+        joined = False
+        if (
+            recheck
+            and last_kept is not None
+            and kept
+            and kept[-1]
+            and _continues(kept[-1], line.text, wrap_widths)
+        ):
+            # A hard-wrapped sentence that a junk line interrupted ("... the trial\nShare\n
+            # met its endpoint"): joined now, as a second run would join it.
+            joiner = "" if _CJK.match(line.text[0]) or _CJK.search(kept[-1][-1]) else " "
+            changes.append(
+                Change(
+                    stage, "repair", "\n", joiner, last_kept.end, last_kept.end + 1, rule="unwrap"
+                )
+            )
+            kept[-1] += joiner + line.text
+            joined = True
+        else:
+            kept.append(line.text)
+        last_kept, recheck = line, joined
     while kept and kept[-1] == "":
         kept.pop()
     changes.sort(key=lambda c: (c.start or 0, c.action != "repair"))

@@ -272,3 +272,19 @@ def test_fast_normal_form_of_repaired_lines(parts: list[str]) -> None:
 
     repaired, _ = repair_line(" ".join(parts))
     assert _norm(repaired) == normalize_line(repaired)
+
+
+def test_a_sentence_interrupted_by_a_junk_line_is_joined() -> None:
+    # Joined in the first run, as a second run would join it (idempotence).
+    text = (
+        "Hengrui said the phase 3 trial of its antibody in\n"
+        "Share:\n"
+        "gastric cancer met its primary endpoint on Monday.\n"
+    )
+    doc = STAGE(Document(text))
+    assert doc.text == (
+        "Hengrui said the phase 3 trial of its antibody in gastric cancer met its primary "
+        "endpoint on Monday."
+    )
+    assert STAGE(Document(doc.text)).text == doc.text
+    assert {c.rule for c in doc.changes} >= {"unwrap"}
