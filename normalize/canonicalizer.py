@@ -81,6 +81,11 @@ MIN_CORE_CHARS = 4  # shortest company core matched exactly with a company word 
 MIN_GUARDED_STEM = 5  # stems at least this long must agree between span and candidate
 MAX_FUZZY_TOKENS = 5
 POOL_MEMO_MAX = 50_000  # span keys whose fuzzy neighbours a canonicalizer remembers
+POOL_LIMIT = 24  # fuzzy neighbours gathered per key, by spelling and again by skeleton
+POOL_SHORTLIST = 64  # ... rescored exactly from this many best rounded batch scores
+PREFETCH_MIN_KEYS = 8  # batch scoring pays from this many new keys in a document ...
+PREFETCH_MIN_FORMS = 20_000  # ... and this many fuzzy forms (a large glossary)
+PREFETCH_BATCH = 64  # keys per batch: 64 x 255,000 one-byte scores is 16 MB
 WORD_MIN = 60.0  # in a multi-word fuzzy match every word must be at least this alike
 MAX_EXACT_TOKENS = 14
 EXACT_PREFIX = 3  # exact lookups stop as soon as a span's key prefix starts no glossary form
@@ -1076,6 +1081,9 @@ class Canonicalizer:
             self.index.company_words,
         ):
             by_start.setdefault(start, []).append(end)
+        self._prefetch(
+            self.span_key(tokens[start:end])[0] for start, ends in by_start.items() for end in ends
+        )
         used: set[int] = set()
         for start in sorted(by_start):
             if start in used:
@@ -1291,7 +1299,7 @@ class Canonicalizer:
         a, b = index.window(index.fuzzy_starts, len(key), RAW_FLOOR)
         pool: dict[int, float] = {}
         for _c, score, pos in process.extract(
-            key, index.fuzzy_keys[a:b], scorer=fuzz.ratio, score_cutoff=RAW_FLOOR, limit=24
+            key, index.fuzzy_keys[a:b], scorer=fuzz.ratio, score_cutoff=RAW_FLOOR, limit=POOL_LIMIT
         ):
             pool[a + pos] = score
         skel = skeleton(key)
@@ -1301,13 +1309,64 @@ class Canonicalizer:
                 index.fuzzy_skeletons[a:b],
                 scorer=fuzz.ratio,
                 score_cutoff=SKELETON_PREFILTER,
-                limit=24,
+                limit=POOL_LIMIT,
             ):
                 pool.setdefault(a + pos, fuzz.ratio(key, index.fuzzy_keys[a + pos]))
         if len(self._pools) >= POOL_MEMO_MAX:
             self._pools.clear()
         self._pools[key] = (pool, skel)
         return pool, skel
+
+    def _prefetch(self, keys: Iterable[str]) -> None:
+        """Gather the fuzzy neighbours of a document's new span keys in one batch: rapidfuzz's
+        ``cdist`` scores them all against every form at once, on every core (on a
+        50,000-entry glossary ~15x faster than one ``extract`` per key). Same result as
+        :meth:`_pool`, which then finds them remembered."""
+        new = sorted(
+            {
+                k
+                for k in keys
+                if len(k) >= MIN_FUZZY_CHARS
+                and k not in self._pools
+                and not any(ch.isdigit() for ch in k)
+            }
+        )
+        index = self.index
+        if len(new) < PREFETCH_MIN_KEYS or len(index.fuzzy_keys) < PREFETCH_MIN_FORMS:
+            return  # one key at a time is as fast
+        import numpy as np
+        from rapidfuzz import fuzz, process
+
+        for at in range(0, len(new), PREFETCH_BATCH):
+            batch = new[at : at + PREFETCH_BATCH]
+            skels = [skeleton(k) for k in batch]
+            spelling = process.cdist(
+                batch,
+                index.fuzzy_keys,
+                scorer=fuzz.ratio,
+                score_cutoff=RAW_FLOOR - 1,
+                dtype=np.uint8,
+                workers=-1,
+            )
+            skeletal = process.cdist(
+                skels,
+                index.fuzzy_skeletons,
+                scorer=fuzz.ratio,
+                score_cutoff=SKELETON_PREFILTER - 1,
+                dtype=np.uint8,
+                workers=-1,
+            )
+            for row, (key, skel) in enumerate(zip(batch, skels, strict=True)):
+                a, b = index.window(index.fuzzy_starts, len(key), RAW_FLOOR)
+                pool = _top(key, spelling[row], a, b, index.fuzzy_keys, RAW_FLOOR)
+                if len(skel) >= 3:
+                    for pos in _top(
+                        skel, skeletal[row], a, b, index.fuzzy_skeletons, SKELETON_PREFILTER
+                    ):
+                        pool.setdefault(pos, fuzz.ratio(key, index.fuzzy_keys[pos]))
+                if len(self._pools) >= POOL_MEMO_MAX:
+                    self._pools.clear()
+                self._pools[key] = (pool, skel)
 
     def _transliterates(self, key: str, head: str | None, stem: str, entry_id: str) -> bool:
         """The span is the entry's Chinese name as MT transliterates it: either the pinyin's
@@ -1823,6 +1882,24 @@ def is_plain_english(word: str, english: frozenset[str]) -> bool:
 
 
 _PUNCT = "\"'“”‘’()[],.;:!?"
+
+
+def _top(
+    query: str, scores: object, a: int, b: int, choices: Sequence[str], cutoff: float
+) -> dict[int, float]:
+    """The best (at most POOL_LIMIT) choices in ``[a, b)`` at or above ``cutoff``, as
+    ``process.extract`` would give them: exact scores, best first, earlier on a tie. ``scores``
+    is a row of rounded cdist scores, used to shortlist."""
+    import numpy as np
+    from rapidfuzz import fuzz
+
+    row = np.asarray(scores)[a:b]
+    near = np.nonzero(row)[0]
+    if len(near) > POOL_SHORTLIST:
+        near = near[np.lexsort((near, -row[near].astype(np.int16)))[:POOL_SHORTLIST]]
+    exact = [(fuzz.ratio(query, choices[a + int(i)]), a + int(i)) for i in near]
+    best = sorted(((sc, pos) for sc, pos in exact if sc >= cutoff), key=lambda sp: (-sp[0], sp[1]))
+    return {pos: sc for sc, pos in best[:POOL_LIMIT]}
 
 
 def _base_lang(code: str) -> str:

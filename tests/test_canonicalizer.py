@@ -679,3 +679,26 @@ def test_fuzzy_matching_is_for_english_text(
     doc = canon.rewrite(Document(text, lang=lang))
     assert ("camrelizumab" in doc.text) is rewritten
     assert "Jiangsu Hengrui Pharmaceuticals" in doc.text  # exact names in any language
+
+
+def test_batch_scoring_gives_the_same_neighbours_as_one_key_at_a_time(
+    canon: Canonicalizer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Large glossaries score a document's span keys in one cdist batch; forced on here for the
+    # bundled glossary, it must find what per-key extraction finds.
+    import normalize.canonicalizer as canonicalizer
+
+    text = (
+        "Hengrei Pharmaceutical said camrelizumob and Teripalimab beat Zanubrutinob; "
+        "Innoventt Biologics and Jiangsu Hansoo Pharmaceutical agreed."
+    )
+    one_by_one = Canonicalizer(canon.glossary, canon.index)
+    expected = one_by_one.find(text)[0]
+    monkeypatch.setattr(canonicalizer, "PREFETCH_MIN_FORMS", 0)
+    monkeypatch.setattr(canonicalizer, "PREFETCH_MIN_KEYS", 1)
+    batched = Canonicalizer(canon.glossary, canon.index)
+    assert batched.find(text)[0] == expected
+    shared = set(batched._pools) & set(one_by_one._pools)
+    assert len(shared) >= 5
+    for key in shared:
+        assert batched._pools[key] == one_by_one._pools[key], key
