@@ -3,7 +3,7 @@ of every 1-4 word span, else rapidfuzz ``process.extractOne`` over all fuzzy-eli
 
 from __future__ import annotations
 
-from normalize.canonicalizer import Index
+from normalize.index import Index
 from normalize.keys import tokenize
 
 

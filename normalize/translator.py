@@ -395,7 +395,7 @@ class TranslatorStage:
             rt.names, rt.affixes = {}, ()
             if self.glossary is not None and len(self.glossary):
                 from normalize.aliases import lexicon_for
-                from normalize.canonicalizer import compile_glossary
+                from normalize.index import compile_glossary
 
                 rt.names = compile_glossary(self.glossary, self._cache_dir()).zh_names()
                 try:

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from normalize.canonicalizer import Canonicalizer, compile_glossary
+from normalize.canonicalizer import Canonicalizer
 from normalize.config import Config
 from normalize.glossary import Glossary, load_glossary
+from normalize.index import compile_glossary
 from normalize.pipeline import Pipeline
 
 

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from normalize.canonicalizer import FUZZY_ACCEPT, SUGGEST_MIN, Canonicalizer, Index
+from normalize.canonicalizer import FUZZY_ACCEPT, SUGGEST_MIN, Canonicalizer
 from normalize.document import Change, Document
 from normalize.glossary import Glossary, load_glossary
+from normalize.index import Index
 
 FIXTURE = Path(__file__).parent / "data" / "core-glossary"
 

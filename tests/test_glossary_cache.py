@@ -126,7 +126,7 @@ def test_a_broken_cache_file_is_rebuilt(gdir: Path, tmp_path: Path) -> None:
 
 
 def test_lexicon_edit_rebuilds_the_index(gdir: Path, tmp_path: Path) -> None:
-    from normalize.canonicalizer import compile_glossary
+    from normalize.index import compile_glossary
 
     cache = tmp_path / "cache"
     glossary = load_glossary([gdir], cache_dir=cache)

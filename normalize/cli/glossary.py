@@ -49,7 +49,8 @@ def _load(glossaries: tuple[Path, ...]):  # type: ignore[no-untyped-def]
 
 
 def _canonicalizer(glossaries: tuple[Path, ...]):  # type: ignore[no-untyped-def]
-    from normalize.canonicalizer import Canonicalizer, compile_glossary
+    from normalize.canonicalizer import Canonicalizer
+    from normalize.index import compile_glossary
     from normalize.resources import cache_dir
 
     glossary = _load(glossaries)

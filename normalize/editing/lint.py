@@ -442,7 +442,7 @@ def _check_confusable(
 ) -> list[Problem]:
     from rapidfuzz import fuzz, process
 
-    from normalize.canonicalizer import DEFAULT_STEMS
+    from normalize.index import DEFAULT_STEMS
 
     pool = [(compact(n.text), n) for n in names if n.fuzzy and not has_cjk(n.text)]
     pool = [(k, n) for k, n in pool if len(k) >= CONFUSABLE_MIN_CHARS]
