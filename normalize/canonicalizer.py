@@ -649,14 +649,7 @@ class Canonicalizer:
                     owned.setdefault(m.end, set()).update(products)
         memo: dict[object, list[Candidate]] = {}
         by_start: dict[int, list[int]] = {}
-        for start, end in _name_spans(
-            tokens,
-            taken,
-            self.index.first_words,
-            text,
-            self.index.english,
-            self.index.company_words,
-        ):
+        for start, end in self._name_spans(text, tokens, taken):
             by_start.setdefault(start, []).append(end)
         self._prefetch(
             self.span_key(tokens[start:end])[0] for start, ends in by_start.items() for end in ends
@@ -742,6 +735,14 @@ class Canonicalizer:
         key = compact(entry.canonical) + tokens[end].bare
         owners = {eid for eid, _ in self.index.rows.of(self.index.exact.get(key))}
         return end + 1 if owners == {entry_id} else end
+
+    def _name_spans(
+        self, text: str, tokens: Sequence[Token], taken: set[int]
+    ) -> Iterable[tuple[int, int]]:
+        index = self.index
+        return _name_spans(
+            tokens, taken, index.first_words, text, index.english, index.company_words
+        )
 
     def _products(self, company_id: str) -> set[str]:
         """A company, its related companies (parent, subsidiaries), and their products."""
@@ -889,10 +890,13 @@ class Canonicalizer:
                 limit=POOL_LIMIT,
             ):
                 pool.setdefault(a + pos, fuzz.ratio(key, index.fuzzy_keys[a + pos]))
-        if len(self._pools) >= POOL_MEMO_MAX:
-            self._pools.clear()
-        self._pools[key] = (pool, skel)
+        self._remember(key, pool, skel)
         return pool, skel
+
+    def _remember(self, key: str, pool: dict[int, float], skel: str) -> None:
+        if len(self._pools) >= POOL_MEMO_MAX:
+            self._pools.clear()  # bounded; news soon brings its common words back
+        self._pools[key] = (pool, skel)
 
     def _prefetch(self, keys: Iterable[str]) -> None:
         """Gather the fuzzy neighbours of a document's new span keys in one batch: rapidfuzz's
@@ -917,21 +921,20 @@ class Canonicalizer:
         for at in range(0, len(new), PREFETCH_BATCH):
             batch = new[at : at + PREFETCH_BATCH]
             skels = [skeleton(k) for k in batch]
-            spelling = process.cdist(
-                batch,
-                index.fuzzy_keys,
-                scorer=fuzz.ratio,
-                score_cutoff=RAW_FLOOR - 1,
-                dtype=np.uint8,
-                workers=-1,
-            )
-            skeletal = process.cdist(
-                skels,
-                index.fuzzy_skeletons,
-                scorer=fuzz.ratio,
-                score_cutoff=SKELETON_PREFILTER - 1,
-                dtype=np.uint8,
-                workers=-1,
+            # rounded scores, one byte each, to shortlist (a point below the cutoff: rounding)
+            spelling, skeletal = (
+                process.cdist(
+                    queries,
+                    choices,
+                    scorer=fuzz.ratio,
+                    score_cutoff=cutoff - 1,
+                    dtype=np.uint8,
+                    workers=-1,
+                )
+                for queries, choices, cutoff in (
+                    (batch, index.fuzzy_keys, RAW_FLOOR),
+                    (skels, index.fuzzy_skeletons, SKELETON_PREFILTER),
+                )
             )
             for row, (key, skel) in enumerate(zip(batch, skels, strict=True)):
                 a, b = index.window(index.fuzzy_starts, len(key), RAW_FLOOR)
@@ -941,9 +944,7 @@ class Canonicalizer:
                         skel, skeletal[row], a, b, index.fuzzy_skeletons, SKELETON_PREFILTER
                     ):
                         pool.setdefault(pos, fuzz.ratio(key, index.fuzzy_keys[pos]))
-                if len(self._pools) >= POOL_MEMO_MAX:
-                    self._pools.clear()
-                self._pools[key] = (pool, skel)
+                self._remember(key, pool, skel)
 
     def _transliterates(self, key: str, head: str | None, stem: str, entry_id: str) -> bool:
         """The span is the entry's Chinese name as MT transliterates it: either the pinyin's
@@ -1065,14 +1066,7 @@ class Canonicalizer:
                 }
             )
         taken = _covered(matches)
-        for s, e in _name_spans(
-            tokens,
-            taken,
-            self.index.first_words,
-            text,
-            self.index.english,
-            self.index.company_words,
-        ):
+        for s, e in self._name_spans(text, tokens, taken):
             cands = self.score_span(tokens[s:e], context)
             if not cands:
                 continue
