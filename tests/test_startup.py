@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ("torch", "transformers", "ctranslate2", "sentencepiece")
+HEAVY = ("torch", "transformers", "ctranslate2", "sentencepiece", "numpy")
 HELP_SANITY_S = 10.0  # not a benchmark: only catches an import of something enormous
 
 PROBE = """
