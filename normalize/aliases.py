@@ -22,11 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-import yaml
-
 from normalize.errors import GlossaryError
 from normalize.glossary import Entry, Glossary
 from normalize.keys import has_cjk
+from normalize.yamlfile import load_data
 
 MAX_RENDERINGS = 48  # cap on literal-rendering combinations per Chinese name
 PLACE_CHARS = 2  # Chinese company names usually open with a two-character place name
@@ -94,13 +93,8 @@ class Lexicon:
         forms_before: list[str] = []
         files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
         for path in files:
-            try:
-                data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            except yaml.YAMLError as exc:
-                mark = getattr(exc, "problem_mark", None)
-                raise GlossaryError(
-                    f"{path}:{mark.line + 1 if mark else 1}: YAML error: {exc}"
-                ) from None
+            text = path.read_text(encoding="utf-8")
+            data = load_data(text, str(path), GlossaryError, lines=False) or {}
             for key, value in (data.get("words") or {}).items():
                 words[str(key)] = tuple(_as_list(value, path, key))
             for key, value in (data.get("stems") or {}).items():

@@ -237,15 +237,14 @@ class Canonicalizer:
         kept: list[Match] = []
         reported: list[Suggestion] = []
         for m in matches:
-            places = self.index.foreign.get(m.entry_id)
             prev = tokens[m.start - 1] if m.start > 0 else None
             if (
-                places is None
+                m.entry_id not in self.index.foreign
                 or prev is None
                 or m.chars is not None
                 or not prev.text[:1].isupper()
                 or prev.key not in self.index.places
-                or prev.key in places
+                or prev.key in self.index.company_places.get(m.entry_id, ())
             ):
                 kept.append(m)
                 continue
@@ -1157,7 +1156,7 @@ class Canonicalizer:
         function words, as :func:`normalize.langid.detect` does for Latin-script text."""
         from collections import Counter
 
-        from normalize.langid import Profiles, latin_verdict
+        from normalize.langid import Profiles, function_word_hits, latin_verdict
 
         text = doc.text
         if doc.lang:
@@ -1169,16 +1168,10 @@ class Canonicalizer:
                 self._profiles = Profiles.load()
             except ModelError:
                 self._profiles = Profiles()
-        languages_of = self._profiles.languages_of
         lines: list[tuple[int, int, Counter[str]]] = []
         start = 0
         for line in text.split("\n"):
-            hits: Counter[str] = Counter()
-            for word in line.split():
-                langs = languages_of.get(word.strip(_PUNCT).casefold())
-                if langs:
-                    hits.update(langs)
-            lines.append((start, start + len(line), hits))
+            lines.append((start, start + len(line), function_word_hits(line, self._profiles)))
             start += len(line) + 1
         if _base_lang(latin_verdict(sum((h for *_, h in lines), Counter()))) not in FUZZY_LANGUAGES:
             return [(0, len(text))]
@@ -1408,9 +1401,6 @@ def _top(
     exact = [(fuzz.ratio(query, choices[a + int(i)]), a + int(i)) for i in near]
     best = sorted(((sc, pos) for sc, pos in exact if sc >= cutoff), key=lambda sp: (-sp[0], sp[1]))
     return {pos: sc for sc, pos in best[:POOL_LIMIT]}
-
-
-_PUNCT = "\"'“”‘’()[],.;:!?"
 
 
 def _base_lang(code: str) -> str:

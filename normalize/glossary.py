@@ -16,11 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from normalize.errors import GlossaryError
 from normalize.resources import data_dir
-from normalize.yamlfile import DuplicateKeyError, load_yaml
+from normalize.yamlfile import load_data
 
 ENTRY_TYPES = ("drug", "company", "regulator", "programme", "document")
 STATUSES = ("verified", "unverified", "draft")
@@ -303,15 +301,7 @@ def write_pickle(path: Path, obj: object, family: str) -> None:
 
 
 def parse_glossary_text(text: str, filename: str = "<string>") -> list[Entry]:
-    try:
-        data = load_yaml(text)
-    except DuplicateKeyError as exc:
-        raise GlossaryError(f"{filename}:{exc.line}: {exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{filename}:{mark.line + 1}" if mark else filename
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise GlossaryError(f"{where}: YAML error: {problem}") from None
+    data = load_data(text, filename, GlossaryError)
     if data is None:
         return []
     if not isinstance(data, dict) or "entries" not in data:

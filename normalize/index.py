@@ -213,8 +213,7 @@ class Index:
     company_words: frozenset[str] = frozenset()
     category_words: frozenset[str] = frozenset()  # "varieties", "list": the kind of a name
     places: frozenset[str] = frozenset()  # China's place names ("suzhou", "jiangsu")
-    # companies not known to be Chinese (no Chinese name) -> the place words their names carry
-    foreign: dict[str, frozenset[str]] = field(default_factory=dict)
+    foreign: frozenset[str] = frozenset()  # companies not known to be Chinese (no Chinese name)
     company_places: dict[str, frozenset[str]] = field(default_factory=dict)  # id -> its places
     routes: dict[str, str] = field(default_factory=dict)  # drug -> how it is always given
     form_routes: dict[str, str] = field(default_factory=dict)  # compact form words -> route
@@ -242,6 +241,7 @@ class Index:
         index.stems = tuple(sorted(DEFAULT_STEMS, key=len, reverse=True))
         index.company_words = frozenset(w.casefold() for w in lexicon.company_words)
         index.places = frozenset(lexicon.places)
+        index.foreign = frozenset(e.id for e in glossary if e.type == "company" and not e.zh)
         index.category_words = frozenset(compact(w) for w in lexicon.category_words)
         index.form_routes = {compact(w): r for w, r in lexicon.form_routes.items()}
         index.forms_before = frozenset(compact(w) for w in lexicon.forms_before)
@@ -286,8 +286,6 @@ class Index:
                 placed = {w for n in entry.english_names for w in name_tokens(n)} & index.places
                 if placed:
                     index.company_places[entry.id] = frozenset(placed)
-                if not entry.zh:
-                    index.foreign[entry.id] = frozenset(placed)
             for other in links:  # a company is supported by its products, and the reverse
                 index.related.setdefault(other, set()).add(entry.id)
             for syllables, stem in transliterations(entry, lexicon):

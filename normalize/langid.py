@@ -13,9 +13,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from normalize.errors import ModelError
+from normalize.yamlfile import load_data
 
 # Tunable thresholds.
 CJK_WORD_WEIGHT = 2.0  # one Latin word carries about as much as two CJK characters
@@ -57,11 +56,7 @@ class Profiles:
         from normalize.resources import data_dir
 
         path = path or data_dir("models") / "languages.yaml"
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            raise ModelError(f"{path}:{mark.line + 1 if mark else 1}: YAML error: {exc}") from None
+        data = load_data(path.read_text(encoding="utf-8"), str(path), ModelError, lines=False) or {}
         langs = data.get("languages") if isinstance(data, dict) else None
         if not isinstance(langs, dict):
             raise ModelError(f"{path}:1: expected a top-level 'languages:' mapping")
@@ -107,11 +102,16 @@ def detect(text: str, profiles: Profiles | None = None) -> str:
 def _latin_language(text: str, profiles: Profiles | None) -> str:
     if profiles is None or len(profiles.stopwords) < 2:
         return "en"
+    return latin_verdict(function_word_hits(text, profiles))
+
+
+def function_word_hits(text: str, profiles: Profiles) -> Counter[str]:
+    """How many of the words of ``text`` are function words of each language."""
     hits: Counter[str] = Counter()
     languages_of = profiles.languages_of
     for word in _LATIN_WORD.findall(text):
         hits.update(languages_of.get(word.casefold(), ()))
-    return latin_verdict(hits)
+    return hits
 
 
 def latin_verdict(hits: Counter[str]) -> str:

@@ -20,10 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from normalize.errors import MissingDependencyError, ModelError
-from normalize.yamlfile import DuplicateKeyError, LineLoader
+from normalize.yamlfile import load_data
 
 REGISTRY_FILE = "registry.yaml"
 INSTALL_EXTRA = "pip install 'normalize[translate]'"
@@ -96,14 +94,7 @@ def load_registry(path: Path | None = None) -> Registry:
 
 
 def parse_registry(text: str, filename: str = "<registry>") -> Registry:
-    try:
-        data = yaml.load(text, Loader=LineLoader)
-    except DuplicateKeyError as exc:
-        raise ModelError(f"{filename}:{exc.line}: {exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{filename}:{mark.line + 1}" if mark else filename
-        raise ModelError(f"{where}: YAML error: {getattr(exc, 'problem', None) or exc}") from None
+    data = load_data(text, filename, ModelError)
     if not isinstance(data, dict) or not isinstance(data.get("models"), list):
         raise ModelError(f"{filename}:1: expected a top-level 'models:' list")
     specs: list[ModelSpec] = []

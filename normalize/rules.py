@@ -26,7 +26,7 @@ from normalize.rulelits import (
     rare_piece,
     required_literals,
 )
-from normalize.yamlfile import DuplicateKeyError, LineLoader
+from normalize.yamlfile import load_data
 
 WHERE = ("anywhere", "edges")
 LANGS = ("any", "en", "zh")
@@ -369,14 +369,7 @@ def parse_rules_text(
     text: str, filename: str = "<string>"
 ) -> tuple[list[Rule], SiteProfile | None]:
     """Parse one rule file: generic rules, or (with a ``site`` key) a site profile."""
-    try:
-        data = yaml.load(text, Loader=LineLoader)
-    except DuplicateKeyError as exc:
-        raise RulesError(f"{filename}:{exc.line}: {exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{filename}:{mark.line + 1}" if mark else filename
-        raise RulesError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    data = load_data(text, filename, RulesError, label="not valid YAML")
     if not isinstance(data, dict):
         raise RulesError(f"{filename}:1: expected a mapping with 'rules' (or 'site' and 'lines')")
     line = data.pop("__line__", 1)

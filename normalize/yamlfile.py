@@ -53,3 +53,24 @@ def load_yaml(text: str) -> Any:
         except (yaml.YAMLError, DuplicateKeyError):
             pass
     return yaml.load(text, Loader=LineLoader)  # a SafeLoader subclass
+
+
+def load_data(
+    text: str,
+    filename: str,
+    error: type[Exception],
+    *,
+    lines: bool = True,
+    label: str = "YAML error",
+) -> Any:
+    """Parse one data file, raising ``error`` with ``file:line`` for bad YAML or a duplicate
+    key. ``lines=False`` parses without the ``__line__`` marks (for files of plain lists and
+    word mappings, where a mark would read as one more word)."""
+    try:
+        return load_yaml(text) if lines else yaml.safe_load(text)
+    except DuplicateKeyError as exc:
+        raise error(f"{filename}:{exc.line}: {exc}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{filename}:{mark.line + 1}" if mark else filename
+        raise error(f"{where}: {label}: {getattr(exc, 'problem', None) or exc}") from None

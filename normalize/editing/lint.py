@@ -37,7 +37,7 @@ SEVERITIES = ("error", "warning", "info")
 # Two fuzzy-eligible names of different entries at or above this rapidfuzz ratio can pull the
 # same garbled string both ways: below the canonicalizer's accept bar by its margin.
 CONFUSABLE_RATIO = 84.0
-CONFUSABLE_MIN_CHARS = 6  # shorter names are never fuzzy-matched (canonicalizer.MIN_FUZZY_CHARS)
+CONFUSABLE_MIN_CHARS = 6  # shorter names are never fuzzy-matched (index.MIN_FUZZY_CHARS)
 # Fields whose text must be English (Latin script); zh fields must hold Chinese.
 _EN_FIELDS = (
     "canonical",

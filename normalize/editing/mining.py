@@ -24,12 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from normalize.canonicalizer import DERIVED_PENALTY, Canonicalizer
 from normalize.errors import GlossaryError
 from normalize.glossary import Glossary
 from normalize.keys import Token, compact
+from normalize.yamlfile import load_data
 
 NEAR_MISS_MIN = 72.0  # a capitalized run this close to a glossary name is worth a look
 CANDIDATE_MIN = 55.0  # glossary entries scoring below this are not listed as candidates
@@ -82,13 +81,8 @@ class NamePatterns:
         if not files:
             raise GlossaryError(f"{folder}: no name-pattern files (*.yaml) for glossary suggest")
         for path in files:
-            try:
-                loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            except yaml.YAMLError as exc:
-                mark = getattr(exc, "problem_mark", None)
-                raise GlossaryError(
-                    f"{path}:{mark.line + 1 if mark else 1}: YAML error: {exc}"
-                ) from None
+            text = path.read_text(encoding="utf-8")
+            loaded = load_data(text, str(path), GlossaryError, lines=False) or {}
             if not isinstance(loaded, dict):
                 raise GlossaryError(f"{path}:1: expected a mapping of lists")
             for key, value in loaded.items():
