@@ -44,10 +44,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from naive_baseline import NaiveBaseline  # noqa: E402
 from synthetic import Article, make_articles, write_glossary  # noqa: E402
 
-from normalize.canonicalizer import Canonicalizer, _char_span  # noqa: E402
+from normalize.canonicalize.canonicalizer import Canonicalizer, _char_span  # noqa: E402
+from normalize.canonicalize.index import compile_glossary  # noqa: E402
 from normalize.config import Config  # noqa: E402
-from normalize.glossary import Glossary, load_glossary  # noqa: E402
-from normalize.index import compile_glossary  # noqa: E402
+from normalize.glossary.entries import Glossary, load_glossary  # noqa: E402
 from normalize.pipeline import Pipeline  # noqa: E402
 
 KINDS = ("exact", "code", "company", "garbled")
@@ -59,8 +59,8 @@ WARM_LOAD_TARGET_S = 1.0
 _WARM = """
 import json, sys, time
 t0 = time.perf_counter()
-from normalize.index import compile_glossary
-from normalize.glossary import load_glossary
+from normalize.canonicalize.index import compile_glossary
+from normalize.glossary.entries import load_glossary
 t1 = time.perf_counter()
 g = load_glossary(json.loads(sys.argv[1]) or None, cache_dir=sys.argv[2])
 t2 = time.perf_counter()
@@ -266,8 +266,8 @@ def main() -> int:
             "bundled", [], work / "cache-bundled", args.articles, args.naive_articles, prefer=""
         )
         if not args.skip_large:
-            from normalize.drugnames import known_drug_keys
-            from normalize.keys import compact
+            from normalize.canonicalize.drugnames import known_drug_keys
+            from normalize.canonicalize.keys import compact
 
             folder = work / f"glossary-{args.entries}"
             if not folder.is_dir():

@@ -28,9 +28,9 @@ def bench_html(pages: int) -> None:
     import trafilatura
 
     from benchmarks.eval_cleaner import _read_html
-    from normalize.cleaner import CleanerStage
     from normalize.config import Config
     from normalize.document import Document
+    from normalize.strip.cleaner import CleanerStage
 
     files = sorted((SHARED / "boilerplate" / "trafilatura-eval" / "html").glob("*.gz"))[:pages]
     htmls = [_read_html(f) for f in files]
@@ -53,9 +53,9 @@ def bench_html(pages: int) -> None:
 
 
 def bench_text(target_mb: float = 5.0) -> None:
-    from normalize.cleaner import CleanerStage
     from normalize.config import Config
     from normalize.document import Document
+    from normalize.strip.cleaner import CleanerStage
 
     raws = [
         json.loads(line)["raw"]

@@ -101,8 +101,8 @@ def build(folder: Path) -> Path:
 
 def measure(backend_name: str, folder: Path, cache: Path, sentences: int) -> dict[str, float]:
     """Runs in a fresh subprocess: load the backend, translate, report speed and peak RSS."""
-    from normalize.models import load_registry, resolve
-    from normalize.mt import load_backend
+    from normalize.translate.backends import load_backend
+    from normalize.translate.registry import load_registry, resolve
 
     model = resolve(str(folder), "zh", cache, load_registry())
     t0 = time.perf_counter()
@@ -134,9 +134,9 @@ def measure(backend_name: str, folder: Path, cache: Path, sentences: int) -> dic
 
 def article_latency(folder: Path, cache: Path) -> dict[str, float]:
     """A 1,500-character Chinese article through the translate stage, default backend."""
-    import normalize.mt as mt
+    import normalize.translate.backends as mt
     from normalize import Config, Document
-    from normalize.translator import TranslatorStage
+    from normalize.translate.translator import TranslatorStage
 
     zh = [
         ln
@@ -197,7 +197,7 @@ def main() -> None:
     if args.child:
         what, backend = args.child
         if what == "convert":
-            from normalize.models import convert_ct2, load_registry, resolve
+            from normalize.translate.registry import convert_ct2, load_registry, resolve
 
             convert_ct2(resolve(str(folder), "zh", cache, load_registry()), cache)
             result: dict = {}  # type: ignore[type-arg]

@@ -45,13 +45,13 @@ MODES = (
 def run_mode(mode: str, html: str, url: str | None = None) -> str:
     """The text one method produces from one page."""
     if mode == "cleaner":
-        from normalize.cleaner import CleanerStage
         from normalize.config import Config
         from normalize.document import Document
+        from normalize.strip.cleaner import CleanerStage
 
         return CleanerStage.from_config(Config())(Document(html, is_html=True, url=url)).text
     if mode.startswith("extract"):
-        from normalize.extract import extract_main_text
+        from normalize.strip.extract import extract_main_text
 
         order = {"extract": "auto"}.get(mode, mode.removeprefix("extract-"))
         return extract_main_text(html, url, order=order).text
@@ -71,14 +71,14 @@ def run_mode(mode: str, html: str, url: str | None = None) -> str:
             or ""
         )
     if mode == "readability":
-        from normalize.extract import _readability
+        from normalize.strip.extract import _readability
 
         return _readability(html, url).text
     raise SystemExit(f"unknown mode {mode}")
 
 
 def _read_html(path: Path) -> str:
-    from normalize.encoding import decode_html
+    from normalize.strip.encoding import decode_html
 
     return decode_html(
         gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
@@ -206,9 +206,9 @@ def eval_gne(mode: str, jobs: int) -> dict[str, float]:
 
 
 def eval_plaintext(verbose: bool = False, learn: bool = False) -> dict[str, float]:
-    from normalize.cleaner import CleanerStage, removed_spans
     from normalize.config import Config
     from normalize.document import Document
+    from normalize.strip.cleaner import CleanerStage, removed_spans
 
     records = [
         json.loads(line)
@@ -216,7 +216,7 @@ def eval_plaintext(verbose: bool = False, learn: bool = False) -> dict[str, floa
     ]
     stage = CleanerStage.from_config(Config())
     if learn:
-        from normalize.sitelearn import learn_site_profiles
+        from normalize.strip.sitelearn import learn_site_profiles
 
         profiles = learn_site_profiles((r["raw"], r["url"]) for r in records)
         stage = stage.with_profiles(profiles)

@@ -28,10 +28,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from naive_baseline import NaiveBaseline  # noqa: E402
 
-from normalize.canonicalizer import Canonicalizer, _char_span  # noqa: E402
-from normalize.drugnames import known_drug_keys  # noqa: E402
-from normalize.glossary import Glossary, load_glossary  # noqa: E402
-from normalize.index import Index  # noqa: E402
+from normalize.canonicalize.canonicalizer import Canonicalizer, _char_span  # noqa: E402
+from normalize.canonicalize.drugnames import known_drug_keys  # noqa: E402
+from normalize.canonicalize.index import Index  # noqa: E402
+from normalize.glossary.entries import Glossary, load_glossary  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "eval" / "names-dev.jsonl"
 PAGES = ROOT.parent / "shared" / "eval" / "plaintext" / "docs-dev.jsonl"

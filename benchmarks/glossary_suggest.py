@@ -27,10 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from normalize.aliases import lexicon_for  # noqa: E402
-from normalize.canonicalizer import Canonicalizer, _char_span  # noqa: E402
-from normalize.editing.mining import Miner, patterns_for  # noqa: E402
-from normalize.glossary import load_glossary  # noqa: E402
+from normalize.canonicalize.aliases import lexicon_for  # noqa: E402
+from normalize.canonicalize.canonicalizer import Canonicalizer, _char_span  # noqa: E402
+from normalize.glossary.entries import load_glossary  # noqa: E402
+from normalize.glossary.mining import Miner, patterns_for  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "eval" / "names-dev.jsonl"
 MIN_OVERLAP = 0.5  # share of each span the other must cover to count as the same name

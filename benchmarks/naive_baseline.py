@@ -3,8 +3,8 @@ of every 1-4 word span, else rapidfuzz ``process.extractOne`` over all fuzzy-eli
 
 from __future__ import annotations
 
-from normalize.index import Index
-from normalize.keys import tokenize
+from normalize.canonicalize.index import Index
+from normalize.canonicalize.keys import tokenize
 
 
 class NaiveBaseline:

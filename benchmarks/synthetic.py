@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from normalize.glossary import Glossary
+from normalize.glossary.entries import Glossary
 from normalize.resources import data_dir
 
 # INN stem (English) -> its usual Chinese ending; None: no Chinese ending generated.

@@ -2,9 +2,12 @@
 
 The pipeline is three named stages, run in order (see :mod:`normalize.pipeline`):
 
-1. ``strip``        -- :mod:`normalize.cleaner`: remove site boilerplate, repair text
-2. ``translate``    -- :mod:`normalize.translator`: Chinese to English, glossary terms protected
-3. ``canonicalize`` -- :mod:`normalize.canonicalizer`: map garbled names to canonical ones
+1. ``strip``        -- :mod:`normalize.strip`: remove site boilerplate, repair text
+2. ``translate``    -- :mod:`normalize.translate`: Chinese to English, glossary terms protected
+3. ``canonicalize`` -- :mod:`normalize.canonicalize`: map garbled names to canonical ones
+
+Each stage is a package whose ``__init__`` says what goes in and what comes out; the glossaries
+all of them read are :mod:`normalize.glossary`.
 
 Library use::
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from normalize.encoding import decode_html
+from normalize.strip.encoding import decode_html
 
 FORMATS = ("auto", "text", "html", "jsonl")
 _EXT_FORMATS = {

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from normalize.config import Config
 from normalize.document import Document
-from normalize.glossary import Glossary, load_glossary
+from normalize.glossary.entries import Glossary, load_glossary
 
 
 class Stage(Protocol):
@@ -25,19 +25,19 @@ class Stage(Protocol):
 
 
 def _make_strip(config: Config, glossary: Callable[[], Glossary]) -> Stage:
-    from normalize.cleaner import CleanerStage
+    from normalize.strip.cleaner import CleanerStage
 
     return CleanerStage.from_config(config)
 
 
 def _make_translate(config: Config, glossary: Callable[[], Glossary]) -> Stage:
-    from normalize.translator import TranslatorStage
+    from normalize.translate.translator import TranslatorStage
 
     return TranslatorStage.from_config(config, glossary())
 
 
 def _make_canonicalize(config: Config, glossary: Callable[[], Glossary]) -> Stage:
-    from normalize.canonicalizer import CanonicalizerStage
+    from normalize.canonicalize.canonicalizer import CanonicalizerStage
 
     return CanonicalizerStage.from_config(config, glossary())
 

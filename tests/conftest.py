@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from normalize.canonicalizer import Canonicalizer
+from normalize.canonicalize.canonicalizer import Canonicalizer
+from normalize.canonicalize.index import compile_glossary
 from normalize.config import Config
-from normalize.glossary import Glossary, load_glossary
-from normalize.index import compile_glossary
+from normalize.glossary.entries import Glossary, load_glossary
 from normalize.pipeline import Pipeline
 
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from normalize.canonicalizer import FUZZY_ACCEPT, SUGGEST_MIN, Canonicalizer
+from normalize.canonicalize.canonicalizer import FUZZY_ACCEPT, SUGGEST_MIN, Canonicalizer
+from normalize.canonicalize.index import Index
 from normalize.document import Change, Document
-from normalize.glossary import Glossary, load_glossary
-from normalize.index import Index
+from normalize.glossary.entries import Glossary, load_glossary
 
 FIXTURE = Path(__file__).parent / "data" / "core-glossary"
 
@@ -470,7 +470,7 @@ def test_a_transliterated_chinese_name_outweighs_a_look_alike_real_drug(
     # An invented drug: 坦西洛单抗 (tan-xi-luo + mab) has an INN nothing like its pinyin. MT wrote
     # "tanxilozumab", spelled about as close to the (invented) real drug "tanxilomab" as to
     # the pinyin; the syllables it transliterates are the evidence that tips it.
-    import normalize.canonicalizer as canonicalizer
+    import normalize.canonicalize.canonicalizer as canonicalizer
 
     if bonus is not None:
         monkeypatch.setattr(canonicalizer, "TRANSLIT_BONUS", bonus)
@@ -687,7 +687,7 @@ def test_batch_scoring_gives_the_same_neighbours_as_one_key_at_a_time(
 ) -> None:
     # Large glossaries score a document's span keys in one cdist batch; forced on here for the
     # bundled glossary, it must find what per-key extraction finds.
-    import normalize.canonicalizer as canonicalizer
+    import normalize.canonicalize.canonicalizer as canonicalizer
 
     text = (
         "Hengrei Pharmaceutical said camrelizumob and Teripalimab beat Zanubrutinob; "

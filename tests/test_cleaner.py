@@ -10,10 +10,16 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from normalize.cleaner import CleanerStage, clean_text, is_sentence, removed_spans, repair_line
 from normalize.config import Config
 from normalize.document import Document
-from normalize.rules import SiteProfile, load_rules
+from normalize.strip.cleaner import (
+    CleanerStage,
+    clean_text,
+    is_sentence,
+    removed_spans,
+    repair_line,
+)
+from normalize.strip.rules import SiteProfile, load_rules
 
 GOLDEN = Path(__file__).parent / "golden" / "cleaner"
 SEED = (
@@ -267,8 +273,8 @@ def test_sentence_shortcuts_match_the_definition(parts: list[str]) -> None:
 @settings(max_examples=400, deadline=None)
 @given(_WORDY)
 def test_fast_normal_form_of_repaired_lines(parts: list[str]) -> None:
-    from normalize.cleaner import _norm
-    from normalize.rules import normalize_line
+    from normalize.strip.cleaner import _norm
+    from normalize.strip.rules import normalize_line
 
     repaired, _ = repair_line(" ".join(parts))
     assert _norm(repaired) == normalize_line(repaired)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import codecs
 
-from normalize.encoding import decode_html
-from normalize.extract import extract_main_text, html_to_text
+from normalize.strip.encoding import decode_html
+from normalize.strip.extract import extract_main_text, html_to_text
 
 PAGE = (
     "<html><head>{meta}<title>{title}</title></head><body>"
@@ -79,7 +79,7 @@ def test_empty_or_odd_pages_do_not_fail() -> None:
 
 
 def test_missing_lead_needs_a_shared_paragraph() -> None:
-    from normalize.extract import missing_lead
+    from normalize.strip.extract import missing_lead
 
     primary = "The trial met its main goal in the second half of the year, the company said.\nMore."
     other = (
@@ -96,7 +96,7 @@ def test_missing_lead_needs_a_shared_paragraph() -> None:
 
 
 def test_lead_source_only_where_prose_precedes_the_first_sentence() -> None:
-    from normalize.extract import _lead_source
+    from normalize.strip.extract import _lead_source
 
     body = "<p>The trial met its main goal in the second half of the year, the company said.</p>"
     text = "The trial met its main goal in the second half of the year, the company said."

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from normalize import glossary as glossary_module
 from normalize import yamlfile
-from normalize.aliases import _bases_ending
+from normalize.canonicalize.aliases import _bases_ending
 from normalize.errors import GlossaryError
-from normalize.glossary import load_glossary, parse_glossary_text
+from normalize.glossary import entries as glossary_module
+from normalize.glossary.entries import load_glossary, parse_glossary_text
 
 FIXTURE = Path(__file__).parent / "data" / "glossary"
 
@@ -126,7 +126,7 @@ def test_a_broken_cache_file_is_rebuilt(gdir: Path, tmp_path: Path) -> None:
 
 
 def test_lexicon_edit_rebuilds_the_index(gdir: Path, tmp_path: Path) -> None:
-    from normalize.index import compile_glossary
+    from normalize.canonicalize.index import compile_glossary
 
     cache = tmp_path / "cache"
     glossary = load_glossary([gdir], cache_dir=cache)
@@ -149,7 +149,8 @@ def test_bases_are_found_by_suffix() -> None:
 
 def test_known_drug_keys_do_not_import_the_package() -> None:
     code = (
-        "import sys\nfrom normalize.drugnames import known_drug_keys\nkeys = known_drug_keys()\n"
+        "import sys\nfrom normalize.canonicalize.drugnames import known_drug_keys\n"
+        "keys = known_drug_keys()\n"
         "assert 'drug_named_entity_recognition' not in sys.modules\nprint(len(keys))"
     )
     out = subprocess.run(
@@ -165,7 +166,7 @@ def test_known_drug_keys_do_not_import_the_package() -> None:
 def test_cache_folder_keeps_only_the_newest_files_of_a_kind(tmp_path: Path) -> None:
     import os
 
-    from normalize.glossary import CACHE_KEEP, write_pickle
+    from normalize.glossary.entries import CACHE_KEEP, write_pickle
 
     other = tmp_path / "glossary-x.pickle"
     other.write_bytes(b"another family")

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from normalize.cli import main
-from normalize.glossary import load_glossary
+from normalize.glossary.entries import load_glossary
 
 FIXTURE = Path(__file__).parent / "data" / "glossary"
 
@@ -344,7 +344,7 @@ def test_fmt_fixture_files_twice_changes_nothing(gdir: Path) -> None:
     assert {p.name: p.read_text(encoding="utf-8") for p in gdir.glob("*.yaml")} == first
     before = load_glossary([FIXTURE])
     after = load_glossary([gdir])
-    from normalize.editing.termbase import comparable
+    from normalize.glossary.termbase import comparable
 
     assert {k: comparable(v) for k, v in before.entries.items()} == {
         k: comparable(v) for k, v in after.entries.items()
@@ -355,7 +355,7 @@ def test_fmt_fixture_files_twice_changes_nothing(gdir: Path) -> None:
 
 
 def _entries(path: Path) -> dict[str, object]:
-    from normalize.editing.termbase import comparable
+    from normalize.glossary.termbase import comparable
 
     return {e.id: comparable(e) for e in load_glossary([path])}
 
@@ -374,7 +374,7 @@ def test_json_round_trip(tmp_path: Path) -> None:
 
 
 def test_tbx_round_trip(tmp_path: Path) -> None:
-    from normalize.editing.termbase import TBX_DROPS, comparable
+    from normalize.glossary.termbase import TBX_DROPS, comparable
 
     code, out = run_stdout("export", "--glossary", str(FIXTURE), "--format", "tbx")
     assert code == 0 and out.startswith(
@@ -399,7 +399,7 @@ def test_tbx_round_trip(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("fmt", ["csv", "tsv"])
 def test_pairs_round_trip(tmp_path: Path, fmt: str) -> None:
-    from normalize.editing.termbase import glossary_pairs
+    from normalize.glossary.termbase import glossary_pairs
 
     code, out = run_stdout("export", "--glossary", str(FIXTURE), "--format", fmt, "--header")
     assert code == 0
@@ -625,9 +625,9 @@ _FIELDS = {
     comment=st.booleans(),
 )
 def test_fmt_idempotent_property(order: list[str], flow: list[bool], comment: bool) -> None:
-    from normalize.editing.termbase import comparable
-    from normalize.editing.yamledit import format_text
-    from normalize.glossary import parse_glossary_text
+    from normalize.glossary.entries import parse_glossary_text
+    from normalize.glossary.termbase import comparable
+    from normalize.glossary.yamledit import format_text
 
     lines = ["entries:", "  - id: alphamab", "    type: drug"]
     for key, inline in zip(order, flow, strict=True):

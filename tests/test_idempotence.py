@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-from normalize.canonicalizer import Canonicalizer
+from normalize.canonicalize.canonicalizer import Canonicalizer
 from normalize.document import Document
-from normalize.glossary import load_glossary
+from normalize.glossary.entries import load_glossary
 from normalize.pipeline import Pipeline
 
 PLAIN = [

@@ -1,4 +1,4 @@
-"""Keyword analysis of rule regexes (normalize.rulelits): only necessary conditions."""
+"""Keyword analysis of rule regexes (normalize.strip.rulelits): only necessary conditions."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from normalize.rulelits import (
+from normalize.strip.rulelits import (
     case_folded_equivalent,
     keyword_pattern,
     rare_piece,

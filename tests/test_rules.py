@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from normalize.errors import RulesError
-from normalize.rules import dump_site_profile, load_rules, parse_rules_text, rule_files
+from normalize.strip.rules import dump_site_profile, load_rules, parse_rules_text, rule_files
 
 
 def test_bundled_rules_load() -> None:
@@ -128,7 +128,7 @@ _FRAGMENTS = [
 
 
 def _reference_first(rules: object, norm: str, sentences_only: bool) -> object:
-    from normalize.rules import _FRAME, _FRAME_CHARS
+    from normalize.strip.rules import _FRAME, _FRAME_CHARS
 
     generic = rules.generic  # type: ignore[attr-defined]
     exact = next((r for r in generic if norm in r.lines), None)
@@ -158,7 +158,7 @@ _BUNDLED = load_rules()
     st.booleans(),
 )
 def test_matcher_equals_trying_every_rule(parts: list[str], sentences_only: bool) -> None:
-    from normalize.rules import normalize_line
+    from normalize.strip.rules import normalize_line
 
     norm = normalize_line(" ".join(parts))
     got = _BUNDLED.matcher.first(norm, sentences_only=sentences_only)

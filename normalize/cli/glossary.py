@@ -38,7 +38,7 @@ def _paths(glossaries: tuple[Path, ...]) -> list[Path] | None:
 
 
 def _load(glossaries: tuple[Path, ...]):  # type: ignore[no-untyped-def]
-    from normalize.glossary import load_glossary
+    from normalize.glossary.entries import load_glossary
 
     try:
         return load_glossary(_paths(glossaries))
@@ -49,8 +49,8 @@ def _load(glossaries: tuple[Path, ...]):  # type: ignore[no-untyped-def]
 
 
 def _canonicalizer(glossaries: tuple[Path, ...]):  # type: ignore[no-untyped-def]
-    from normalize.canonicalizer import Canonicalizer
-    from normalize.index import compile_glossary
+    from normalize.canonicalize.canonicalizer import Canonicalizer
+    from normalize.canonicalize.index import compile_glossary
     from normalize.resources import cache_dir
 
     glossary = _load(glossaries)
@@ -99,7 +99,7 @@ def lint(
     up (mark real look-alikes with do_not_confuse), traditional-script zh names, derived forms
     that clash. Infos: unverified facts, entries without sources.
     """
-    from normalize.editing.lint import format_problems, lint_paths
+    from normalize.glossary.lint import format_problems, lint_paths
 
     started = time.perf_counter()
     problems = lint_paths(_paths(glossaries), derived=not no_derived)
@@ -133,7 +133,7 @@ def lint(
 def test_cmd(glossaries: tuple[Path, ...], fmt: str, verbose: bool) -> None:
     """Run every entry's examples (match / no_match) and every do_not_confuse pair; exit 1 on a
     failure."""
-    from normalize.editing.check import run_tests
+    from normalize.glossary.check import run_tests
 
     started = time.perf_counter()
     results = run_tests(_load(glossaries), _canonicalizer(glossaries))
@@ -178,7 +178,7 @@ def test_cmd(glossaries: tuple[Path, ...], fmt: str, verbose: bool) -> None:
 def find(text: tuple[str, ...], glossaries: tuple[Path, ...], fmt: str, show_all: bool) -> None:
     """What TEXT (a name or a sentence; - reads stdin) maps to: the decision, the rule that made
     it, every candidate with its score and why it lost."""
-    from normalize.editing.check import explain, format_explanation
+    from normalize.glossary.check import explain, format_explanation
 
     body = sys.stdin.read() if text == ("-",) else " ".join(text)
     canonicalizer = _canonicalizer(glossaries)
@@ -200,8 +200,8 @@ def find(text: tuple[str, ...], glossaries: tuple[Path, ...], fmt: str, show_all
 def show(entry_id: str, glossaries: tuple[Path, ...], fmt: str) -> None:
     """An entry as written, every surface form matching uses (derived ones too), and the entries
     that refer to it."""
-    from normalize.editing.check import describe, entry_block
-    from normalize.editing.termbase import entry_to_dict
+    from normalize.glossary.check import describe, entry_block
+    from normalize.glossary.termbase import entry_to_dict
 
     g = _load(glossaries)
     entry = g.get(entry_id)
@@ -241,8 +241,8 @@ def show(entry_id: str, glossaries: tuple[Path, ...], fmt: str) -> None:
 )
 def stats(glossaries: tuple[Path, ...], fmt: str) -> None:
     """Counts by type, status, file and source site; entries without sources."""
-    from normalize.editing.check import format_stats
-    from normalize.editing.check import stats as compute
+    from normalize.glossary.check import format_stats
+    from normalize.glossary.check import stats as compute
 
     data = compute(_load(glossaries))
     click.echo(
@@ -255,7 +255,7 @@ def stats(glossaries: tuple[Path, ...], fmt: str) -> None:
 
 def _commit(workspace: Any, dry_run: bool) -> list[Path]:
     """Lint the edited files; write them only if no new error appeared (or show the diff)."""
-    from normalize.editing.lint import format_problems, lint_texts, new_problems
+    from normalize.glossary.lint import format_problems, lint_texts, new_problems
 
     before = {str(gf.path): gf.text for gf in workspace.files if gf.text}
     after = workspace.texts()
@@ -284,7 +284,7 @@ def _commit(workspace: Any, dry_run: bool) -> list[Path]:
 
 
 def _workspace(glossaries: tuple[Path, ...]):  # type: ignore[no-untyped-def]
-    from normalize.editing.yamledit import GlossaryWorkspace
+    from normalize.glossary.yamledit import GlossaryWorkspace
 
     try:
         return GlossaryWorkspace.open(_paths(glossaries))
@@ -455,9 +455,9 @@ def alias_add(
 def fmt(files: tuple[Path, ...], glossaries: tuple[Path, ...], check: bool) -> None:
     """Rewrite glossary files in the canonical layout: keys in schema order, 2-space mappings,
     one blank line between entries, comments kept. FILES default to the glossary's files."""
-    from normalize.editing.lint import lint_texts, new_problems
-    from normalize.editing.yamledit import format_text, write_atomic
-    from normalize.glossary import glossary_files
+    from normalize.glossary.entries import glossary_files
+    from normalize.glossary.lint import lint_texts, new_problems
+    from normalize.glossary.yamledit import format_text, write_atomic
 
     try:
         paths = list(files) or glossary_files(_paths(glossaries))
@@ -545,7 +545,7 @@ def suggest(
     Mark rows in the TSV's `decision` column (alias, alias-exact, code, brand, former,
     abbreviation, new, skip), fix `id`/`type` where needed, then `normalize glossary accept`.
     """
-    from normalize.editing.mining import mine, record_texts, to_html, to_json, to_tsv
+    from normalize.glossary.mining import mine, record_texts, to_html, to_json, to_tsv
 
     canonicalizer = _canonicalizer(glossaries)
     try:
@@ -585,8 +585,8 @@ def accept(
     """Apply the rows an editor marked in a `suggest` TSV/JSON file. Decisions: alias,
     alias-exact (alias matched only as written), code, brand, former, abbreviation (added to the
     entry in `id`), new (a draft entry with `id`, `type` and the surface as canonical), skip."""
-    from normalize.editing.mining import read_decisions
-    from normalize.editing.termbase import slug
+    from normalize.glossary.mining import read_decisions
+    from normalize.glossary.termbase import slug
 
     ws = _workspace(glossaries)
     field_of = {
@@ -653,7 +653,7 @@ def export(
 ) -> None:
     """Write the glossary as TBX (CAT tools: memoQ, Trados, Phrase), two-column CSV/TSV (the
     DeepL, Google and Amazon glossary APIs) or JSON (everything)."""
-    from normalize.editing import termbase as tb
+    from normalize.glossary import termbase as tb
 
     g = _load(glossaries)
     try:
@@ -706,8 +706,8 @@ def import_cmd(
     """Read SOURCE (TBX, CSV/TSV pairs or JSON) into the glossary. Entries whose id exists are
     left alone; csv/tsv rows add their Chinese name to the entry their English names, or make
     draft entries."""
-    from normalize.editing import termbase as tb
-    from normalize.glossary import load_glossary
+    from normalize.glossary import termbase as tb
+    from normalize.glossary.entries import load_glossary
 
     if fmt == "auto":
         fmt = {

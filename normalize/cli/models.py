@@ -25,8 +25,8 @@ def models() -> None:
 @_CACHE_OPTION
 def list_models(cache_dir: Path | None) -> None:
     """Show the registry's models and whether each is installed."""
-    from normalize.models import iter_installed, load_registry
     from normalize.resources import cache_dir as resolve_cache
+    from normalize.translate.registry import iter_installed, load_registry
 
     try:
         registry = load_registry()
@@ -47,9 +47,9 @@ def list_models(cache_dir: Path | None) -> None:
 @_CACHE_OPTION
 def pull(name: str, force: bool, cache_dir: Path | None) -> None:
     """Download model NAME from the Hugging Face Hub at its pinned revision (needs network)."""
-    from normalize.models import load_registry
-    from normalize.models import pull as pull_model
     from normalize.resources import cache_dir as resolve_cache
+    from normalize.translate.registry import load_registry
+    from normalize.translate.registry import pull as pull_model
 
     try:
         registry = load_registry()
@@ -70,7 +70,7 @@ def pull(name: str, force: bool, cache_dir: Path | None) -> None:
 @_CACHE_OPTION
 def convert(model: str, force: bool, cache_dir: Path | None) -> None:
     """Convert MODEL (a registry name or a Marian folder) to CTranslate2 once; print where."""
-    from normalize.models import convert_ct2
+    from normalize.translate.registry import convert_ct2
 
     try:
         local, cache = _local(model, cache_dir)
@@ -88,7 +88,7 @@ def convert(model: str, force: bool, cache_dir: Path | None) -> None:
 @_CACHE_OPTION
 def path(model: str, ct2: bool, cache_dir: Path | None) -> None:
     """Print the local folder of MODEL (a registry name or a Marian folder)."""
-    from normalize.models import ct2_dir
+    from normalize.translate.registry import ct2_dir
 
     try:
         local, cache = _local(model, cache_dir)
@@ -98,8 +98,8 @@ def path(model: str, ct2: bool, cache_dir: Path | None) -> None:
 
 
 def _local(model: str, cache_dir: Path | None):  # type: ignore[no-untyped-def]
-    from normalize.models import load_registry, resolve
     from normalize.resources import cache_dir as resolve_cache
+    from normalize.translate.registry import load_registry, resolve
 
     registry = load_registry()
     cache = resolve_cache(cache_dir)

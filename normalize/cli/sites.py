@@ -62,16 +62,16 @@ def learn(
     \b
     Example:  normalize sites learn crawl.jsonl -o rules/sites/
     """
-    from normalize.extract import extract_main_text
-    from normalize.rules import dump_site_profile
-    from normalize.sitelearn import LEARN_MIN_DOCS, LEARN_MIN_SHARE, learn_site_profiles
+    from normalize.strip.extract import extract_main_text
+    from normalize.strip.rules import dump_site_profile
+    from normalize.strip.sitelearn import LEARN_MIN_DOCS, LEARN_MIN_SHARE, learn_site_profiles
 
     failed = 0
     n_docs: dict[str, int] = {}
 
     def texts() -> Iterator[tuple[str, str | None]]:
         nonlocal failed
-        from normalize.rules import host_of
+        from normalize.strip.rules import host_of
 
         for record in read_records(corpus, input_format=input_format, max_bytes=max_bytes):
             if record.error:
@@ -126,7 +126,7 @@ def learn(
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 def lint(paths: tuple[Path, ...]) -> None:
     """Check the bundled rule files and PATHS (extra rule folders or files)."""
-    from normalize.rules import load_rules
+    from normalize.strip.rules import load_rules
 
     try:
         rules = load_rules(paths)

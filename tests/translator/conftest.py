@@ -110,6 +110,6 @@ def tiny_marian(tmp_path_factory: pytest.TempPathFactory, marian_files: Path) ->
 
 @pytest.fixture(scope="session")
 def test_glossary():  # type: ignore[no-untyped-def]
-    from normalize.glossary import load_glossary
+    from normalize.glossary.entries import load_glossary
 
     return load_glossary([GLOSSARY])

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from normalize import Config, Document
-from normalize.models import LocalModel, convert_ct2, load_registry, resolve
-from normalize.mt import SpmTokenizer, load_backend
-from normalize.translator import TranslatorStage
+from normalize.translate.backends import SpmTokenizer, load_backend
+from normalize.translate.registry import LocalModel, convert_ct2, load_registry, resolve
+from normalize.translate.translator import TranslatorStage
 
 pytestmark = [pytest.mark.torch, pytest.mark.slow]
 
@@ -124,8 +124,8 @@ def _mentions() -> list[dict[str, str]]:
 def test_zh_mentions_come_out_canonical(tiny_marian: Path, tmp_path: Path) -> None:
     """Real Chinese name spans (read in place), random-weight model: every protected term
     must come out as its glossary name, and the glossary must cover the mentions it lists."""
-    from normalize.canonicalizer import render_name
-    from normalize.glossary import load_glossary
+    from normalize.canonicalize.canonicalizer import render_name
+    from normalize.glossary.entries import load_glossary
     from normalize.resources import data_dir
 
     try:

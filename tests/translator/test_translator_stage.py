@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import normalize.mt
+import normalize.translate.backends
 from normalize import Config, Document, Entity
 from normalize.cli import main
 from normalize.errors import MissingDependencyError, ModelError
-from normalize.models import load_registry, parse_registry, resolve
-from normalize.protect import PLACEHOLDER_RE
-from normalize.translator import TranslatorStage
+from normalize.translate.protect import PLACEHOLDER_RE
+from normalize.translate.registry import load_registry, parse_registry, resolve
+from normalize.translate.translator import TranslatorStage
 
 GLOSSARY = Path(__file__).resolve().parents[1] / "data" / "translator-glossary"
 
@@ -54,7 +54,7 @@ class FakeBackend:
 @pytest.fixture()
 def fake(monkeypatch: pytest.MonkeyPatch) -> FakeBackend:
     backend = FakeBackend()
-    monkeypatch.setattr(normalize.mt, "load_backend", lambda *a, **k: backend)
+    monkeypatch.setattr(normalize.translate.backends, "load_backend", lambda *a, **k: backend)
     return backend
 
 
@@ -78,7 +78,7 @@ def test_english_run_imports_no_heavy_module(tmp_path: Path) -> None:
     code = (
         "import sys\n"
         "from normalize import Config, Pipeline\n"
-        "from normalize.glossary import load_glossary\n"
+        "from normalize.glossary.entries import load_glossary\n"
         f"g = load_glossary([{str(GLOSSARY)!r}])\n"
         f"p = Pipeline(Config(cache_dir={str(tmp_path)!r}), glossary=g)\n"
         "p.process('Anbei Biopharma said the study met its endpoint.')\n"
@@ -299,7 +299,7 @@ def test_missing_extra_names_the_pip_command(
     monkeypatch.setitem(sys.modules, "ctranslate2", None)
     local = resolve(str(marian_files), "zh", tmp_path, load_registry())
     with pytest.raises(MissingDependencyError, match=r"pip install 'normalize\[translate\]'"):
-        normalize.mt.load_backend("ctranslate2", local, "cpu", tmp_path)
+        normalize.translate.backends.load_backend("ctranslate2", local, "cpu", tmp_path)
 
 
 # ---- CLI ------------------------------------------------------------------------------------

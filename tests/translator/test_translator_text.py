@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from normalize.langid import Profiles, detect
-from normalize.protect import Term, find_terms, insert_placeholders, locate, placeholder
-from normalize.zhtext import Simplifier, chunk, split_sentences
+from normalize.translate.langid import Profiles, detect
+from normalize.translate.protect import Term, find_terms, insert_placeholders, locate, placeholder
+from normalize.translate.zhtext import Simplifier, chunk, split_sentences
 
 
 @pytest.fixture(scope="module")

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from normalize.canonicalize.keys import has_cjk
 from normalize.errors import GlossaryError
-from normalize.glossary import Entry, Glossary
-from normalize.keys import has_cjk
+from normalize.glossary.entries import Entry, Glossary
 from normalize.yamlfile import load_data
 
 MAX_RENDERINGS = 48  # cap on literal-rendering combinations per Chinese name

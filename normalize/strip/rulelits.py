@@ -1,6 +1,6 @@
 """Keywords a regex needs: the literal strings one of which every match must contain.
 
-Used by :class:`normalize.rules.Matcher` to skip rules a line cannot match. The analysis walks
+Used by :class:`normalize.strip.rules.Matcher` to skip rules a line cannot match. The analysis walks
 the parsed pattern (``re._parser``, the parser ``re`` itself uses) and only ever answers with
 a *necessary* condition, or with None when it finds no good one, so a wrong guess can cost
 speed but never change a match.

@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from normalize.canonicalizer import DERIVED_PENALTY, Canonicalizer
+from normalize.canonicalize.canonicalizer import DERIVED_PENALTY, Canonicalizer
+from normalize.canonicalize.keys import Token, compact
 from normalize.errors import GlossaryError
-from normalize.glossary import Glossary
-from normalize.keys import Token, compact
+from normalize.glossary.entries import Glossary
 from normalize.yamlfile import load_data
 
 NEAR_MISS_MIN = 72.0  # a capitalized run this close to a glossary name is worth a look
@@ -167,7 +167,7 @@ class Candidate:
     def proposed_id(self) -> str:
         """The entry an editor most likely means: the best candidate when it is close, else a
         fresh id for a new entry."""
-        from normalize.editing.termbase import slug
+        from normalize.glossary.termbase import slug
 
         return self.best_id if self.score >= NEAR_MISS_MIN else slug(self.surface)
 

@@ -1,12 +1,12 @@
 """Stage 2, ``translate``: Chinese (and any language with a registry model) to English, with
 glossary names protected.
 
-Per document: split into paragraphs (lines), detect each one's language (:mod:`normalize.langid`);
+Per document: split into paragraphs (lines), detect each one's language (:mod:`.langid`);
 English passes through untouched, and nothing heavy is imported for it. A paragraph to translate
-is cut into sentences (:mod:`normalize.zhtext`); glossary names are replaced by placeholders
-(:mod:`normalize.protect`); traditional characters become simplified; sentences longer than the
+is cut into sentences (:mod:`.zhtext`); glossary names are replaced by placeholders
+(:mod:`.protect`); traditional characters become simplified; sentences longer than the
 model's limit are chunked (never truncated); chunks are looked up in the translation cache and
-the rest translated in batches by the backend (:mod:`normalize.mt`). Placeholders come back as the
+the rest translated in batches by the backend (:mod:`.backends`). Placeholders come back as the
 entries' canonical names (full form at the first mention, short form after) and are reported as
 entities with method ``protected``; the canonicalizer then works on the English text and skips
 those spans.
@@ -22,10 +22,9 @@ from typing import Any
 from normalize.config import Config
 from normalize.document import Change, Document, Entity
 from normalize.errors import GlossaryError, ModelError
-from normalize.glossary import Glossary
-from normalize.langid import UNDETERMINED, Profiles, detect
-from normalize.models import LocalModel, Registry, load_registry, resolve
-from normalize.protect import (
+from normalize.glossary.entries import Glossary
+from normalize.translate.langid import UNDETERMINED, Profiles, detect
+from normalize.translate.protect import (
     PLACEHOLDER_BASE,
     PLACEHOLDER_PREFIX,
     Term,
@@ -34,7 +33,8 @@ from normalize.protect import (
     locate,
     placeholder,
 )
-from normalize.zhtext import Simplifier, chunk, split_sentences
+from normalize.translate.registry import LocalModel, Registry, load_registry, resolve
+from normalize.translate.zhtext import Simplifier, chunk, split_sentences
 
 CHUNK_TOKENS = 200  # longest source chunk sent to the model (Marian's hard limit is 512)
 PASS_LANGS = ("en", UNDETERMINED)
@@ -116,7 +116,7 @@ class TranslatorStage:
         return self._translate(doc, paragraphs, langs)
 
     def stamp(self) -> dict[str, str]:
-        from normalize.mt import choose_backend
+        from normalize.translate.backends import choose_backend
 
         try:
             registry = self._registry()
@@ -210,7 +210,7 @@ class TranslatorStage:
         return result, sum(1 for s in sources if s in found)
 
     def _model_translate(self, engine: _Engine, sources: list[str]) -> dict[str, str]:
-        from normalize.mt import load_backend, max_length_for
+        from normalize.translate.backends import load_backend, max_length_for
 
         if engine.backend is None:
             engine.backend = load_backend(
@@ -239,7 +239,7 @@ class TranslatorStage:
         warnings: list[str],
         cached: int,
     ) -> Document:
-        from normalize.canonicalizer import render_name
+        from normalize.canonicalize.canonicalizer import render_name
 
         glossary = self.glossary
         pieces: list[str] = []
@@ -394,8 +394,8 @@ class TranslatorStage:
         if rt.names is None:
             rt.names, rt.affixes = {}, ()
             if self.glossary is not None and len(self.glossary):
-                from normalize.aliases import lexicon_for
-                from normalize.index import compile_glossary
+                from normalize.canonicalize.aliases import lexicon_for
+                from normalize.canonicalize.index import compile_glossary
 
                 rt.names = compile_glossary(self.glossary, self._cache_dir()).zh_names()
                 try:
@@ -425,8 +425,8 @@ class TranslatorStage:
         return engine
 
     def _make_engine(self, local: LocalModel) -> _Engine:
-        from normalize.mt import SpmTokenizer, choose_backend, model_max_positions
-        from normalize.mtcache import TranslationCache
+        from normalize.translate.backends import SpmTokenizer, choose_backend, model_max_positions
+        from normalize.translate.cache import TranslationCache
 
         tokenizer = SpmTokenizer.load(local.path)
         max_pos = model_max_positions(local.path)

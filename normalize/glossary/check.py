@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from normalize.canonicalizer import Canonicalizer
-from normalize.glossary import Entry, Glossary
-from normalize.keys import has_cjk
+from normalize.canonicalize.canonicalizer import Canonicalizer
+from normalize.canonicalize.keys import has_cjk
+from normalize.glossary.entries import Entry, Glossary
 
 # ---- test ------------------------------------------------------------------------------------
 
@@ -230,7 +230,7 @@ def entry_block(entry: Entry) -> str:
 
 def describe(entry: Entry, glossary: Glossary) -> dict[str, Any]:
     """Everything about one entry: its fields, every surface form, and who refers to it."""
-    from normalize.aliases import entry_forms, lexicon_for, zh_drug_bases
+    from normalize.canonicalize.aliases import entry_forms, lexicon_for, zh_drug_bases
 
     lexicon = lexicon_for(glossary)
     forms = [

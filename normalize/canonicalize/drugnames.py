@@ -15,7 +15,7 @@ import pickle
 import re
 from pathlib import Path
 
-from normalize.keys import compact
+from normalize.canonicalize.keys import compact
 
 _PACKAGE = "drug_named_entity_recognition"
 _FILE = "drug_ner_dictionary.pkl.bz2"

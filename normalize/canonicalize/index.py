@@ -8,7 +8,7 @@ look-alikes, related ids (context), company places, drug routes and transliterat
 (entry, form) pairs are kept column-wise in :class:`Rows`: a 50,000-entry glossary has ~600,000
 of them, and columns load from the cache several times faster than as many tuples.
 
-Matching itself is :mod:`normalize.canonicalizer`.
+Matching itself is :mod:`.canonicalizer`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from normalize.aliases import (
+from normalize.canonicalize.aliases import (
     Form,
     Lexicon,
     entry_forms,
@@ -28,8 +28,8 @@ from normalize.aliases import (
     transliterations,
     zh_drug_bases,
 )
-from normalize.glossary import Glossary
-from normalize.keys import cased_compact, compact, name_tokens, skeleton
+from normalize.canonicalize.keys import cased_compact, compact, name_tokens, skeleton
+from normalize.glossary.entries import Glossary
 
 MIN_PLAIN_LITERAL_WORDS = 3  # a regulator's literal rendering in plain words needs this many
 MIN_TRANSLIT_SYLLABLES = 2  # ... of at least this many syllables (one is too easily met)
@@ -233,7 +233,7 @@ class Index:
         lexicon: Lexicon | None = None,
         known_drugs: frozenset[str] | None = None,
     ) -> Index:
-        from normalize.drugnames import known_drug_keys
+        from normalize.canonicalize.drugnames import known_drug_keys
 
         lexicon = lexicon or lexicon_for(glossary)
         index = cls(glossary.digest)
@@ -408,7 +408,7 @@ def _length_starts(keys: Sequence[str]) -> list[int]:
 
 def _traditional_variants(text: str, converters: dict[str, object]) -> set[str]:
     """Traditional (and Taiwan/Hong Kong) spellings of a Chinese name, via OpenCC."""
-    from normalize.hanzi import converter
+    from normalize.translate.hanzi import converter
 
     if not converters:
         for name in ("s2t", "s2tw", "s2hk", "t2s"):
@@ -427,7 +427,7 @@ def _compiler_fingerprint(glossary: Glossary) -> str:
     compiler's own code, so an upgrade or a lexicon edit never reuses a stale index."""
     import hashlib
 
-    from normalize import aliases, drugnames, keys
+    from normalize.canonicalize import aliases, drugnames, keys
 
     digest = hashlib.sha256()
     for module in (aliases, drugnames, keys):
@@ -441,7 +441,7 @@ def _compiler_fingerprint(glossary: Glossary) -> str:
 def compile_glossary(glossary: Glossary, cache_dir: Path | None = None) -> Index:
     """The compiled index for ``glossary``, from the on-disk cache when the files are unchanged."""
     from normalize import __version__
-    from normalize.glossary import load_pickle, write_pickle
+    from normalize.glossary.entries import load_pickle, write_pickle
 
     path = None
     if cache_dir is not None and glossary.digest:

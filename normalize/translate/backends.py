@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from normalize.errors import MissingDependencyError, ModelError
-from normalize.models import INSTALL_EXTRA, LocalModel, convert_ct2
+from normalize.translate.registry import INSTALL_EXTRA, LocalModel, convert_ct2
 
 BACKENDS = ("auto", "ctranslate2", "transformers", "transformers-int8")
 DEVICES = ("auto", "cpu", "cuda")

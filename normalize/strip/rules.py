@@ -20,7 +20,7 @@ import yaml
 
 from normalize.errors import RulesError
 from normalize.resources import data_dir
-from normalize.rulelits import (
+from normalize.strip.rulelits import (
     case_folded_equivalent,
     keyword_pattern,
     rare_piece,
@@ -95,7 +95,7 @@ class Matcher:
     Rules that look for a keyword anywhere in a short line (``.{0,80}\\b(?:newsletter|...)``)
     would make that regex slow: it retries their keywords at every position. Those *scanning*
     branches are left out of the combined regex when every match needs one of a few keywords
-    (:mod:`normalize.rulelits`); one literal search finds which of them a line contains, and
+    (:mod:`.rulelits`); one literal search finds which of them a line contains, and
     only those branches are tried. Results are the same as with one regex of all rules."""
 
     def __init__(self, rules: Sequence[Rule]) -> None:
@@ -127,7 +127,7 @@ class _MatchPlan:
     tried against, and the keyword-guarded scanning branches with their keyword search.
 
     Lines are case folded, so where that gives the same matches (see
-    :func:`normalize.rulelits.case_folded_equivalent`) the regexes are compiled without
+    :func:`.rulelits.case_folded_equivalent`) the regexes are compiled without
     IGNORECASE, which the regex engine runs much faster; a line with a dotless "ı" (the one
     case-folded character an ignore-case "i" matches) uses the ignore-case versions."""
 

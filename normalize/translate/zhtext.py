@@ -147,7 +147,7 @@ class Simplifier:
     OpenCC is not installed."""
 
     def __init__(self) -> None:
-        from normalize.hanzi import converter
+        from normalize.translate.hanzi import converter
 
         self._converter = converter("t2s")
 

@@ -1,6 +1,6 @@
 """``glossary lint``: everything wrong with a glossary, at once, with file:line.
 
-Unlike :func:`normalize.glossary.load_glossary`, which stops at the first problem, lint parses
+Unlike :func:`.entries.load_glossary`, which stops at the first problem, lint parses
 entry by entry and collects every problem with a severity:
 
 * error: the glossary is wrong (schema, duplicate id, one name on two entries, dangling id,
@@ -22,15 +22,15 @@ from typing import Any
 
 import yaml
 
+from normalize.canonicalize.keys import compact, has_cjk
 from normalize.errors import GlossaryError
-from normalize.glossary import (
+from normalize.glossary.entries import (
     FIELDS,
     Entry,
     Glossary,
     _entry_from_mapping,
     glossary_files,
 )
-from normalize.keys import compact, has_cjk
 from normalize.yamlfile import DuplicateKeyError, LineLoader
 
 SEVERITIES = ("error", "warning", "info")
@@ -366,7 +366,7 @@ def _check_scripts(names: list[_Name], lines: Mapping[str, list[str]]) -> list[P
 
 
 def _opencc(config: str) -> Any:
-    from normalize.hanzi import converter
+    from normalize.translate.hanzi import converter
 
     return converter(config)
 
@@ -442,7 +442,7 @@ def _check_confusable(
 ) -> list[Problem]:
     from rapidfuzz import fuzz, process
 
-    from normalize.index import DEFAULT_STEMS
+    from normalize.canonicalize.index import DEFAULT_STEMS
 
     pool = [(compact(n.text), n) for n in names if n.fuzzy and not has_cjk(n.text)]
     pool = [(k, n) for k, n in pool if len(k) >= CONFUSABLE_MIN_CHARS]
@@ -527,7 +527,7 @@ def _check_facts(glossary: Glossary) -> list[Problem]:
 def _check_derived(glossary: Glossary, names: list[_Name]) -> list[Problem]:
     """Derived forms (pinyin, literal renderings) that equal a name of another entry, or that two
     entries share: the exact layer then prefers the written name, or leaves the span alone."""
-    from normalize.aliases import entry_forms, lexicon_for, zh_drug_bases
+    from normalize.canonicalize.aliases import entry_forms, lexicon_for, zh_drug_bases
 
     try:
         lexicon = lexicon_for(glossary)

@@ -23,7 +23,7 @@ from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.tokens import CommentToken
 
 from normalize.errors import GlossaryError
-from normalize.glossary import ENTRY_TYPES, LIST_FIELDS, glossary_files
+from normalize.glossary.entries import ENTRY_TYPES, LIST_FIELDS, glossary_files
 
 # The order ``fmt`` writes an entry's keys in: identity, names, links, facts, provenance, tests.
 FIELD_ORDER = (

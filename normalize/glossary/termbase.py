@@ -23,9 +23,9 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from normalize.canonicalize.keys import compact
 from normalize.errors import GlossaryError
-from normalize.glossary import Alias, Entry, Glossary, _entry_from_mapping
-from normalize.keys import compact
+from normalize.glossary.entries import Alias, Entry, Glossary, _entry_from_mapping
 
 FORMATS = ("tbx", "csv", "tsv", "json")
 JSON_FORMAT = "normalize-glossary"

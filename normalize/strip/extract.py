@@ -12,7 +12,7 @@ sentence that trafilatura's text lacks (a quick look at the HTML source), and on
 around that sentence.
 
 The output is plain text, one block (title, paragraph, list item, table row) per line, which the
-plain-text rules in :mod:`normalize.cleaner` then clean further.
+plain-text rules in :mod:`.cleaner` then clean further.
 """
 
 from __future__ import annotations
@@ -116,7 +116,7 @@ def _lead_source(html: str, text: str) -> str:
     several times faster on it than on the whole page)."""
     import html as htmllib
 
-    from normalize.cleaner import is_sentence
+    from normalize.strip.cleaner import is_sentence
 
     lines = [line for line in text.splitlines() if line.strip()]
     anchor = next((line for line in lines if is_sentence(line)), lines[0] if lines else "")
@@ -143,7 +143,7 @@ def _lead_source(html: str, text: str) -> str:
 def missing_lead(primary: str, other: str) -> list[str]:
     """The lines of ``other`` that read as article sentences and come before its first line
     that ``primary`` also has; none if no line of ``other`` is in ``primary``."""
-    from normalize.cleaner import is_sentence
+    from normalize.strip.cleaner import is_sentence
 
     have = " ".join(primary.split())
     lead: list[str] = []

@@ -1,11 +1,11 @@
 """Stage 1, ``strip``: remove site boilerplate and repair text.
 
-HTML goes through main-content extraction first (:mod:`normalize.extract`); then every text goes
+HTML goes through main-content extraction first (:mod:`.extract`); then every text goes
 through the same line rules:
 
 1. Each line is repaired (mojibake via ftfy, full-width ASCII letters and digits in Chinese text,
    whitespace) and hard-wrapped lines are joined.
-2. Lines are matched against the rule files (:mod:`normalize.rules`): the site profile of the
+2. Lines are matched against the rule files (:mod:`.rules`): the site profile of the
    document's ``url`` first (exact lines, always removed), then the generic rules.
 3. Position decides the rest. Lines that read as article sentences are *anchors*: no generic
    rule removes them unless the rule is marked ``sentences``. Junk clusters before the first and
@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 from normalize.config import Config
 from normalize.document import Change, Document
-from normalize.rules import (
+from normalize.strip.rules import (
     Matcher,
     Rule,
     RuleSet,
@@ -130,7 +130,7 @@ class CleanerStage:
         changes: list[Change] = []
         text = doc.text
         if doc.is_html:
-            from normalize.extract import extract_main_text
+            from normalize.strip.extract import extract_main_text
 
             extraction = extract_main_text(text, doc.url, order=self.extract_order)
             changes.append(

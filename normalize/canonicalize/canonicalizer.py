@@ -3,7 +3,7 @@ to their canonical forms, recording every change.
 
 Matching runs in layers, most trusted first:
 
-1. exact: every form of every entry (written and derived, see :mod:`normalize.aliases`) by
+1. exact: every form of every entry (written and derived, see :mod:`.aliases`) by
    compact key, longest span first; codes and abbreviations exactly as written; company names
    by their distinctive core followed by any company word ("Rongchang" + "Biologics");
 2. Chinese: glossary Chinese names inside CJK runs;
@@ -11,7 +11,7 @@ Matching runs in layers, most trusted first:
    spelling (rapidfuzz ratio) blended with a consonant skeleton that absorbs the letter swaps
    MT makes in pinyin. A candidate wins only above a threshold, with a margin over the
    runner-up (a wider one for must-not-confuse pairs), never when the span is -- or is closer
-   to -- a real drug outside the glossary (:mod:`normalize.drugnames`), and never across an
+   to -- a real drug outside the glossary (:mod:`.drugnames`), and never across an
    INN stem. Context (the entry's code, company or the entry itself elsewhere in the text)
    adds evidence. Everything else that came close becomes a :class:`Suggestion`.
 
@@ -19,7 +19,7 @@ A code or brand in brackets next to a name of a *different* entry is a conflict:
 (MT rewrites names, not codes) and the change records it. Evidence can also speak against a name:
 a Chinese place before a foreign company, a dosage form of the wrong route.
 
-The compiled glossary these layers look names up in is :mod:`normalize.index`.
+The compiled glossary these layers look names up in is :mod:`.index`.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from normalize.aliases import (
+from normalize.canonicalize.aliases import (
     Form,
 )
 from normalize.config import Config
@@ -37,9 +37,8 @@ from normalize.document import Change, Document, Entity, Suggestion
 from normalize.errors import ModelError
 
 if TYPE_CHECKING:
-    from normalize.langid import Profiles
-from normalize.glossary import Entry, Glossary
-from normalize.index import (
+    from normalize.translate.langid import Profiles
+from normalize.canonicalize.index import (
     _JURISDICTION_WORDS,
     _SPAN_STOP,
     EXACT_PREFIX,
@@ -50,7 +49,7 @@ from normalize.index import (
     compile_glossary,
     is_plain_english,
 )
-from normalize.keys import (
+from normalize.canonicalize.keys import (
     Token,
     cjk_share,
     compact,
@@ -58,6 +57,7 @@ from normalize.keys import (
     skeleton,
     tokenize,
 )
+from normalize.glossary.entries import Entry, Glossary
 
 # Tunable thresholds (scores are 0-100).
 FUZZY_ACCEPT = 80.0  # a fuzzy candidate is applied at or above this score ...
@@ -1153,10 +1153,10 @@ class Canonicalizer:
     def _not_english(self, doc: Document) -> list[tuple[int, int]]:
         """The character ranges of ``doc`` (all of it, or lines) in a language fuzzy matching
         is not for: in German or Spanish, ordinary words look like garbled names. Decided by
-        function words, as :func:`normalize.langid.detect` does for Latin-script text."""
+        function words, as :func:`normalize.translate.langid.detect` does for Latin-script text."""
         from collections import Counter
 
-        from normalize.langid import Profiles, function_word_hits, latin_verdict
+        from normalize.translate.langid import Profiles, function_word_hits, latin_verdict
 
         text = doc.text
         if doc.lang:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from normalize.cleaner import is_sentence, repair_line
-from normalize.rules import SiteProfile, host_of, normalize_line
+from normalize.strip.cleaner import is_sentence, repair_line
+from normalize.strip.rules import SiteProfile, host_of, normalize_line
 
 # A site needs at least this many documents before anything is learnt from it.
 LEARN_MIN_DOCS = 3

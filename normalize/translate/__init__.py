@@ -1,0 +1,19 @@
+"""Stage 2, ``translate``: Chinese (and other registry languages) to English, names protected.
+
+In: a :class:`~normalize.document.Document` in any language. Out: English text, with glossary
+names found in the source kept as their canonical English (recorded as entities and changes);
+English text passes through untouched and nothing heavy is imported for it.
+
+- :mod:`.translator` -- :class:`TranslatorStage`: the stage; language routing, batching
+- :mod:`.langid`     -- language of documents, paragraphs and sentences, without a model
+- :mod:`.zhtext`     -- Chinese text: sentence splitting, chunking, script conversion
+- :mod:`.hanzi`      -- simplified <-> traditional conversion (OpenCC)
+- :mod:`.protect`    -- glossary terms replaced by placeholders MT keeps, then restored
+- :mod:`.backends`   -- inference backends (transformers, CTranslate2), imported lazily
+- :mod:`.registry`   -- the model registry (``models/``) and local model folders
+- :mod:`.cache`      -- the sentence translation cache (SQLite)
+"""
+
+from normalize.translate.translator import TranslatorStage
+
+__all__ = ["TranslatorStage"]
