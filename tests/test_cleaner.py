@@ -52,6 +52,10 @@ def test_golden(path: Path) -> None:
     assert doc.text == expected.strip()
     if case.get("unchanged"):
         assert not [c for c in doc.changes if c.action == "remove"]
+    expected_warnings = case.get("warnings", [])
+    assert len(doc.warnings) == len(expected_warnings), doc.warnings
+    for want, got in zip(expected_warnings, doc.warnings, strict=True):
+        assert want in got
 
 
 def test_golden_cases_exist() -> None:
@@ -294,3 +298,12 @@ def test_a_sentence_interrupted_by_a_junk_line_is_joined() -> None:
     )
     assert STAGE(Document(doc.text)).text == doc.text
     assert {c.rule for c in doc.changes} >= {"unwrap"}
+
+
+def test_process_keeps_a_one_word_document() -> None:
+    # The whole pipeline: the strip stage used to remove it as a menu item, leaving "".
+    import normalize
+
+    doc = normalize.process("adebelimumab")
+    assert doc.text.lower().startswith("adebrelimab")
+    assert not [c for c in doc.changes if c.action == "remove"]

@@ -51,6 +51,22 @@ def test_text_from_stdin() -> None:
     assert result.stdout == CLEANED
 
 
+@pytest.mark.parametrize("text", ["Innovent Biologics", "Hengrui Medicine", "adebelimumab"])
+def test_a_short_document_is_kept(text: str) -> None:
+    result = CliRunner().invoke(main, ["clean", "--no-translate", "--no-canonicalize"], input=text)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == text + "\n"
+
+
+def test_a_document_of_nothing_but_junk_is_kept_with_a_warning_on_stderr() -> None:
+    result = clean("--no-canonicalize", input="Share\nSubscribe\n")
+    assert result.exit_code == 0
+    assert result.stdout == "Share\nSubscribe\n"
+    assert "normalize: warning: <stdin>: strip: every line looked like boilerplate" in (
+        result.stderr
+    )
+
+
 def test_text_from_file(tmp_path: Path) -> None:
     result = clean(str(write(tmp_path / "a.txt", ARTICLE)))
     assert result.exit_code == 0

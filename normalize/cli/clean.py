@@ -155,6 +155,10 @@ def clean(
             failed += 1
             click.echo(f"normalize: error: {record.error}", err=True)
         writer.write(record, result)
+        if result is not None and writer.format == "text":
+            # Plain text output has no place for them: say them where errors go.
+            for warning in result["warnings"]:
+                click.echo(f"normalize: warning: {record.where}: {warning}", err=True)
         progress.tick()
     progress.done()
     writer.close()

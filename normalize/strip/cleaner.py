@@ -68,6 +68,10 @@ HEAD_WORD_MAX_CHARS = 12
 # After the last sentence, this many list items of at least this many words are a related list.
 RELATED_MIN_ITEMS = 3
 RELATED_ITEM_MIN_WORDS = 5
+# A document of at most this many lines and no article sentence (a headline, a name, a one-line
+# record, a name list) is data: only rules that judge the line by itself remove anything there,
+# never guesses from position (one-word menu items, edge clusters, site names).
+SHORT_DOC_MAX_LINES = 5
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
@@ -147,9 +151,24 @@ class CleanerStage:
                 )
             )
             text = extraction.text
-        cleaned, line_changes = clean_text(text, self.rules, url=doc.url, stage=self.name)
+        warnings: list[str] = []
+        if doc.is_html and not text.strip():
+            warnings.append(f"{self.name}: no main text found in the HTML; the output is empty")
+        cleaned, line_changes = clean_text(
+            text,
+            self.rules,
+            url=doc.url,
+            stage=self.name,
+            warnings=warnings,
+            extracted=doc.is_html,
+        )
         changes.extend(line_changes)
-        return doc.evolve(text=cleaned, is_html=False, changes=doc.changes + tuple(changes))
+        return doc.evolve(
+            text=cleaned,
+            is_html=False,
+            changes=doc.changes + tuple(changes),
+            warnings=doc.warnings + tuple(warnings),
+        )
 
     def stamp(self) -> dict[str, str]:
         return {
@@ -166,9 +185,18 @@ def _version(dist: str) -> str:
 
 
 def clean_text(
-    text: str, rules: RuleSet, *, url: str | None = None, stage: str = "strip"
+    text: str,
+    rules: RuleSet,
+    *,
+    url: str | None = None,
+    stage: str = "strip",
+    warnings: list[str] | None = None,
+    extracted: bool = False,
 ) -> tuple[str, list[Change]]:
-    """Clean plain ``text``; returns the text and the changes (offsets index ``text``)."""
+    """Clean plain ``text``; returns the text and the changes (offsets index ``text``).
+    What a reader should know (every line looked like boilerplate) is appended to
+    ``warnings`` when given. ``extracted``: the text was extracted from HTML, so a short text
+    is not a record someone wrote and a page of nothing but junk comes out empty."""
     # Every decision is per line (a line with CJK characters is Chinese text), never per
     # document, so that removing lines cannot change how the rest is treated (idempotence).
     changes: list[Change] = []
@@ -176,7 +204,21 @@ def clean_text(
     wrap_widths = _wrap_widths(lines)
     lines = _unwrap(lines, changes, stage)
     profile = rules.site_for(url)
-    verdicts = _classify(lines, rules, profile, url)
+    verdicts = _classify(lines, rules, profile, url, short_guard=not extracted)
+    if any(line.text for line in lines) and all(
+        v is not None for line, v in zip(lines, verdicts, strict=True) if line.text
+    ):
+        # Never delete a whole document silently. Plain text stays, repaired (more likely the
+        # rules are wrong about it than that someone sent nothing but junk); what an extractor
+        # got from an HTML page of nothing but junk goes, with the warning.
+        rule_ids = sorted({v[0] for v in verdicts if v is not None})
+        if warnings is not None:
+            warnings.append(
+                f"{stage}: every line looked like boilerplate ({', '.join(rule_ids[:5])}); "
+                + ("the output is empty" if extracted else "the text was kept as it was")
+            )
+        if not extracted:
+            verdicts = [None] * len(lines)
     kept: list[str] = []
     last_kept: _Line | None = None
     # A removed line stands between the last kept line and this one, or the last kept line grew
@@ -445,7 +487,12 @@ Verdict = tuple[str, str] | None
 
 
 def _classify(
-    lines: Sequence[_Line], rules: RuleSet, profile: SiteProfile | None, url: str | None
+    lines: Sequence[_Line],
+    rules: RuleSet,
+    profile: SiteProfile | None,
+    url: str | None,
+    *,
+    short_guard: bool = True,
 ) -> list[Verdict]:
     n = len(lines)
     verdicts: list[Verdict] = [None] * n
@@ -481,6 +528,10 @@ def _classify(
         elif site_label and _NOT_TEXT.sub("", line.norm) == site_label:
             verdicts[i] = ("site-name", f"the site's name ({host_of(url)}) on a line of its own")
         seen.add(line.norm)
+
+    if short_guard and _is_short_record(lines):
+        # Only what judged a line by itself stands (and the site-name guess above goes too).
+        return [v if v is None or v[0] != "site-name" else None for v in verdicts]
 
     ends = {rule.id for rule in (*site_rules, *rules.generic) if rule.ends_article}
     _cut_after_end_marker(lines, verdicts, ends)
@@ -519,6 +570,12 @@ def _classify(
     _related_list_at_end(lines, verdicts, last)
     _grow_edge_clusters(lines, verdicts, first, last)
     return verdicts
+
+
+def _is_short_record(lines: Sequence[_Line]) -> bool:
+    """A headline, a name, a one-line record, a short name list: few lines, no sentence."""
+    texts = [line for line in lines if line.text]
+    return len(texts) <= SHORT_DOC_MAX_LINES and not any(line.sentence for line in texts)
 
 
 def _related_list_at_end(lines: Sequence[_Line], verdicts: list[Verdict], last: int) -> None:
@@ -611,7 +668,9 @@ def _grow_edge_clusters(
         if inside:
             hit, where = before and after, "inside the article, between junk lines"
         else:
-            hit = before or after or (run[0] > last and _at_end(lines, run[-1]))
+            # A run at the very end counts as junk only after some article text (a name list
+            # with no sentence at all is data, not a signature).
+            hit = before or after or (0 <= last < run[0] and _at_end(lines, run[-1]))
             where = f"at the {'start' if run[0] < first else 'end'}, next to junk"
         if hit:
             for k in run:
