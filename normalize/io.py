@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from normalize.strip.encoding import decode_html
+from normalize.strip.encoding import decode_html, decode_text
 
 FORMATS = ("auto", "text", "html", "jsonl")
 _EXT_FORMATS = {
@@ -40,6 +40,7 @@ class Record:
     lang: str | None = None
     fields: dict[str, Any] = field(default_factory=dict)  # the input record, passed through
     error: str | None = None
+    warnings: list[str] = field(default_factory=list)  # how it was read (encoding, format)
 
     @property
     def where(self) -> str:
@@ -67,7 +68,10 @@ def read_records(
             if fmt == "jsonl":
                 yield from _jsonl_records(stream, source, max_bytes)
             else:
-                yield _whole_file_record(stream, source, fmt == "html", max_bytes)
+                # Plain text by extension or content may still be a saved page: sniffed unless
+                # the caller said --input-format text.
+                sniff = fmt == "text" and input_format == "auto"
+                yield _whole_file_record(stream, source, fmt == "html", max_bytes, sniff=sniff)
 
 
 def _open(name: str, stdin: IO[bytes] | None) -> _Peekable:
@@ -140,17 +144,22 @@ def _guess_format(name: str, stream: Any) -> str:
     head = stream.peek(_SNIFF).lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"{"):
         return "jsonl"
-    lowered = head[:512].lower()
-    if (
-        lowered.startswith((b"<!doctype html", b"<html", b"<?xml"))
-        or b"<body" in lowered
-        or b"<div" in lowered
-    ):
-        return "html"
     return "text"
 
 
-def _whole_file_record(stream: Any, source: str, is_html: bool, max_bytes: int) -> Record:
+def looks_like_html(data: bytes) -> bool:
+    """Whether bytes (the start of an input) are an HTML document rather than text."""
+    lowered = data[:_SNIFF].lstrip(b"\xef\xbb\xbf \t\r\n")[:512].lower()
+    return (
+        lowered.startswith((b"<!doctype html", b"<html", b"<?xml"))
+        or b"<body" in lowered
+        or b"<div" in lowered
+    )
+
+
+def _whole_file_record(
+    stream: Any, source: str, is_html: bool, max_bytes: int, *, sniff: bool = False
+) -> Record:
     data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:
         return Record(
@@ -161,27 +170,33 @@ def _whole_file_record(stream: Any, source: str, is_html: bool, max_bytes: int) 
     problem = _check_bytes(data)
     if problem:
         return Record(source, error=f"{source}: {problem}")
+    if sniff and looks_like_html(data):
+        return Record(
+            source,
+            text=decode_html(data),
+            is_html=True,
+            warnings=[f"{source}: read as HTML (the text is an HTML document)"],
+        )
     if is_html:
         return Record(source, text=decode_html(data), is_html=True)
-    # UTF-16 with a byte-order mark passes the NUL check above; decode it rather than call it
-    # invalid UTF-8 (Windows tools still write it).
-    encoding = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        if encoding == "utf-16":
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # UTF-16 with a byte-order mark passes the NUL check above (Windows tools write it).
+        try:
+            return Record(source, text=data.decode("utf-16"))
+        except UnicodeDecodeError as exc:
             return Record(
                 source,
                 error=f"{source}: not valid UTF-16 (byte-order mark, then a bad "
                 f"sequence at offset {exc.start})",
             )
-        return Record(
-            source,
-            error=f"{source}: not valid UTF-8 "
-            f"(byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-            "convert it first, e.g. iconv -f GB18030 -t UTF-8",
-        )
-    return Record(source, text=text)
+    text, encoding = decode_text(data)
+    if encoding is None:
+        return Record(source, text=text)
+    return Record(
+        source,
+        text=text,
+        warnings=[f"{source}: not UTF-8; read as {encoding} (detected)"],
+    )
 
 
 def _check_bytes(data: bytes) -> str | None:

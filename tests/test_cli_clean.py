@@ -275,9 +275,8 @@ def test_a_missing_file_in_a_batch(tmp_path: Path) -> None:
         (b"", "empty input"),
         (b"  \n\n\t\n", "empty input"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary file"),
-        ("恒瑞医药 news".encode("gb18030"), "not valid UTF-8 (byte 0xba at offset 0)"),
     ],
-    ids=["empty", "blank", "binary", "gb18030"],
+    ids=["empty", "blank", "binary"],
 )
 def test_unreadable_files(tmp_path: Path, data: bytes, message: str) -> None:
     path = tmp_path / "bad.txt"
@@ -296,6 +295,65 @@ def test_text_with_a_byte_order_mark(tmp_path: Path, encoding: str) -> None:
     result = clean(str(path))
     assert result.exit_code == 0, result.stderr
     assert result.stdout == CLEANED
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("恒瑞医药宣布，其创新药获批上市。\n公司表示将于明年提交申请。\n", "gbk"),
+        ("恒瑞医药宣布，其创新药获批上市。\n", "gb18030"),
+        ("The company\u2019s drug met its goal, the chief executive said on Monday.\n", "cp1252"),
+    ],
+    ids=["gbk", "gb18030", "cp1252-quote"],
+)
+def test_text_that_is_not_utf8_is_decoded_with_a_warning(
+    tmp_path: Path, text: str, encoding: str
+) -> None:
+    path = tmp_path / "legacy.txt"
+    path.write_bytes(text.encode(encoding))
+    result = CliRunner().invoke(
+        main, ["clean", "--no-translate", "--no-canonicalize", "--format", "json", str(path)]
+    )
+    assert result.exit_code == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["text"] == text.strip()
+    wanted = "cp1252" if encoding == "cp1252" else "gb18030"
+    assert any(f"not UTF-8; read as {wanted}" in w for w in out["warnings"]), out["warnings"]
+
+
+HTML_PAGE = (
+    "<!DOCTYPE html><html><head><title>Fabrikam news</title></head><body>"
+    "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav><article><h1>Fabrikam starts a trial"
+    "</h1><p>Fabrikam Therapeutics said on Monday that it had dosed the first patient in a "
+    "Phase 3 trial of its oral candidate in adults with moderate disease.</p><p>The trial will "
+    "enrol about 600 patients at sites in Europe and Asia over the next two years, the "
+    "company said.</p></article></body></html>"
+)
+
+
+@pytest.mark.parametrize("where", ["stdin", "txt"])
+def test_html_in_a_text_input_is_read_as_html_with_a_warning(tmp_path: Path, where: str) -> None:
+    args = ["clean", "--no-translate", "--no-canonicalize", "--format", "json"]
+    if where == "txt":
+        path = tmp_path / "page.txt"
+        path.write_text(HTML_PAGE, encoding="utf-8")
+        result = CliRunner().invoke(main, [*args, str(path)])
+    else:
+        result = CliRunner().invoke(main, args, input=HTML_PAGE)
+    assert result.exit_code == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert "<p>" not in out["text"] and "dosed the first patient" in out["text"]
+    assert any("read as HTML" in w for w in out["warnings"]), out["warnings"]
+
+
+def test_input_format_text_keeps_html_as_text() -> None:
+    result = CliRunner().invoke(
+        main,
+        ["clean", "--no-translate", "--no-canonicalize", "--input-format", "text"],
+        input=HTML_PAGE,
+    )
+    assert result.exit_code == 0
+    assert "<p>" in result.stdout
 
 
 def test_empty_stdin() -> None:

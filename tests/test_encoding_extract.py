@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import codecs
 
-from normalize.strip.encoding import decode_html
+import pytest
+
+from normalize.strip.encoding import decode_html, decode_text
 from normalize.strip.extract import extract_main_text, html_to_text
 
 PAGE = (
@@ -104,3 +106,18 @@ def test_lead_source_only_where_prose_precedes_the_first_sentence() -> None:
     assert _lead_source(f"<html><body><nav>Home</nav>{body}</body></html>", text) == ""
     around = _lead_source(f"<html><body>{lead}{body}</body></html>", text)
     assert "regulator approved" in around and "main goal" in around
+
+
+@pytest.mark.parametrize(
+    ("data", "text", "encoding"),
+    [
+        (b"plain ascii", "plain ascii", None),
+        ("caf\u00e9 utf-8".encode(), "caf\u00e9 utf-8", None),
+        (b"don\x92t stop", "don\u2019t stop", "cp1252"),  # a GB18030 pair too, but not Chinese
+        ("Caf\u00e9 r\u00e9sum\u00e9".encode("cp1252"), "Caf\u00e9 r\u00e9sum\u00e9", "cp1252"),
+        ("恒瑞医药宣布获批。".encode("gbk"), "恒瑞医药宣布获批。", "gb18030"),
+        (codecs.BOM_UTF8 + "恒瑞".encode(), "恒瑞", None),
+    ],
+)
+def test_decode_text(data: bytes, text: str, encoding: str | None) -> None:
+    assert decode_text(data) == (text, encoding)

@@ -10,6 +10,7 @@ from typing import IO, Any
 import click
 
 from normalize.config import DEFAULT_MAX_BYTES, Config
+from normalize.document import Document
 from normalize.errors import NormalizeError
 from normalize.io import FORMATS, Record, read_records
 
@@ -145,8 +146,14 @@ def clean(
         result: dict[str, Any] | None = None
         if record.error is None:
             try:
-                doc = pipeline.process(
-                    record.text, is_html=record.is_html, url=record.url, lang=record.lang
+                doc = pipeline(
+                    Document(
+                        record.text,
+                        is_html=record.is_html,
+                        url=record.url,
+                        lang=record.lang,
+                        warnings=tuple(record.warnings),
+                    )
                 )
                 result = doc.to_dict()
             except NormalizeError as exc:

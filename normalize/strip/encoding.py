@@ -68,6 +68,21 @@ def decode_html(data: bytes) -> str:
     return data.decode(guessed or declared or "gb18030", errors="replace")
 
 
+def decode_text(data: bytes) -> tuple[str, str | None]:
+    """Decode a plain-text file; returns the text and, when it was not UTF-8 (or ASCII), the
+    encoding it was read as (for a warning). A BOM wins; then UTF-8; then detection as for
+    undeclared HTML pages (GB18030 for Chinese, else charset-normalizer, else Windows-1252)."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return data.decode(name, errors="replace"), None
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError:
+        pass
+    guessed = _detect(data) or "cp1252"
+    return data.decode(guessed, errors="replace"), guessed
+
+
 # Undeclared pages that decode as GB18030 into mostly CJK characters are Chinese: this project's
 # sources are Chinese and English news, and general detectors misread short Chinese pages.
 CJK_SHARE_FOR_GB = 0.7
@@ -81,10 +96,14 @@ def _detect(data: bytes) -> str | None:
         pass
     else:
         wide = [ch for ch in text if ord(ch) > 127]
-        if wide and sum(1 for ch in wide if _CJK_OR_PUNCT.match(ch)) >= CJK_SHARE_FOR_GB * len(
+        if (
             wide
+            and sum(1 for ch in wide if _CJK_OR_PUNCT.match(ch)) >= CJK_SHARE_FOR_GB * len(wide)
+            and sum(1 for ch in wide if _high_bytes(ch)) >= CJK_SHARE_FOR_GB * len(wide)
         ):
             return "gb18030"
+    if _mostly_ascii_cp1252(data):
+        return "cp1252"
     try:
         from charset_normalizer import from_bytes
     except ImportError:  # optional: GB18030 is the right guess for most undeclared Chinese pages
@@ -98,6 +117,28 @@ def _detect(data: bytes) -> str | None:
     if name in _WESTERN:
         return "cp1252"
     return _SUPERSETS.get(name, best.encoding)
+
+
+def _high_bytes(ch: str) -> bool:
+    """Whether GB18030 writes ``ch`` with bytes >= 0x80 only, as it writes every GB2312
+    character. A stray Windows-1252 byte before an ASCII letter ("don\x92t") also decodes as a
+    GB18030 character, but one whose second byte is that letter."""
+    return all(b >= 0x80 for b in ch.encode("gb18030"))
+
+
+# Text that is mostly ASCII, but for bytes that Windows-1252 defines (curly quotes, dashes,
+# accented letters) is Windows-1252: detectors guess wildly on so little evidence.
+CP1252_MAX_SHARE = 0.3
+_CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
+
+
+def _mostly_ascii_cp1252(data: bytes) -> bool:
+    high = [b for b in data if b >= 0x80]
+    return (
+        bool(high)
+        and len(high) <= CP1252_MAX_SHARE * len(data)
+        and not _CP1252_UNDEFINED.intersection(high)
+    )
 
 
 _WESTERN = {
