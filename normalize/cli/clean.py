@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
@@ -82,6 +83,13 @@ from normalize.io import FORMATS, Record, read_records
     help="Refuse a single article larger than this.",
 )
 @click.option(
+    "--site-templates/--no-site-templates",
+    default=True,
+    show_default=True,
+    help="Remove lines that recur on 3+ pages of the same site (registered domain of the "
+    "record's url) within this run (rule site-template).",
+)
+@click.option(
     "-o",
     "--output",
     type=click.File("w", encoding="utf-8"),
@@ -105,6 +113,7 @@ def clean(
     no_cache: bool,
     cache_dir: Path | None,
     max_bytes: int,
+    site_templates: bool,
     output: IO[str],
 ) -> None:
     """Clean, translate and canonicalize articles.
@@ -138,7 +147,13 @@ def clean(
     except NormalizeError as exc:
         raise click.ClickException(str(exc)) from None
 
-    records = read_records(inputs, input_format=input_format, max_bytes=max_bytes)
+    records: Iterable[Record] = read_records(inputs, input_format=input_format, max_bytes=max_bytes)
+    if site_templates:
+        from normalize.strip.sitelearn import SiteTemplates, observe_ahead, use_site_templates
+
+        templates = SiteTemplates()
+        if use_site_templates(pipeline, templates):
+            records = observe_ahead(records, templates, _plain_page)
     writer = _Writer(output, out_format, multiple_files=len(inputs) > 1)
     progress = _Progress(enabled=sys.stderr.isatty())
     failed = 0
@@ -172,6 +187,13 @@ def clean(
     if failed:
         click.echo(f"normalize: {failed} record(s) failed", err=True)
         sys.exit(1)
+
+
+def _plain_page(record: Record) -> tuple[str, str | None] | None:
+    # HTML is observed by the stage once extracted; records without a url have no site.
+    if record.error is None and not record.is_html and record.url:
+        return record.text, record.url
+    return None
 
 
 class _Writer:

@@ -18,16 +18,18 @@ Cleaning is idempotent: cleaning the output again changes nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from normalize.config import Config
 from normalize.document import Change, Document
+from normalize.strip.lineclf import LineModel, line_features, load_line_model
 from normalize.strip.rules import (
     Matcher,
     Rule,
@@ -37,6 +39,9 @@ from normalize.strip.rules import (
     load_rules,
     normalize_line,
 )
+
+if TYPE_CHECKING:
+    from normalize.strip.sitelearn import SiteTemplates
 
 # A line "reads as an article sentence" (an anchor) when it has at least this many words
 # (English) or CJK characters (Chinese) and ends like a sentence, or is simply long.
@@ -72,6 +77,9 @@ RELATED_ITEM_MIN_WORDS = 5
 # record, a name list) is data: only rules that judge the line by itself remove anything there,
 # never guesses from position (one-word menu items, edge clusters, site names).
 SHORT_DOC_MAX_LINES = 5
+# The line classifier runs again on what it kept until it removes nothing more (what a second
+# run over the output would do), at most this many times.
+MODEL_PASSES = 3
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
@@ -121,6 +129,12 @@ class CleanerStage:
     name: str = "strip"
     rules: RuleSet = field(default_factory=lambda: load_rules(), hash=False, compare=False)
     extract_order: str = "auto"
+    line_model: LineModel | None = field(
+        default_factory=lambda: load_line_model(), hash=False, compare=False
+    )
+    # Lines recurring on a site's pages within this run (set by batch callers; learns as it
+    # cleans, so the stage is then no longer a pure function of one document).
+    templates: SiteTemplates | None = field(default=None, hash=False, compare=False)
 
     @classmethod
     def from_config(cls, config: Config) -> CleanerStage:
@@ -128,7 +142,17 @@ class CleanerStage:
 
     def with_profiles(self, profiles: Iterable[SiteProfile]) -> CleanerStage:
         """A copy that also uses ``profiles`` (e.g. learnt from a batch)."""
-        return CleanerStage(self.name, self.rules.with_profiles(profiles), self.extract_order)
+        return CleanerStage(
+            self.name,
+            self.rules.with_profiles(profiles),
+            self.extract_order,
+            self.line_model,
+            self.templates,
+        )
+
+    def with_templates(self, templates: SiteTemplates | None) -> CleanerStage:
+        """A copy that removes the lines ``templates`` finds recurring on a site's pages."""
+        return dataclasses.replace(self, templates=templates)
 
     def __call__(self, doc: Document) -> Document:
         changes: list[Change] = []
@@ -151,6 +175,9 @@ class CleanerStage:
                 )
             )
             text = extraction.text
+        template: tuple[str, frozenset[str]] = ("", frozenset())
+        if self.templates is not None:
+            template = self.templates.template_lines(text, doc.url)
         warnings: list[str] = []
         if doc.is_html and not text.strip():
             warnings.append(f"{self.name}: no main text found in the HTML; the output is empty")
@@ -161,6 +188,8 @@ class CleanerStage:
             stage=self.name,
             warnings=warnings,
             extracted=doc.is_html,
+            model=self.line_model,
+            template=template,
         )
         changes.extend(line_changes)
         return doc.evolve(
@@ -172,7 +201,9 @@ class CleanerStage:
 
     def stamp(self) -> dict[str, str]:
         return {
-            "strip": f"rules {self.rules.digest}, trafilatura {_version('trafilatura')}, "
+            "strip": f"rules {self.rules.digest}, "
+            f"line model {self.line_model.digest if self.line_model else 'none'}, "
+            f"trafilatura {_version('trafilatura')}, "
             f"readability-lxml {_version('readability-lxml')}, ftfy {_version('ftfy')}"
         }
 
@@ -192,11 +223,15 @@ def clean_text(
     stage: str = "strip",
     warnings: list[str] | None = None,
     extracted: bool = False,
+    model: LineModel | None = None,
+    template: tuple[str, frozenset[str]] = ("", frozenset()),
 ) -> tuple[str, list[Change]]:
     """Clean plain ``text``; returns the text and the changes (offsets index ``text``).
     What a reader should know (every line looked like boilerplate) is appended to
     ``warnings`` when given. ``extracted``: the text was extracted from HTML, so a short text
-    is not a record someone wrote and a page of nothing but junk comes out empty."""
+    is not a record someone wrote and a page of nothing but junk comes out empty. ``model``:
+    the line classifier that judges the lines the rules keep (none: rules alone).
+    ``template``: a site and the lines found recurring on its pages in this batch."""
     # Every decision is per line (a line with CJK characters is Chinese text), never per
     # document, so that removing lines cannot change how the rest is treated (idempotence).
     changes: list[Change] = []
@@ -204,7 +239,11 @@ def clean_text(
     wrap_widths = _wrap_widths(lines)
     lines = _unwrap(lines, changes, stage)
     profile = rules.site_for(url)
-    verdicts = _classify(lines, rules, profile, url, short_guard=not extracted)
+    verdicts, edge_match = _classify(
+        lines, rules, profile, url, short_guard=not extracted, template=template
+    )
+    if model is not None:
+        _apply_model(lines, verdicts, edge_match, model, short_guard=not extracted)
     if any(line.text for line in lines) and all(
         v is not None for line, v in zip(lines, verdicts, strict=True) if line.text
     ):
@@ -493,7 +532,10 @@ def _classify(
     url: str | None,
     *,
     short_guard: bool = True,
-) -> list[Verdict]:
+    template: tuple[str, frozenset[str]] = ("", frozenset()),
+) -> tuple[list[Verdict], list[bool]]:
+    """The rules' verdict on each line, and whether an edges-only rule matches it (removed or
+    not: a feature for the classifier)."""
     n = len(lines)
     verdicts: list[Verdict] = [None] * n
     edge_hits: list[Rule | None] = [None] * n
@@ -508,6 +550,12 @@ def _classify(
             verdicts[i] = (
                 f"site:{profile.site}",
                 f"exact line of the site profile {profile.source}",
+            )
+            continue
+        if line.norm in template[1]:
+            verdicts[i] = (
+                "site-template",
+                f"recurs on the pages of {template[0]} in this batch (a site template)",
             )
             continue
         rule = (site_matcher and _first_match(line, site_matcher)) or _first_match(
@@ -529,9 +577,10 @@ def _classify(
             verdicts[i] = ("site-name", f"the site's name ({host_of(url)}) on a line of its own")
         seen.add(line.norm)
 
+    edge_match = [rule is not None for rule in edge_hits]
     if short_guard and _is_short_record(lines):
         # Only what judged a line by itself stands (and the site-name guess above goes too).
-        return [v if v is None or v[0] != "site-name" else None for v in verdicts]
+        return [v if v is None or v[0] != "site-name" else None for v in verdicts], edge_match
 
     ends = {rule.id for rule in (*site_rules, *rules.generic) if rule.ends_article}
     _cut_after_end_marker(lines, verdicts, ends)
@@ -569,7 +618,46 @@ def _classify(
             )
     _related_list_at_end(lines, verdicts, last)
     _grow_edge_clusters(lines, verdicts, first, last)
-    return verdicts
+    return verdicts, edge_match
+
+
+def model_inputs(
+    lines: Sequence[_Line], verdicts: Sequence[Verdict], edge_match: Sequence[bool]
+) -> tuple[list[int], list[list[float]]]:
+    """The lines the classifier judges (non-empty, kept by the rules), as indexes into
+    ``lines``, and their feature rows, computed on those lines alone, in order: what a second
+    run over the output would see."""
+    idx = [i for i, line in enumerate(lines) if line.text and verdicts[i] is None]
+    rows = line_features(
+        [lines[i].text for i in idx],
+        [lines[i].sentence for i in idx],
+        [edge_match[i] for i in idx],
+    )
+    return idx, rows
+
+
+def _apply_model(
+    lines: Sequence[_Line],
+    verdicts: list[Verdict],
+    edge_match: Sequence[bool],
+    model: LineModel,
+    *,
+    short_guard: bool,
+) -> None:
+    for _ in range(MODEL_PASSES):
+        if short_guard and _is_short_record(
+            [line for i, line in enumerate(lines) if verdicts[i] is None]
+        ):
+            return
+        idx, rows = model_inputs(lines, verdicts, edge_match)
+        probs = model.probabilities(rows)
+        removed = False
+        for i, go, p in zip(idx, model.decide(probs), probs, strict=True):
+            if go:
+                verdicts[i] = ("line-model", f"line classifier: boilerplate p={p:.2f}")
+                removed = True
+        if not removed:
+            return
 
 
 def _is_short_record(lines: Sequence[_Line]) -> bool:
@@ -725,3 +813,14 @@ def _site_label(url: str | None) -> str:
         else (parts[-2] if len(parts) >= 2 else parts[0])
     )
     return label if len(label) >= 4 else ""
+
+
+def rule_pass(
+    text: str, rules: RuleSet, url: str | None = None
+) -> tuple[list[_Line], list[Verdict], list[bool]]:
+    """The lines of ``text`` as the stage sees them (repaired, unwrapped; offsets index
+    ``text``), the rules' verdicts and the edges-rule matches: what the line classifier is
+    trained on (benchmarks/train_line_model.py)."""
+    lines = _unwrap(_split(text), [], "strip")
+    verdicts, edge_match = _classify(lines, rules, rules.site_for(url), url)
+    return lines, verdicts, edge_match
