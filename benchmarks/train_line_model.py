@@ -1,0 +1,494 @@
+"""Train the strip stage's line classifier (rules/line-model.json) and measure it honestly.
+
+    python benchmarks/train_line_model.py --cv      # leave-site-out figures per language
+    python benchmarks/train_line_model.py --write   # train on everything, write the model
+
+Training data is built from what ../shared/eval holds, read in place (never copied; only the
+learnt weights are written):
+
+- trafilatura-eval (HTML, many languages): each whole page is rendered to lines the way
+  scrapers do (every block element a line, navigation and footer included; lxml). A line is
+  *content* when it contains one of the page's must-include (``with``) snippets, or lies inside
+  one (20+ characters); *boilerplate* when a must-exclude (``without``) snippet covers at least
+  half of it. Lines matching both ways are dropped, as are lines a must-include snippet matches
+  more than once on the page (a headline repeated in a sidebar), content lines that occur twice
+  on the page, and lines of fewer than 3 characters. Lines no snippet touches are not labelled.
+- zh-cwced-dev (Chinese HTML): pages rendered the same way; the hand-copied article text is the
+  reference. A line (spaces removed) of 10+ characters found in it is content, a shorter one
+  only when it is a whole line of the reference (4+ characters: pages set
+  vertically, a character a line, are not lines); a line found in it but twice on the page (a
+  menu and the text) is dropped unless ..., as are the page title and headline (the annotator
+  left titles out). A line of whose character 4-grams at most 20% occur in the reference is
+  boilerplate (under 4 characters: when it does not occur in it at all); in between is dropped.
+- docs-dev.jsonl: its labelled lines (``borderline`` lines dropped).
+
+The classifier judges the lines the rules keep (see normalize/strip/lineclf.py); lines the
+rules remove are hard decisions and are counted as removed in the figures. A joined
+(hard-wrapped) line takes the label of its parts when they agree.
+
+Leave-site-out: documents are grouped by registered domain into FOLDS folds; each fold is
+scored by a model trained on the others, with its threshold chosen on the training folds only
+(inner leave-site-out predictions: the lowest threshold at which the classifier's own content
+loss stays within LOSS_TARGET). The figures are per language (en, zh, other) over all
+labelled lines.
+
+Training is deterministic: sorted inputs, folds by a hash of the domain, Newton's method on
+L2-regularised logistic regression (numpy); the same data gives the same file.
+Subsample with --max-pages to keep runs short on a shared machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+SHARED = ROOT / ".." / "shared" / "eval"
+MODEL_PATH = ROOT / "rules" / "line-model.json"
+
+import numpy as np  # noqa: E402
+
+from normalize.strip.cleaner import clean_text, model_inputs, removed_spans, rule_pass  # noqa: E402
+from normalize.strip.encoding import decode_html  # noqa: E402
+from normalize.strip.lineclf import FEATURES, LineModel  # noqa: E402
+from normalize.strip.rules import RuleSet, load_rules  # noqa: E402
+
+FOLDS = 5
+INNER_FOLDS = 3
+LOSS_TARGET = 0.003  # content lines the classifier loses on the training folds
+L2 = 1.0
+SMOOTH_MARGIN = 0.15
+THRESHOLDS = [round(0.30 + 0.01 * i, 2) for i in range(69)] + [
+    round(0.99 + 0.001 * i, 3) for i in range(10)
+]
+MIN_LINE_CHARS = 3
+WITH_INSIDE_MIN = 20
+WITHOUT_COVER = 0.5
+ZH_MIN_CHARS = 4
+ZH_SHORT_CHARS = 10
+ZH_BOILER_MAX_OVERLAP = 0.2
+
+_BLOCK = {
+    "address", "article", "aside", "blockquote", "body", "br", "caption", "dd", "details",
+    "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1",
+    "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre",
+    "section", "summary", "table", "td", "th", "tr", "ul", "option", "select", "button",
+}  # fmt: skip
+_SKIP = {"script", "style", "noscript", "template", "svg", "head", "iframe", "object", "canvas"}
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass
+class Doc:
+    group: str  # registered domain
+    lang: str  # en, zh, other
+    source: str  # trafilatura-eval, zh-cwced-dev, docs-dev
+    text: str
+    labels: list[int | None]  # per line of text: 1 boilerplate, 0 content, None unknown
+    url: str | None = None
+
+
+# --- rendering and labelling --------------------------------------------------------------------
+
+
+def render_lines(html: str) -> list[str]:
+    """A whole page as a scraper's text: every block element on its own line."""
+    import lxml.html
+
+    try:
+        root = lxml.html.document_fromstring(html)
+    except Exception:  # an empty or broken page
+        return []
+    parts: list[str] = []
+
+    def walk(el: object) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""  # type: ignore[attr-defined]
+        if tag in _SKIP:
+            parts.append(el.tail or "")  # type: ignore[attr-defined]
+            return
+        block = tag in _BLOCK
+        if block:
+            parts.append("\n")
+        parts.append(el.text or "")  # type: ignore[attr-defined]
+        for child in el:  # type: ignore[attr-defined]
+            walk(child)
+        if block:
+            parts.append("\n")
+        parts.append(el.tail or "")  # type: ignore[attr-defined]
+
+    body = root.find("body")
+    walk(body if body is not None else root)
+    lines = (_SPACE.sub(" ", line).strip() for line in "".join(parts).split("\n"))
+    return [line for line in lines if line]
+
+
+def _norm(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def _lang(lines: Sequence[str]) -> str:
+    text = " ".join(lines)
+    cjk = len(re.findall(r"[\u3400-\u9fff]", text))
+    if cjk > 0.2 * max(1, len(text.replace(" ", ""))):
+        return "zh"
+    words = re.findall(r"[a-z]+", text.lower())
+    common = {"the", "and", "of", "to", "is", "in", "that", "for", "with", "was"}
+    return "en" if words and sum(w in common for w in words) >= 0.06 * len(words) else "other"
+
+
+def registered_domain(url_or_host: str) -> str:
+    host = urlsplit(url_or_host).hostname if "//" in url_or_host else url_or_host
+    parts = (host or url_or_host).lower().removeprefix("www.").split(".")
+    if len(parts) >= 3 and (
+        parts[-2] in ("com", "co", "org", "net", "gov", "edu", "ac") or len(parts[-2]) <= 2
+    ):
+        return ".".join(parts[-3:])
+    return ".".join(parts[-2:])
+
+
+def trafilatura_docs(limit: int | None) -> Iterator[Doc]:
+    base = SHARED / "boilerplate" / "trafilatura-eval"
+    data = json.loads((base / "evaldata.json").read_text(encoding="utf-8"))
+    items = sorted(data.items())
+    for url, item in items[:limit]:
+        path = base / "html" / f"{item['file']}.gz"
+        if not path.is_file():
+            continue
+        lines = render_lines(decode_html(gzip.decompress(path.read_bytes())))
+        if not lines:
+            continue
+        with_ = [_norm(s) for s in item["with"] if _norm(s)]
+        without = [_norm(s) for s in item["without"] if _norm(s)]
+        hits = Counter(s for line in lines for s in with_ if s in line)
+        repeats = Counter(lines)
+        labels: list[int | None] = []
+        for line in lines:
+            if len(line) < MIN_LINE_CHARS:
+                labels.append(None)
+                continue
+            inside = [s for s in with_ if s in line]
+            content = bool(inside) or any(len(line) >= WITH_INSIDE_MIN and line in s for s in with_)
+            boiler = any(s in line and len(s) >= WITHOUT_COVER * len(line) for s in without)
+            if content and (boiler or any(hits[s] > 1 for s in inside) or repeats[line] > 1):
+                labels.append(None)  # both ways, or a snippet repeated on the page
+            elif content:
+                labels.append(0)
+            elif boiler:
+                labels.append(1)
+            else:
+                labels.append(None)
+        yield Doc(registered_domain(url), _lang(lines), "trafilatura-eval", "\n".join(lines),
+                  labels, url)  # fmt: skip
+
+
+def zh_docs() -> Iterator[Doc]:
+    base = SHARED / "boilerplate" / "zh-cwced-dev"
+    truth = json.loads((base / "ground-truth.json").read_text(encoding="utf-8"))
+    for uuid, item in sorted(truth.items()):
+        path = base / "original" / f"{uuid}.html.gz"
+        if not path.is_file():
+            continue
+        html = decode_html(gzip.decompress(path.read_bytes()))
+        lines = render_lines(html)
+        gold = re.sub(r"\s+", "", item["articleBody"])
+        grams = {gold[i : i + 4] for i in range(len(gold) - 3)}
+        titles = set()
+        for pattern in (r"<title[^>]*>(.*?)</title>", r"<h1[^>]*>(.*?)</h1>"):
+            for m in re.finditer(pattern, html, re.IGNORECASE | re.DOTALL):
+                titles.add(re.sub(r"\s+|<[^>]+>", "", m.group(1)))
+        gold_lines = {re.sub(r"\s+", "", x) for x in item["articleBody"].splitlines()}
+        flats = [re.sub(r"\s+", "", line) for line in lines]
+        seen = Counter(flats)
+        labels: list[int | None] = []
+        for flat in flats:
+            if flat in titles or any(flat and flat in t for t in titles):
+                labels.append(None)
+            elif flat in gold and (seen[flat] > 1 or len(flat) < ZH_SHORT_CHARS):
+                # on the page twice (a menu and the text), or short: only a whole line of the
+                # reference is sure to be content
+                labels.append(
+                    0
+                    if flat in gold_lines and seen[flat] == 1 and len(flat) >= ZH_MIN_CHARS
+                    else None
+                )
+            elif len(flat) < ZH_MIN_CHARS:
+                labels.append(1)
+            elif flat in gold:
+                labels.append(0)
+            else:
+                n = len(flat) - 3
+                share = sum(flat[i : i + 4] in grams for i in range(n)) / n
+                labels.append(1 if share <= ZH_BOILER_MAX_OVERLAP else None)
+        canonical = re.search(
+            r"""<(?:link[^>]+rel=["']canonical["'][^>]+href|meta[^>]+property=["']og:url["']"""
+            r"""[^>]+content)=["'](https?://[^"']+)""",
+            html,
+            re.IGNORECASE,
+        )
+        group = registered_domain(canonical.group(1)) if canonical else f"zh-cwced:{uuid}"
+        yield Doc(group, "zh", "zh-cwced-dev", "\n".join(lines), labels)
+
+
+def docs_dev() -> Iterator[Doc]:
+    for raw_line in (SHARED / "plaintext" / "docs-dev.jsonl").open(encoding="utf-8"):
+        rec = json.loads(raw_line)
+        raw = rec["raw"]
+        # Labels by line of raw: the labelled lines are found in order.
+        starts = [0]
+        for i, ch in enumerate(raw):
+            if ch == "\n":
+                starts.append(i + 1)
+        labels: list[int | None] = [None] * len(starts)
+        pos = 0
+        for line in rec["lines"]:
+            start = raw.index(line["text"], pos)
+            pos = start + len(line["text"])
+            if line.get("borderline"):
+                continue
+            first = max(i for i, s in enumerate(starts) if s <= start)
+            last = max(i for i, s in enumerate(starts) if s < pos)
+            for k in range(first, last + 1):
+                labels[k] = 1 if line["label"] == "boilerplate" else 0
+        lang = rec.get("lang") if rec.get("lang") in ("en", "zh") else "other"
+        yield Doc(registered_domain(rec["site"]), lang, "docs-dev", raw, labels, rec["url"])
+
+
+# --- features and labels of the classifier's lines ---------------------------------------------
+
+
+@dataclass
+class Table:
+    doc: list[int]  # document index of each row
+    x: np.ndarray
+    y: np.ndarray  # 1 boilerplate, 0 content, -1 unlabelled
+    rule_lost: list[int]  # per document: labelled content lines the rules remove
+    rule_content: list[int]  # per document: labelled content lines
+
+
+def _line_starts(text: str) -> list[int]:
+    return [0] + [m.end() for m in re.finditer("\n", text)]
+
+
+def build_table(docs: Sequence[Doc], rules: RuleSet) -> Table:
+    rows: list[list[float]] = []
+    ys: list[int] = []
+    doc_of: list[int] = []
+    rule_lost, rule_content = [], []
+    for d, doc in enumerate(docs):
+        starts = _line_starts(doc.text)
+        lines, verdicts, edge = rule_pass(doc.text, rules, doc.url)
+        lost = content = 0
+        for line, verdict in zip(lines, verdicts, strict=True):
+            labs = _labels_of(line.start, line.end, starts, doc.labels)
+            content += labs.count(0)
+            if verdict is not None:
+                lost += labs.count(0)
+        rule_lost.append(lost)
+        rule_content.append(content)
+        idx, feats = model_inputs(lines, verdicts, edge)
+        for i, row in zip(idx, feats, strict=True):
+            labs = [x for x in _labels_of(lines[i].start, lines[i].end, starts, doc.labels)]
+            known = {x for x in labs if x is not None}
+            ys.append(known.pop() if len(known) == 1 else -1)
+            rows.append(row)
+            doc_of.append(d)
+    return Table(doc_of, np.array(rows, dtype=np.float64).reshape(-1, len(FEATURES)),
+                 np.array(ys, dtype=np.int64), rule_lost, rule_content)  # fmt: skip
+
+
+def _labels_of(start: int, end: int, starts: list[int], labels: list[int | None]) -> list:
+    import bisect
+
+    first = bisect.bisect_right(starts, start) - 1
+    last = bisect.bisect_right(starts, max(start, end - 1)) - 1
+    return [labels[k] for k in range(first, last + 1)]
+
+
+# --- the model ---------------------------------------------------------------------------------
+
+
+def fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """L2-regularised logistic regression by Newton's method on standardised features."""
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    z = (x - mean) / scale
+    a = np.hstack([z, np.ones((len(z), 1))])
+    w = np.zeros(a.shape[1])
+    reg = np.full(a.shape[1], L2)
+    reg[-1] = 0.0
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-np.clip(a @ w, -30, 30)))
+        grad = a.T @ (p - y) + reg * w
+        hess = (a * (p * (1 - p))[:, None]).T @ a + np.diag(reg + 1e-9)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.max(np.abs(step)) < 1e-8:
+            break
+    return mean, scale, w[:-1], float(w[-1])
+
+
+def as_model(
+    params: tuple[np.ndarray, np.ndarray, np.ndarray, float], threshold: float
+) -> LineModel:
+    mean, scale, w, b = params
+    return LineModel(tuple(map(float, mean)), tuple(map(float, scale)), tuple(map(float, w)),
+                     b, threshold, SMOOTH_MARGIN)  # fmt: skip
+
+
+def folds_of(groups: Sequence[str], k: int, salt: str = "") -> list[int]:
+    return [int(hashlib.sha256((salt + g).encode()).hexdigest(), 16) % k for g in groups]
+
+
+def choose_threshold(table: Table, doc_ids: Sequence[int], groups: Sequence[str]) -> float:
+    """The lowest threshold at which the classifier loses at most LOSS_TARGET of the content
+    lines of these documents (inner leave-site-out predictions; what the rules lose, hard
+    decisions the classifier cannot change, is not counted against it)."""
+    doc_set = set(doc_ids)
+    rows = np.array([i for i, d in enumerate(table.doc) if d in doc_set], dtype=np.int64)
+    inner = folds_of([groups[table.doc[i]] for i in rows], INNER_FOLDS, salt="inner")
+    probs = np.zeros(len(rows))
+    for f in range(INNER_FOLDS):
+        test = np.array([j for j, g in enumerate(inner) if g == f], dtype=np.int64)
+        train = np.array([j for j, g in enumerate(inner) if g != f], dtype=np.int64)
+        labelled = train[table.y[rows[train]] >= 0]
+        if not len(test) or not len(labelled):
+            continue
+        model = as_model(fit(table.x[rows[labelled]], table.y[rows[labelled]]), 0.5)
+        probs[test] = model.probabilities(table.x[rows[test]].tolist())
+    content = sum(table.rule_content[d] for d in doc_ids)
+    by_doc: dict[int, list[int]] = {}
+    for j, i in enumerate(rows):
+        by_doc.setdefault(table.doc[i], []).append(j)
+    for t in THRESHOLDS:
+        model = LineModel((), (), (), 0.0, t, SMOOTH_MARGIN)
+        lost = 0
+        for js in by_doc.values():
+            go = model.decide(probs[js].tolist())
+            lost += sum(1 for j, g in zip(js, go, strict=True) if g and table.y[rows[j]] == 0)
+        if lost <= LOSS_TARGET * content:
+            return t
+    return 1.01  # nothing goes by the classifier
+
+
+def train(table: Table, doc_ids: Sequence[int], groups: Sequence[str]) -> LineModel:
+    doc_set = set(doc_ids)
+    rows = np.array([i for i, d in enumerate(table.doc) if d in doc_set and table.y[i] >= 0])
+    params = fit(table.x[rows], table.y[rows])
+    return as_model(params, choose_threshold(table, doc_ids, groups))
+
+
+# --- evaluation --------------------------------------------------------------------------------
+
+
+def score(doc: Doc, rules: RuleSet, model: LineModel | None, counts: Counter[str]) -> None:
+    """Run the stage on the document; count its labelled lines removed and kept."""
+    _, changes = clean_text(doc.text, rules, url=doc.url, model=model)
+    spans = removed_spans(changes)
+    for start, label in zip(_line_starts(doc.text), doc.labels, strict=True):
+        if label is None:
+            continue
+        removed = any(s <= start < e or (s == e == start) for s, e in spans)
+        kind = "boilerplate" if label == 1 else "content"
+        counts[f"{doc.lang}:{kind}_{'removed' if removed else 'kept'}"] += 1
+        counts[f"{doc.source}:{kind}_{'removed' if removed else 'kept'}"] += 1
+
+
+def report(counts: Counter[str], keys: Sequence[str], title: str) -> None:
+    print(title)
+    for key in keys:
+        bp = counts[f"{key}:boilerplate_removed"] + counts[f"{key}:boilerplate_kept"]
+        ct = counts[f"{key}:content_removed"] + counts[f"{key}:content_kept"]
+        if not bp and not ct:
+            continue
+        print(
+            f"  {key:17s} boilerplate lines removed {counts[f'{key}:boilerplate_removed']}/{bp}"
+            f" = {counts[f'{key}:boilerplate_removed'] / max(bp, 1):.1%} (target >= 85%)  "
+            f"content lines lost {counts[f'{key}:content_removed']}/{ct} = "
+            f"{counts[f'{key}:content_removed'] / max(ct, 1):.2%} (target <= 0.5%)"
+        )
+
+
+def load_docs(max_pages: int | None) -> list[Doc]:
+    return [*trafilatura_docs(max_pages), *zh_docs(), *docs_dev()]
+
+
+KEYS = ("en", "zh", "other", "docs-dev", "trafilatura-eval", "zh-cwced-dev")
+
+
+def cross_validate(docs: list[Doc], rules: RuleSet, table: Table) -> None:
+    groups = [d.group for d in docs]
+    fold = folds_of(groups, FOLDS)
+    ours: Counter[str] = Counter()
+    base: Counter[str] = Counter()
+    thresholds = []
+    for f in range(FOLDS):
+        train_ids = [i for i, g in enumerate(fold) if g != f]
+        model = train(table, train_ids, groups)
+        thresholds.append(model.threshold)
+        for i, g in enumerate(fold):
+            if g == f:
+                score(docs[i], rules, model, ours)
+                score(docs[i], rules, None, base)
+    print(f"leave-site-out, {FOLDS} folds by registered domain ({len(set(groups))} domains), "
+          f"thresholds chosen on the training folds: {thresholds}")  # fmt: skip
+    report(ours, KEYS, "  rules + line classifier:")
+    report(base, KEYS, "  rules alone (before this classifier):")
+
+
+def leave_site_out(max_pages: int | None = None) -> None:
+    """Build the corpus and print the leave-site-out figures (eval_cleaner.py loso)."""
+    rules = load_rules()
+    docs = load_docs(max_pages)
+    cross_validate(docs, rules, build_table(docs, rules))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--cv", action="store_true", help="print leave-site-out figures")
+    parser.add_argument("--write", action="store_true", help=f"write {MODEL_PATH.name}")
+    parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    parser.add_argument("--max-pages", type=int, default=None,
+                        help="only the first N trafilatura-eval pages (by URL)")  # fmt: skip
+    args = parser.parse_args()
+    started = time.perf_counter()
+    rules = load_rules()
+    docs = load_docs(args.max_pages)
+    table = build_table(docs, rules)
+    labelled = table.y >= 0
+    print(
+        f"{len(docs)} documents, {len(table.y)} classifier lines, {int(labelled.sum())} labelled "
+        f"({int((table.y == 1).sum())} boilerplate, {int((table.y == 0).sum())} content); "
+        f"built in {time.perf_counter() - started:.0f} s"
+    )
+    if args.cv:
+        cross_validate(docs, rules, table)
+    if args.write:
+        model = train(table, list(range(len(docs))), [d.group for d in docs])
+        meta = {
+            "trained_by": "benchmarks/train_line_model.py",
+            "documents": len(docs),
+            "labelled_lines": int(labelled.sum()),
+            "max_pages": args.max_pages,
+            "loss_target": LOSS_TARGET,
+            "l2": L2,
+        }
+        args.out.write_text(model.to_json(meta) + "\n", encoding="utf-8")
+        print(f"wrote {args.out} (threshold {model.threshold})")
+
+
+if __name__ == "__main__":
+    main()

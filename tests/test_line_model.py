@@ -1,0 +1,112 @@
+"""The line classifier: the shipped model file is plain JSON (no pickle) that matches this
+version's features, training is deterministic, and the model's decisions are those of the
+weights in the file."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+
+import pytest
+
+from normalize.errors import RulesError
+from normalize.strip.lineclf import FEATURES, LineModel, line_features, parse_line_model
+
+ROOT = Path(__file__).resolve().parents[1]
+MODEL = ROOT / "rules" / "line-model.json"
+
+
+def _train_module():  # type: ignore[no-untyped-def]
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import train_line_model
+    finally:
+        sys.path.pop(0)
+    return train_line_model
+
+
+def _docs():  # type: ignore[no-untyped-def]
+    """A small invented corpus: articles between menus and footers, on several sites."""
+    t = _train_module()
+    docs = []
+    for k in range(24):
+        menu = ["Home", "News", "Markets | Deals | Science", "Sign in"]
+        article = [
+            f"Fabrikam update number {k}",
+            f"Fabrikam Therapeutics said on day {k} that its candidate met the main goal of a "
+            f"trial in {100 + k} patients with a chronic disease.",
+            f"The company plans to file for approval in {2026 + k % 3} and expects sales to "
+            f"grow by {k + 5} percent a year after launch.",
+            f"Analysts said the result was better than expected for a drug of its class, "
+            f"and shares rose {k % 7 + 1} percent.",
+        ]
+        footer = ["Related articles", "Privacy policy", "Contact us", "Follow us on Weibo"]
+        lines = menu + article + footer
+        labels = [1] * len(menu) + [0] * len(article) + [1] * len(footer)
+        docs.append(t.Doc(f"site{k % 6}.example", "en", "test", "\n".join(lines), labels))
+    return docs
+
+
+def test_shipped_model_is_plain_json_for_these_features() -> None:
+    if not MODEL.is_file():
+        pytest.skip("no model shipped")
+    raw = MODEL.read_text(encoding="utf-8")
+    obj = json.loads(raw)  # plain JSON, loaded without pickle
+    assert obj["features"] == list(FEATURES)
+    model = parse_line_model(raw, str(MODEL))
+    assert 0.0 < model.threshold <= 1.01
+
+
+def test_training_twice_gives_the_same_file() -> None:
+    t = _train_module()
+    from normalize.strip.rules import load_rules
+
+    docs = _docs()
+    outs = []
+    for _ in range(2):
+        table = t.build_table(docs, load_rules())
+        model = t.train(table, list(range(len(docs))), [d.group for d in docs])
+        outs.append(model.to_json({}))
+    assert outs[0] == outs[1]
+    model = parse_line_model(outs[0], "trained")
+    # the file's weights make the decisions: probabilities from it match numpy's
+    table = t.build_table(docs, load_rules())
+    mean, scale, w, b = t.fit(table.x[table.y >= 0], table.y[table.y >= 0])
+    import numpy as np
+
+    z = ((table.x - mean) / scale) @ w + b
+    expected = 1 / (1 + np.exp(-z))
+    got = model.probabilities(table.x.tolist())
+    assert max(abs(a - e) for a, e in zip(got, expected, strict=True)) < 1e-4
+
+
+def test_features_have_one_value_per_name() -> None:
+    rows = line_features(
+        ["Home", "A sentence that reads like an article line, with words.", "恒瑞医药宣布获批。"],
+        [False, True, True],
+        [False, False, False],
+    )
+    assert all(len(r) == len(FEATURES) for r in rows)
+    assert all(math.isfinite(x) for r in rows for x in r)
+
+
+def test_smoothing_takes_a_near_line_between_two_removed_ones() -> None:
+    model = LineModel((), (), (), 0.0, 0.9, 0.2)
+    assert model.decide([0.95, 0.8, 0.95]) == [True, True, True]
+    assert model.decide([0.95, 0.8, 0.1]) == [True, False, False]
+    assert model.decide([0.1, 0.65, 0.95]) == [False, False, True]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{", "not valid JSON"),
+        ('{"format": "x"}', "not a normalize line model"),
+        ('{"format": "normalize line model 1", "features": ["size"]}', "other features"),
+    ],
+)
+def test_bad_model_files_are_named(text: str, message: str) -> None:
+    with pytest.raises(RulesError, match=message):
+        parse_line_model(text, "bad.json")
