@@ -9,11 +9,11 @@ Prints figures; exits 0 whatever they are (targets are printed next to them).
 
 Sets: loso (the line classifier scored by leave-site-out cross-validation on the line corpus
 built by benchmarks/train_line_model.py and on docs-dev, per language: the honest figures;
---max-pages subsamples trafilatura-eval), html (trafilatura-eval, 990 pages, snippet F1), zh (zh-cwced-dev, character F1),
-plaintext (docs-dev.jsonl, boilerplate lines removed / content lines lost), gne (every page
-yields text). Modes for the HTML sets: cleaner (default: extraction + text rules), extract
-(extraction only, order auto), extract-trafilatura / extract-readability (fixed order),
-trafilatura, trafilatura-fast, readability (the libraries alone).
+--max-pages subsamples trafilatura-eval), html (trafilatura-eval, 990 pages, snippet F1), zh
+(zh-cwced-dev, character F1), plaintext (docs-dev.jsonl, boilerplate lines removed / content
+lines lost), gne (every page yields text). Modes for the HTML sets: cleaner (default: extraction
++ text rules), extract (extraction only, order auto), extract-trafilatura / extract-readability
+(fixed order), trafilatura, trafilatura-fast, readability (the libraries alone).
 """
 
 from __future__ import annotations

@@ -72,7 +72,7 @@ def test_template_lines_go_and_article_lines_stay(tmp_path: Path) -> None:
     outputs = _run(path)
     assert [o["id"] for o in outputs] == [r["id"] for r in records]  # order kept
     for rec, out in zip(records, outputs, strict=True):
-        template = EN_TEMPLATE + [EN_FOOTER] if rec["id"].startswith("en") else ZH_TEMPLATE
+        template = [*EN_TEMPLATE, EN_FOOTER] if rec["id"].startswith("en") else ZH_TEMPLATE
         kept = out["text"].splitlines()
         for line in template:  # from the first page on: pages are observed ahead
             assert line not in kept, (rec["id"], line)
