@@ -44,8 +44,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from naive_baseline import NaiveBaseline  # noqa: E402
 from synthetic import Article, make_articles, write_glossary  # noqa: E402
 
-from normalize.canonicalize.canonicalizer import Canonicalizer, _char_span  # noqa: E402
+from normalize.canonicalize import Canonicalizer  # noqa: E402
 from normalize.canonicalize.index import compile_glossary  # noqa: E402
+from normalize.canonicalize.matches import char_span  # noqa: E402
 from normalize.config import Config  # noqa: E402
 from normalize.glossary.entries import Glossary, load_glossary  # noqa: E402
 from normalize.pipeline import Pipeline  # noqa: E402
@@ -115,7 +116,7 @@ def score(articles: Sequence[Article], found: Sequence[Spans], glossary: Glossar
 def canon_spans(canon: Canonicalizer) -> Callable[[str], list[tuple[int, int, str]]]:
     def find(text: str) -> list[tuple[int, int, str]]:
         matches, _, tokens = canon.find(text)
-        return [(*_char_span(m, tokens), m.entry_id) for m in matches]
+        return [(*char_span(m, tokens), m.entry_id) for m in matches]
 
     return find
 

@@ -28,9 +28,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from naive_baseline import NaiveBaseline  # noqa: E402
 
-from normalize.canonicalize.canonicalizer import Canonicalizer, _char_span  # noqa: E402
+from normalize.canonicalize import Canonicalizer  # noqa: E402
 from normalize.canonicalize.drugnames import known_drug_keys  # noqa: E402
 from normalize.canonicalize.index import Index  # noqa: E402
+from normalize.canonicalize.matches import char_span  # noqa: E402
 from normalize.glossary.entries import Glossary, load_glossary  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "eval" / "names-dev.jsonl"
@@ -39,7 +40,7 @@ PAGES = ROOT.parent / "shared" / "eval" / "plaintext" / "docs-dev.jsonl"
 
 def spans_found(canon: Canonicalizer, text: str) -> list[tuple[int, int, str]]:
     matches, _, tokens = canon.find(text)
-    return [(*_char_span(m, tokens), m.entry_id) for m in matches]
+    return [(*char_span(m, tokens), m.entry_id) for m in matches]
 
 
 def judge(
@@ -152,7 +153,7 @@ def fuzzy_rewrites(canon: Canonicalizer, verbose: bool) -> None:
         matches, _, tokens = canon.find(text)
         for m in matches:
             if m.method in ("fuzzy", "context", "transposed"):
-                a, b = _char_span(m, tokens)
+                a, b = char_span(m, tokens)
                 seen[(text[a:b], m.entry_id)] = seen.get((text[a:b], m.entry_id), 0) + 1
     print(
         f"clean English pages: {len(english)}  fuzzy matches {sum(seen.values())} "

@@ -27,8 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from normalize.canonicalize import Canonicalizer  # noqa: E402
 from normalize.canonicalize.aliases import lexicon_for  # noqa: E402
-from normalize.canonicalize.canonicalizer import Canonicalizer, _char_span  # noqa: E402
+from normalize.canonicalize.matches import char_span  # noqa: E402
 from normalize.glossary.entries import load_glossary  # noqa: E402
 from normalize.glossary.mining import Miner, patterns_for  # noqa: E402
 
@@ -104,7 +105,7 @@ def main() -> int:
         if span is None:
             context, span = surface, (0, len(surface))
         matches, _, tokens = canon.find(context)
-        exact = [(m.entry_id, _char_span(m, tokens)) for m in matches if m.method != "fuzzy"]
+        exact = [(m.entry_id, char_span(m, tokens)) for m in matches if m.method != "fuzzy"]
         known = [eid for eid, sp in exact if sp[0] < span[1] and span[0] < sp[1]]
         if gold in known:
             tally["known_right"] += 1

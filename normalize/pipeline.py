@@ -37,7 +37,7 @@ def _make_translate(config: Config, glossary: Callable[[], Glossary]) -> Stage:
 
 
 def _make_canonicalize(config: Config, glossary: Callable[[], Glossary]) -> Stage:
-    from normalize.canonicalize.canonicalizer import CanonicalizerStage
+    from normalize.canonicalize import CanonicalizerStage
 
     return CanonicalizerStage.from_config(config, glossary())
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from normalize.canonicalize.canonicalizer import Canonicalizer
+from normalize.canonicalize import Canonicalizer
 from normalize.canonicalize.index import compile_glossary
 from normalize.config import Config
 from normalize.glossary.entries import Glossary, load_glossary

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from normalize.canonicalize.canonicalizer import FUZZY_ACCEPT, SUGGEST_MIN, Canonicalizer
+from normalize.canonicalize import Canonicalizer
 from normalize.canonicalize.index import Index
+from normalize.canonicalize.thresholds import FUZZY_ACCEPT, SUGGEST_MIN
 from normalize.document import Change, Document
 from normalize.glossary.entries import Glossary, load_glossary
 
@@ -470,10 +471,10 @@ def test_a_transliterated_chinese_name_outweighs_a_look_alike_real_drug(
     # An invented drug: 坦西洛单抗 (tan-xi-luo + mab) has an INN nothing like its pinyin. MT wrote
     # "tanxilozumab", spelled about as close to the (invented) real drug "tanxilomab" as to
     # the pinyin; the syllables it transliterates are the evidence that tips it.
-    import normalize.canonicalize.canonicalizer as canonicalizer
+    from normalize.canonicalize import thresholds
 
     if bonus is not None:
-        monkeypatch.setattr(canonicalizer, "TRANSLIT_BONUS", bonus)
+        monkeypatch.setattr(thresholds, "TRANSLIT_BONUS", bonus)
     (tmp_path / "drugs.yaml").write_text(TRANSLIT_GLOSSARY, encoding="utf-8")
     glossary = load_glossary([tmp_path])
     canon = Canonicalizer(glossary, Index.build(glossary, known_drugs=frozenset({"tanxilomab"})))
@@ -687,7 +688,7 @@ def test_batch_scoring_gives_the_same_neighbours_as_one_key_at_a_time(
 ) -> None:
     # Large glossaries score a document's span keys in one cdist batch; forced on here for the
     # bundled glossary, it must find what per-key extraction finds.
-    import normalize.canonicalize.canonicalizer as canonicalizer
+    from normalize.canonicalize import thresholds
 
     text = (
         "Hengrei Pharmaceutical said camrelizumob and Teripalimab beat Zanubrutinob; "
@@ -695,11 +696,11 @@ def test_batch_scoring_gives_the_same_neighbours_as_one_key_at_a_time(
     )
     one_by_one = Canonicalizer(canon.glossary, canon.index)
     expected = one_by_one.find(text)[0]
-    monkeypatch.setattr(canonicalizer, "PREFETCH_MIN_FORMS", 0)
-    monkeypatch.setattr(canonicalizer, "PREFETCH_MIN_KEYS", 1)
+    monkeypatch.setattr(thresholds, "PREFETCH_MIN_FORMS", 0)
+    monkeypatch.setattr(thresholds, "PREFETCH_MIN_KEYS", 1)
     batched = Canonicalizer(canon.glossary, canon.index)
     assert batched.find(text)[0] == expected
-    shared = set(batched._pools) & set(one_by_one._pools)
+    shared = set(batched.fuzzy.pools._pools) & set(one_by_one.fuzzy.pools._pools)
     assert len(shared) >= 5
     for key in shared:
-        assert batched._pools[key] == one_by_one._pools[key], key
+        assert batched.fuzzy.pools._pools[key] == one_by_one.fuzzy.pools._pools[key], key

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-from normalize.canonicalize.canonicalizer import Canonicalizer
+from normalize.canonicalize import Canonicalizer
 from normalize.document import Document
 from normalize.glossary.entries import load_glossary
 from normalize.pipeline import Pipeline

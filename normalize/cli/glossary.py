@@ -49,7 +49,7 @@ def _load(glossaries: tuple[Path, ...]):  # type: ignore[no-untyped-def]
 
 
 def _canonicalizer(glossaries: tuple[Path, ...]):  # type: ignore[no-untyped-def]
-    from normalize.canonicalize.canonicalizer import Canonicalizer
+    from normalize.canonicalize import Canonicalizer
     from normalize.canonicalize.index import compile_glossary
     from normalize.resources import cache_dir
 

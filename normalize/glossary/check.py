@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from normalize.canonicalize.canonicalizer import Canonicalizer
+from normalize.canonicalize import Canonicalizer
 from normalize.canonicalize.keys import has_cjk
 from normalize.glossary.entries import Entry, Glossary
 

@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from normalize.canonicalize.canonicalizer import DERIVED_PENALTY, Canonicalizer
+from normalize.canonicalize import Canonicalizer
 from normalize.canonicalize.keys import Token, compact
+from normalize.canonicalize.thresholds import DERIVED_PENALTY
 from normalize.errors import GlossaryError
 from normalize.glossary.entries import Glossary
 from normalize.yamlfile import load_data

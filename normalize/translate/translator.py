@@ -239,7 +239,7 @@ class TranslatorStage:
         warnings: list[str],
         cached: int,
     ) -> Document:
-        from normalize.canonicalize.canonicalizer import render_name
+        from normalize.canonicalize.rendering import render_name
 
         glossary = self.glossary
         pieces: list[str] = []

@@ -124,7 +124,7 @@ def _mentions() -> list[dict[str, str]]:
 def test_zh_mentions_come_out_canonical(tiny_marian: Path, tmp_path: Path) -> None:
     """Real Chinese name spans (read in place), random-weight model: every protected term
     must come out as its glossary name, and the glossary must cover the mentions it lists."""
-    from normalize.canonicalize.canonicalizer import render_name
+    from normalize.canonicalize.rendering import render_name
     from normalize.glossary.entries import load_glossary
     from normalize.resources import data_dir
 

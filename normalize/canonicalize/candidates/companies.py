@@ -1,0 +1,107 @@
+"""Company names: a known company core followed by company words ("Rongchang" + "Biologics"),
+and a company match extended over the rest of its full name and the company words after it."""
+
+from __future__ import annotations
+
+from normalize.canonicalize import thresholds
+from normalize.canonicalize.aliases import Form
+from normalize.canonicalize.index import EXACT_PREFIX
+from normalize.canonicalize.keys import name_tokens
+from normalize.canonicalize.matches import Match, Text, joined
+
+
+def company_core(t: Text, i: int) -> Match | None:
+    """A known company core followed by company words: "Rongchang" + "Biologics"."""
+    tokens, index = t.tokens, t.index
+    if tokens[i].key[:EXACT_PREFIX] not in index.core_prefixes:
+        return None
+    # A core holds no company word and must be followed by one: the first company word
+    # after ``i`` fixes where the core would end.
+    j = i
+    while j < len(tokens) and j - i < 4 and tokens[j].key not in index.company_words:
+        if tokens[j].is_cjk or tokens[j].possessive:
+            return None  # "Hengrui's Oncology unit": the name ended at the 's
+        j += 1
+    if j == i or j >= len(tokens) or tokens[j].key not in index.company_words:
+        return None
+    ids = index.core.get("".join(tok.key for tok in tokens[i:j]).replace("'", ""))
+    if not ids or len(ids) > 1:
+        return None
+    end = company_words_after(t, j)
+    if end == j:
+        return None
+    (entry_id,) = ids
+    return Match(
+        entry_id,
+        i,
+        end,
+        95.0,
+        "core",
+        Form(" ".join(tok.text for tok in tokens[i:end]), "variant", False),
+    )
+
+
+def company_words_after(t: Text, end: int) -> int:
+    """Extend a company name over the capitalized company words that follow it."""
+    text, tokens = t.text, t.tokens
+    start = end
+    if end > 0 and tokens[end - 1].possessive:
+        return end
+    while (
+        end < len(tokens)
+        and end - start < thresholds.MAX_COMPANY_WORDS
+        and tokens[end].key in t.index.company_words
+        and tokens[end].text[:1].isupper()
+        and joined(text, tokens[end - 1], tokens[end])
+    ):
+        end += 1
+        if tokens[end - 1].possessive:
+            break
+    return end
+
+
+def extend_companies(t: Text, matches: list[Match]) -> list[Match]:
+    """A company match takes in what follows that belongs to the name: the rest of its full
+    form ("uventas" + "Cell Therapy") and capitalized company words ("Kelun" +
+    "Biopharmaceutical"), so a rewrite never leaves them dangling."""
+    text, tokens = t.text, t.tokens
+    starts = {m.start for m in matches}
+    words_of: dict[str, list[str]] = {}
+    out = []
+    for m in matches:
+        entry = t.glossary.get(m.entry_id)
+        if (
+            entry is None
+            or entry.type != "company"
+            or m.chars is not None
+            or tokens[m.end - 1].possessive
+        ):
+            out.append(m)
+            continue
+        end = m.end
+        if entry.id not in words_of:
+            words_of[entry.id] = name_tokens(entry.first_form)
+        words = words_of[entry.id]
+        for k in range(min(len(words) - 1, len(tokens) - end), 0, -1):
+            following = [tok.key for tok in tokens[end : end + k]]
+            if (
+                following == words[-k:]
+                and not any(j in starts for j in range(end, end + k))
+                and all(
+                    joined(text, a, b)
+                    for a, b in zip(
+                        tokens[end - 1 : end + k - 1], tokens[end : end + k], strict=True
+                    )
+                )
+            ):
+                end += k
+                break
+        end = company_words_after(t, end)
+        if any(j in starts for j in range(m.end, end)):
+            end = m.end
+        out.append(
+            m
+            if end == m.end
+            else Match(m.entry_id, m.start, end, m.score, m.method, m.form, None, m.why)
+        )
+    return out

@@ -1,0 +1,208 @@
+"""Fuzzy finder: name-like spans that matched nothing, scored against the glossary's
+fuzzy-eligible forms by spelling (rapidfuzz ratio) blended with a consonant skeleton that
+absorbs the letter swaps MT makes in pinyin. Each candidate is then weighed by the
+:mod:`..evidence` and the :mod:`..decision` picks the winner, if any; what came close and lost
+becomes a :class:`~normalize.document.Suggestion`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from normalize.canonicalize import decision as decisions
+from normalize.canonicalize import evidence, thresholds
+from normalize.canonicalize.candidates.pool import Pools
+from normalize.canonicalize.candidates.spans import (
+    index_name_spans,
+    span_key,
+    stem_of,
+    without_places,
+)
+from normalize.canonicalize.index import MIN_FUZZY_CHARS, Index, is_plain_english
+from normalize.canonicalize.keys import Token, compact, name_tokens, skeleton
+from normalize.canonicalize.matches import Candidate, Match, Text, covered
+from normalize.document import Suggestion
+from normalize.glossary.entries import Glossary
+
+
+class Fuzzy:
+    """Scores spans against the glossary, remembering what it can between texts."""
+
+    def __init__(self, glossary: Glossary, index: Index) -> None:
+        self.glossary = glossary
+        self.index = index
+        self.pools = Pools(index)
+        # form text -> (its token keys, its space-separated words as keys); filled as used
+        self._form_words: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+    def words(self, name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        words = self._form_words.get(name)
+        if words is None:
+            words = (tuple(name_tokens(name)), tuple(compact(t) for t in name.split()))
+            self._form_words[name] = words
+        return words
+
+    def facts(self, span: Sequence[Token], context: Iterable[str]) -> evidence.SpanFacts | None:
+        """What the evidence weighs a span's candidates against; None for spans that are no
+        garbled name (plain English, company words alone, too short, with digits)."""
+        index = self.index
+        # (short lowercase words in a phrase are function words or numbers: "for two")
+        plain = all(
+            is_plain_english(t.bare, index.english) or (len(t.bare) <= 3 and t.text.islower())
+            for t in span
+        )
+        if plain and (len(span) == 1 or span[0].bare not in index.first_words):
+            # "patients", "focuses", "The Company": plain English, not a garbled name (unless
+            # it opens like a known multi-word name: "State Drug Administration").
+            return None
+        if all(t.key in index.company_words for t in span):
+            return None  # "Pharma", "Pharmaceutical Technology Co., Ltd": which company?
+        key, company_tail = span_key(index, span)
+        if len(key) < MIN_FUZZY_CHARS or any(ch.isdigit() for ch in key):
+            return None
+        places = frozenset(
+            t.key for t in span[: len(span) - len(without_places(span, index.places))]
+        )
+        stem = stem_of(key, index.stems) or ""
+        head = skeleton(key[: -len(stem)]) if stem and index.translit else None
+        return evidence.SpanFacts(
+            span, key, company_tail, plain, places, set(context), stem, head,
+            self.glossary, index, self.words,
+        )  # fmt: skip
+
+    def score(
+        self,
+        span: Sequence[Token],
+        context: Iterable[str] = (),
+        memo: dict[object, list[Candidate]] | None = None,
+    ) -> list[Candidate]:
+        """Fuzzy candidates for a span, best first, each with the verdict that applies to it.
+        ``memo`` (one per text) saves rescoring a name the text repeats."""
+        if memo is not None:
+            memo_key = tuple((t.key, t.text[:1].isupper()) for t in span)
+            if memo_key not in memo:
+                memo[memo_key] = self.score(span, context)
+            return memo[memo_key]
+        from rapidfuzz import fuzz
+
+        facts = self.facts(span, context)
+        if facts is None:
+            return []
+        index = self.index
+        pool, skel = self.pools.near(facts.key)
+        out = []
+        for pos, raw in pool.items():
+            if raw < thresholds.RAW_FLOOR:
+                continue
+            entry_id, form = index.rows[index.fuzzy_owner[pos]]
+            if form.kind == "literal" or (raw < thresholds.SKELETON_MIN_RAW and not facts.stem):
+                # English words: MT does not swap their letters as it does pinyin's; and
+                # without an INN stem to anchor it, a skeleton alone makes too many words
+                # alike ("Payton" ~ "Apatini")
+                blended = raw
+            else:
+                skel_score = fuzz.ratio(skel, index.fuzzy_skeletons[pos])
+                weight = thresholds.SKELETON_WEIGHT
+                blended = max(raw, (1 - weight) * raw + weight * skel_score)
+            entry = self.glossary.get(entry_id)
+            case = evidence.Case(
+                facts, entry_id, form, entry.type if entry is not None else "", raw, pos
+            )
+            adjusted, verdict, moved = evidence.weigh(case, blended)
+            out.append(Candidate(entry_id, form, float(raw), adjusted, verdict, moved))
+        out.sort(key=lambda c: (c.rejected, -c.adjusted))
+        return out
+
+    def decide(
+        self,
+        candidates: Sequence[Candidate],
+        span: Sequence[Token] = (),
+        memo: dict[object, object] | None = None,
+    ) -> tuple[Candidate | None, str]:
+        """:func:`..decision.decide` on this glossary."""
+        return decisions.decide(self.glossary, self.index, candidates, span, memo)
+
+    def find(
+        self, t: Text, matches: list[Match], context: set[str], blocked: set[int]
+    ) -> tuple[list[Match], list[Suggestion]]:
+        """Fuzzy matches in the spans no earlier finder took (nor ``blocked``), and suggestions
+        for the near misses."""
+        text, tokens, index = t.text, t.tokens, self.index
+        out: list[Match] = []
+        suggestions: list[Suggestion] = []
+        taken = covered(matches) | set(blocked)
+        taken |= evidence.real_drug_tokens(index, tokens, taken)
+        named_beside = evidence.neighbours(t, matches)
+        memo: dict[object, list[Candidate]] = {}
+        by_start: dict[int, list[int]] = {}
+        for start, end in index_name_spans(index, text, tokens, taken):
+            by_start.setdefault(start, []).append(end)
+        self.pools.prefetch(
+            span_key(index, tokens[start:end])[0]
+            for start, ends in by_start.items()
+            for end in ends
+        )
+        used: set[int] = set()
+        for start in sorted(by_start):
+            if start in used:
+                continue
+            # Of the spans opening here, the best-scoring decision wins (the longer on a tie):
+            # "Rongchang Biology" over "Rongchang", "breakthrough therapeutics" over "... list".
+            options = []
+            for end in sorted(by_start[start], reverse=True):
+                span = tokens[start:end]
+                candidates = self.score(span, context, memo)
+                decision, reason = self.decide(candidates, span, memo)  # type: ignore[arg-type]
+                options.append(
+                    (decision.adjusted if decision else -1.0, end, candidates, decision, reason)
+                )
+            _, end, candidates, decision, reason = max(options, key=lambda o: (o[0], o[1]))
+            span = tokens[start:end]
+            decision, reason = decisions.settle(
+                index, decision, reason, candidates, named_beside(start, end), span
+            )
+            if decision is not None:
+                settled = reason == "code"
+                why = f"a name beside it is {decision.entry_id}'s" if settled else ""
+                end = self._hyphen_suffix(t, end, decision.entry_id)
+                out.append(
+                    Match(
+                        decision.entry_id,
+                        start,
+                        end,
+                        min(decision.adjusted, 99.0),
+                        "context" if settled else "fuzzy",
+                        decision.form,
+                        None,
+                        why,
+                    )
+                )
+                used.update(range(start, end))
+            else:
+                best = decisions.best_per_entry(candidates)
+                if best and best[0].adjusted >= thresholds.SUGGEST_MIN:
+                    suggestions.append(
+                        Suggestion(
+                            text[span[0].start : span[-1].end],
+                            span[0].start,
+                            span[-1].end,
+                            tuple((c.entry_id, round(c.adjusted, 1)) for c in best[:3]),
+                            reason,
+                        )
+                    )
+        return out, suggestions
+
+    def _hyphen_suffix(self, t: Text, end: int, entry_id: str) -> int:
+        """A garbled name keeps a hyphenated suffix that the entry's own forms have
+        ("tisleelizumab-jsgr": tislelizumab-jsgr is a written form), so that the rewrite is
+        what an exact match of the result would give."""
+        tokens = t.tokens
+        entry = self.glossary.get(entry_id)
+        if (
+            entry is None
+            or end >= len(tokens)
+            or t.text[tokens[end - 1].end : tokens[end].start] not in ("-", "‑")
+        ):
+            return end
+        key = compact(entry.canonical) + tokens[end].bare
+        owners = {eid for eid, _ in self.index.rows.of(self.index.exact.get(key))}
+        return end + 1 if owners == {entry_id} else end

@@ -1,0 +1,158 @@
+"""Rendering: the document's text with each name found written as the glossary writes it, and
+the entities, changes and suggestions that record what was done.
+
+A name is rewritten unless it is already written as the entry accepts; codes take the
+glossary's spelling; other names take the entry's full form at the first mention and its short
+form after (:func:`render_name`), capitalized where a sentence opens (hard-wrapped lines do not
+open one). Chinese text is annotated only: its entities are recorded, its words kept."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from normalize.canonicalize import thresholds
+from normalize.canonicalize.index import _SPAN_STOP, Index
+from normalize.canonicalize.keys import Token, cjk_share, compact
+from normalize.canonicalize.matches import Match, char_span
+from normalize.document import Change, Document, Entity, Suggestion
+from normalize.glossary.entries import Entry, Glossary
+
+_SENTENCE_END = re.compile(r"(?:^|[.!?。！？]\s*|\n\s*)[\"'“‘(\[]*$")
+
+
+def render(
+    doc: Document,
+    matches: Sequence[Match],
+    suggestions: Sequence[Suggestion],
+    tokens: Sequence[Token],
+    glossary: Glossary,
+    index: Index,
+) -> Document:
+    """``doc`` with ``matches`` (found in its text) written in canonical form, every name
+    recorded as an entity, every rewrite as a change, and ``suggestions`` added."""
+    text = doc.text
+    rewrite = cjk_share(text) < thresholds.CHINESE_TEXT_SHARE
+    protected = [(e.start, e.end) for e in doc.entities]
+    pieces: list[str] = []
+    entities: list[Entity] = []
+    changes: list[Change] = []
+    seen: set[str] = {e.id for e in doc.entities}
+    cursor = 0
+    out_len = 0
+    shift_points: list[tuple[int, int]] = []  # (input offset, delta) for prior entities
+    for m in matches:
+        start, end = char_span(m, tokens)
+        if start < cursor:
+            continue
+        if any(s < end and start < e for s, e in protected):
+            continue
+        entry = glossary[m.entry_id]
+        surface = text[start:end]
+        first = entry.id not in seen
+        seen.add(entry.id)
+        replacement = surface
+        if not rewrite:
+            pass
+        elif m.form.kind in ("code", "ticker"):
+            replacement = m.form.text  # "SHR A1811" -> the glossary's "SHR-A1811"
+        elif m.method == "conflict" or (
+            (compact(surface) if m.chars else "".join(t.bare for t in tokens[m.start : m.end]))
+            not in index.accepted.get(entry.id, set())
+        ):
+            replacement = render_name(entry, first, text[:start], text[end:])
+            last = replacement.rsplit(" ", 1)[-1]
+            after = text[end : end + 3]
+            if (
+                last.endswith("s")
+                and last.casefold() in index.company_words
+                and after[:2] in ("'s", "’s")
+                and not after[2:3].isalnum()
+            ):
+                # "Hengrui Medicine's" -> "Jiangsu Hengrui Pharmaceuticals'"
+                replacement += after[0]
+                surface, end = text[start : end + 2], end + 2
+            elif replacement.endswith(".") and after[:1] == ".":
+                # "Ipsen Inc." -> "Ipsen S.A.": the name's period and the text's are one
+                surface, end = text[start : end + 1], end + 1
+        pieces.append(text[cursor:start])
+        out_len += start - cursor
+        out_start = out_len
+        pieces.append(replacement)
+        out_len += len(replacement)
+        cursor = end
+        entities.append(
+            Entity(
+                entry.id,
+                entry.canonical,
+                entry.type,
+                surface,
+                out_start,
+                out_start + len(replacement),
+                round(m.score, 1),
+                m.method,
+            )
+        )
+        if replacement != surface:
+            changes.append(
+                Change(
+                    "canonicalize",
+                    "replace",
+                    surface,
+                    replacement,
+                    start,
+                    end,
+                    rule=m.method,
+                    detail=f"{entry.id} (score {m.score:.0f}, via {m.form.kind} {m.form.text!r})",
+                )
+            )
+            shift_points.append((end, len(replacement) - len(surface)))
+    pieces.append(text[cursor:])
+    new_text = "".join(pieces)
+    shifted = [_shift(e, shift_points) for e in doc.entities]
+    all_entities = tuple(sorted([*shifted, *entities], key=lambda e: e.start))
+    return doc.evolve(
+        text=new_text,
+        entities=all_entities,
+        changes=doc.changes + tuple(changes),
+        suggestions=doc.suggestions + tuple(suggestions),
+    )
+
+
+def render_name(entry: Entry, first: bool, before: str = "", after: str = "") -> str:
+    """How ``entry`` is written in running text: its full form (plus its code, where the entry
+    asks for it) at the first mention, its short form after; capitalized at a sentence start."""
+    name = entry.first_form if first else entry.short_form
+    if (
+        first
+        and entry.code_at_first
+        and entry.codes
+        and not re.match(r"\s*\(", after)  # a code or gloss in brackets follows already
+        and not re.match(r"['’]s\b", after)  # "X (CODE)'s" reads badly
+    ):
+        name = f"{name} ({entry.codes[0]})"
+    if name[:1].islower() and _starts_sentence(before):
+        name = name[0].upper() + name[1:]
+    return name
+
+
+def _starts_sentence(before: str) -> bool:
+    """Whether a name after ``before`` opens a sentence. A line start counts unless the line
+    before it is long and ends mid-sentence (a hard-wrapped paragraph)."""
+    tail = before[-4:]
+    if _SENTENCE_END.search(tail) is None:
+        return False
+    head, newline, rest = before.rpartition("\n")
+    if not newline or rest.strip(" \t\"'“‘([") or not head.strip():
+        return True
+    previous = head.rsplit("\n", 1)[-1].rstrip()
+    if not previous or previous[-1] in ".!?:。！？：\"”'’)":
+        return True
+    last_word = previous.rsplit(None, 1)[-1].lower()
+    if previous[-1] == "," or last_word in _SPAN_STOP:
+        return False  # "... and\nadebelimumab": the sentence goes on
+    return len(previous) < thresholds.WRAPPED_LINE_MIN
+
+
+def _shift(entity: Entity, points: list[tuple[int, int]]) -> Entity:
+    return entity.moved(sum(d for pos, d in points if pos <= entity.start))
