@@ -704,3 +704,27 @@ def test_batch_scoring_gives_the_same_neighbours_as_one_key_at_a_time(
     assert len(shared) >= 5
     for key in shared:
         assert batched.fuzzy.pools._pools[key] == one_by_one.fuzzy.pools._pools[key], key
+
+
+def test_a_new_kind_of_evidence_is_one_function_and_one_registration(
+    canon: Canonicalizer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The registry is the only place evidence is listed: a veto added there rules out what
+    # the spelling alone would map, and its reason becomes the candidate's verdict.
+    from normalize.canonicalize import evidence
+    from normalize.canonicalize.matches import Support
+
+    text = "Patients received camrelizunab."
+    assert run(canon, text).text == "Patients received camrelizumab."
+
+    def no_camrelizumab(c: evidence.Case) -> Support | None:
+        if c.entry_id == "camrelizumab":
+            return Support(reason="an editor's veto", veto=True)
+        return None
+
+    registry = (*evidence.CANDIDATE_EVIDENCE, evidence.CandidateEvidence("test", no_camrelizumab))
+    monkeypatch.setattr(evidence, "CANDIDATE_EVIDENCE", registry)
+    fresh = Canonicalizer(canon.glossary, canon.index)
+    assert run(fresh, text).text == text
+    verdicts = {c["verdict"] for span in fresh.explain(text) for c in span["candidates"]}  # type: ignore[attr-defined]
+    assert "an editor's veto" in verdicts

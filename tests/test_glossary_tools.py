@@ -171,6 +171,22 @@ def test_find_explains_decisions() -> None:
     assert "no names found" in out
 
 
+def test_find_shows_candidates_evidence_and_decision_in_order() -> None:
+    code, out = run("find", "--glossary", str(FIXTURE), "Hengrui Medicine said Camrelizunab works")
+    assert code == 0, out
+    block = out[out.index("'Camrelizunab'") :]
+    steps = [block.index(step) for step in ("1 candidates", "2 evidence", "3 decision")]
+    assert steps == sorted(steps)
+    # the evidence step gives each candidate's score before and after, and every reason
+    evidence = block[steps[1] : steps[2]]
+    assert "91.7 -> 97.7" in evidence
+    assert "+6.0     context: the text names it, its company or product" in evidence
+    assert "-2.0     derived form:" in evidence
+    code, out = run_stdout("find", "--glossary", str(FIXTURE), "--format", "json", "Camrelizunab")
+    support = json.loads(out)[0]["candidates"][0]["support"]
+    assert all({"evidence", "points", "reason", "veto"} <= set(s) for s in support)
+
+
 def test_show_and_stats() -> None:
     code, out = run("show", "--glossary", str(FIXTURE), "suncadia")
     assert code == 0

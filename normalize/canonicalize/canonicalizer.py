@@ -124,7 +124,10 @@ class Canonicalizer:
         return span_key(self.index, span)
 
     def explain(self, text: str) -> list[dict[str, object]]:
-        """Why each name in ``text`` maps where it does: for editors (``glossary find``)."""
+        """Why each name in ``text`` maps where it does, in the pipeline's three steps, for
+        editors (``glossary find``): per span its ``candidates`` (each with the ``support`` the
+        evidence gave it), the ``evidence`` that settled the span beyond spelling, and the
+        ``decision`` (None, with a ``reason``, where the span was left as written)."""
         matches, _, tokens = self.find(text)
         # The context fuzzy matching saw: what was found before it.
         context = evidence.named_in(self.index, [m for m in matches if m.method != "fuzzy"], tokens)
@@ -132,11 +135,23 @@ class Canonicalizer:
         for m in matches:
             start, end = char_span(m, tokens)
             cands = [] if m.method != "fuzzy" else self.score_span(tokens[m.start : m.end], context)
+            found = {
+                "id": m.entry_id,
+                "form": m.form.text,
+                "kind": m.form.kind,
+                "score": round(m.score, 1),
+                "adjusted": round(m.score, 1),
+                "verdict": f"found by {m.method}",
+                "evidence": [],
+                "support": [],
+            }
             report.append(
                 {
                     "surface": text[start:end],
                     "start": start,
                     "end": end,
+                    "candidates": [c.to_dict() for c in cands] or [found],
+                    "evidence": [{"id": m.entry_id, "reason": m.why}] if m.why else [],
                     "decision": {
                         "id": m.entry_id,
                         "method": m.method,
@@ -144,7 +159,6 @@ class Canonicalizer:
                         "form": m.form.text,
                         "kind": m.form.kind,
                     },
-                    "candidates": [c.to_dict() for c in cands],
                 }
             )
         taken = covered(matches)
@@ -158,9 +172,10 @@ class Canonicalizer:
                     "surface": text[tokens[s].start : tokens[e - 1].end],
                     "start": tokens[s].start,
                     "end": tokens[e - 1].end,
+                    "candidates": [c.to_dict() for c in cands],
+                    "evidence": [],
                     "decision": None,
                     "reason": reason,
-                    "candidates": [c.to_dict() for c in cands],
                 }
             )
         report.sort(key=lambda r: (r["start"], -int(r["end"])))  # type: ignore[call-overload]

@@ -114,7 +114,8 @@ def resolve_conflicts(t: Text, matches: list[Match]) -> list[Match]:
             and _same_type(t.glossary, m.entry_id, nxt.entry_id)
         ):
             why = (
-                f"the {nxt.form.kind} in brackets after it, {nxt.form.text!r}, is {nxt.entry_id}'s"
+                f"found as {m.entry_id}, but the {nxt.form.kind} in brackets after it, "
+                f"{nxt.form.text!r}, is {nxt.entry_id}'s"
             )
             score = min(m.score, 90.0)
             out.append(Match(nxt.entry_id, m.start, m.end, score, "conflict", m.form, None, why))

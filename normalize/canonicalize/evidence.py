@@ -30,21 +30,12 @@ from normalize.canonicalize.aliases import Form
 from normalize.canonicalize.candidates.spans import span_key
 from normalize.canonicalize.index import _JURISDICTION_WORDS, Index, _jurisdiction_tag, _targets
 from normalize.canonicalize.keys import Token, compact
-from normalize.canonicalize.matches import Candidate, Match, Text
+from normalize.canonicalize.matches import Candidate, Match, Support, Text
 from normalize.document import Suggestion
 from normalize.glossary.entries import Glossary
 
 Words = Callable[[str], tuple[tuple[str, ...], tuple[str, ...]]]
 Revision = tuple[list[Match], list[Suggestion]]  # the names kept, and those reported instead
-
-
-@dataclass(frozen=True)
-class Support:
-    """What one piece of evidence says about a candidate."""
-
-    points: float = 0.0  # added to the candidate's score; negative speaks against it
-    reason: str = ""
-    veto: bool = False  # rules the candidate out; ``reason`` becomes its verdict
 
 
 @dataclass(frozen=True)
@@ -314,7 +305,10 @@ def owner_is_developer(t: Text, matches: list[Match]) -> Revision:
                 *(a.text for a in dev.aliases),
             )
             if any(compact(k).startswith(name) for k in written):
-                why = f"the owner of {drug.entry_id if drug else ''}, developed by {developer}"
+                why = (
+                    f"found as {m.entry_id}, the owner of {drug.entry_id if drug else ''}: "
+                    f"its developer {developer} is related and named so too"
+                )
                 score = min(m.score, 90.0)
                 out.append(Match(developer, m.start, m.end, score, "context", m.form, None, why))
                 continue
@@ -365,11 +359,11 @@ CANDIDATE_EVIDENCE = tuple(e for e in EVIDENCE if isinstance(e, CandidateEvidenc
 TEXT_EVIDENCE = tuple(e for e in EVIDENCE if isinstance(e, TextEvidence))
 
 
-def weigh(case: Case, score: float) -> tuple[float, str, tuple[str, ...]]:
+def weigh(case: Case, score: float) -> tuple[float, str, tuple[tuple[str, Support], ...]]:
     """A candidate's score after every piece of evidence, its verdict ("" if it may win) and
-    the names of the evidence that moved its score."""
+    what each piece of evidence that spoke said."""
     verdict = ""
-    moved: tuple[str, ...] = ()
+    spoke: tuple[tuple[str, Support], ...] = ()
     for evidence in CANDIDATE_EVIDENCE:
         support = evidence.weigh(case)
         if support is None:
@@ -378,8 +372,8 @@ def weigh(case: Case, score: float) -> tuple[float, str, tuple[str, ...]]:
             verdict = verdict or support.reason
         else:
             score += support.points
-            moved += (evidence.name,)
-    return score, verdict, moved
+        spoke += ((evidence.name, support),)
+    return score, verdict, spoke
 
 
 def revise(step: str, t: Text, matches: list[Match]) -> Revision:
@@ -390,16 +384,6 @@ def revise(step: str, t: Text, matches: list[Match]) -> Revision:
             matches, more = evidence.revise(t, matches)
             reported += more
     return matches, reported
-
-
-def describe(case: Case) -> list[tuple[str, Support]]:
-    """Every piece of evidence that speaks about a candidate, in order (``glossary find``)."""
-    out = []
-    for evidence in CANDIDATE_EVIDENCE:
-        support = evidence.weigh(case)
-        if support is not None:
-            out.append((evidence.name, support))
-    return out
 
 
 # ---- what the text names -------------------------------------------------------------------

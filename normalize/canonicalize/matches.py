@@ -38,17 +38,31 @@ class Match:
 
 
 @dataclass(frozen=True)
+class Support:
+    """What one piece of evidence (:mod:`.evidence`) says about a candidate."""
+
+    points: float = 0.0  # added to the candidate's score; negative speaks against it
+    reason: str = ""
+    veto: bool = False  # rules the candidate out; ``reason`` becomes its verdict
+
+
+@dataclass(frozen=True)
 class Candidate:
     entry_id: str
     form: Form
     score: float  # raw rapidfuzz ratio
     adjusted: float  # after the evidence (see :mod:`.evidence`)
     verdict: str = ""  # why it cannot win ("" if it may)
-    evidence: tuple[str, ...] = ()  # the evidence that moved its score ("context", ...)
+    support: tuple[tuple[str, Support], ...] = ()  # every piece of evidence that spoke, by name
 
     @property
     def rejected(self) -> bool:
         return bool(self.verdict)
+
+    @property
+    def evidence(self) -> tuple[str, ...]:
+        """The names of the evidence that moved its score ("context", "transliteration")."""
+        return tuple(name for name, s in self.support if not s.veto)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -59,6 +73,10 @@ class Candidate:
             "adjusted": round(self.adjusted, 1),
             "verdict": self.verdict or "eligible",
             "evidence": list(self.evidence),
+            "support": [
+                {"evidence": name, "points": s.points, "reason": s.reason, "veto": s.veto}
+                for name, s in self.support
+            ],
         }
 
 

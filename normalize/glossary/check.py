@@ -171,33 +171,53 @@ def explain(canonicalizer: Canonicalizer, text: str) -> list[dict[str, Any]]:
 def format_explanation(
     spans: Sequence[dict[str, Any]], glossary: Glossary, *, limit: int = 6
 ) -> str:
+    """Each span in the canonicalizer's three steps: its candidates (form and spelling score),
+    the evidence for and against them (points or a veto, with the reason; and what settled the
+    span beyond spelling), and the decision."""
     if not spans:
         return "no names found (nothing matched exactly and nothing came near a fuzzy match)"
     out = []
     for span in spans:
         out.append(f"{span['surface']!r}  [{span['start']}:{span['end']}]")
+        cands = list(span.get("candidates") or [])
+        shown = cands[:limit]
+        out.append("  1 candidates")
+        for c in shown:
+            form = f"{c.get('kind', '')} {c.get('form', '')!r}" if c.get("form") else ""
+            found = c.get("verdict", "") if str(c.get("verdict", "")).startswith("found") else ""
+            out.append(f"     {c['id']:<28} {form:<40} {c.get('score')!s:<8} {found}".rstrip())
+        if len(cands) > limit:
+            out.append(f"     ... {len(cands) - limit} more (--all)")
+        lines = []
+        for c in shown:
+            support = c.get("support")
+            if support is None:  # an older canonicalizer: its verdict and evidence names only
+                support = [{"evidence": e, "points": 0, "reason": e} for e in c.get("evidence", [])]
+                if c.get("verdict") not in (None, "", "eligible", "chosen"):
+                    support.append({"evidence": "", "reason": c["verdict"], "veto": True})
+            if not support:
+                continue
+            adjusted = c.get("adjusted", c.get("score"))
+            ruled_out = ", ruled out" if any(s.get("veto") for s in support) else ""
+            lines.append(f"     {c['id']:<28} {c.get('score')} -> {adjusted}{ruled_out}")
+            for s in support:
+                said = "against" if s.get("veto") else f"{s.get('points', 0):+.1f}"
+                lines.append(f"        {said:<8} {s.get('evidence', '')}: {s['reason']}")
+        for ev in span.get("evidence") or []:
+            lines.append(f"     {ev['id']:<28} {ev['reason']}")
+        out.append("  2 evidence" + ("" if lines else ": none"))
+        out.extend(lines)
         decision = span.get("decision")
         if decision:
             entry = glossary.get(decision["id"])
             canonical = f" ({entry.canonical})" if entry else ""
             out.append(
-                f"  -> {decision['id']}{canonical}  "
+                f"  3 decision: -> {decision['id']}{canonical}  "
                 f"by {decision['method']}, score {decision['score']}"
             )
         else:
             reason = span.get("reason")
-            out.append("  -> no decision: left as written" + (f" ({reason})" if reason else ""))
-        cands = list(span.get("candidates") or [])
-        for c in cands[:limit]:
-            form = f"{c.get('kind', '')} {c.get('form', '')!r}" if c.get("form") else ""
-            adjusted = c.get("adjusted", c.get("score"))
-            score = f"{c.get('score')}" + (f" -> {adjusted}" if adjusted != c.get("score") else "")
-            why = c.get("verdict", "")
-            if c.get("evidence"):
-                why += " + " + ", ".join(c["evidence"])
-            out.append(f"     {c['id']:<28} {form:<40} {score:<14} {why}")
-        if len(cands) > limit:
-            out.append(f"     ... {len(cands) - limit} more (--all)")
+            out.append("  3 decision: left as written" + (f" ({reason})" if reason else ""))
     return "\n".join(out)
 
 

@@ -107,8 +107,8 @@ class Fuzzy:
             case = evidence.Case(
                 facts, entry_id, form, entry.type if entry is not None else "", raw, pos
             )
-            adjusted, verdict, moved = evidence.weigh(case, blended)
-            out.append(Candidate(entry_id, form, float(raw), adjusted, verdict, moved))
+            adjusted, verdict, spoke = evidence.weigh(case, blended)
+            out.append(Candidate(entry_id, form, float(raw), adjusted, verdict, spoke))
         out.sort(key=lambda c: (c.rejected, -c.adjusted))
         return out
 
