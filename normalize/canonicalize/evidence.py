@@ -306,8 +306,8 @@ def owner_is_developer(t: Text, matches: list[Match]) -> Revision:
             )
             if any(compact(k).startswith(name) for k in written):
                 why = (
-                    f"found as {m.entry_id}, the owner of {drug.entry_id if drug else ''}: "
-                    f"its developer {developer} is related and named so too"
+                    f"found as {m.entry_id}; it owns {drug.entry_id if drug else ''}, whose "
+                    f"developer {developer} is related to it and named so too"
                 )
                 score = min(m.score, 90.0)
                 out.append(Match(developer, m.start, m.end, score, "context", m.form, None, why))

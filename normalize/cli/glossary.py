@@ -176,8 +176,10 @@ def test_cmd(glossaries: tuple[Path, ...], fmt: str, verbose: bool) -> None:
 )
 @click.option("--all", "show_all", is_flag=True, help="List every candidate, not the first six.")
 def find(text: tuple[str, ...], glossaries: tuple[Path, ...], fmt: str, show_all: bool) -> None:
-    """What TEXT (a name or a sentence; - reads stdin) maps to: the decision, the rule that made
-    it, every candidate with its score and why it lost."""
+    """What TEXT (a name or a sentence; - reads stdin) maps to, in the canonicalizer's three
+    steps for each span: its candidates with their spelling scores, the evidence for and
+    against each (points or a veto, with the reason), and the decision with the rule that made
+    it."""
     from normalize.glossary.check import explain, format_explanation
 
     body = sys.stdin.read() if text == ("-",) else " ".join(text)
