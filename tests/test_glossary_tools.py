@@ -230,10 +230,8 @@ def test_alias_add_keeps_comments_and_layout(gdir: Path) -> None:
     assert not [
         ln for ln in difflib.ndiff(before.splitlines(), after.splitlines()) if ln.startswith("- ")
     ]
-    assert added == [
-        "    aliases:",
-        "      - {text: Karelizumab, match: exact, note: seen in MT output}",
-    ]
+    # The new field in fmt's layout, shifted to the file's own indentation.
+    assert added == ["    aliases: [{text: Karelizumab, match: exact, note: seen in MT output}]"]
     assert "# A PD-1 antibody; the brand is written in camel case on purpose." in after
     entry = load_glossary([gdir])["camrelizumab"]
     assert entry.aliases[0].text == "Karelizumab" and entry.aliases[0].match == "exact"

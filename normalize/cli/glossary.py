@@ -256,16 +256,20 @@ def stats(glossaries: tuple[Path, ...], fmt: str) -> None:
 
 
 def _commit(workspace: Any, dry_run: bool) -> list[Path]:
-    """Lint the edited files; write them only if no new error appeared (or show the diff)."""
+    """Lint the edited glossary; write the files only if no new error appeared (or show the
+    diff). Derived-form checks are skipped: they only ever warn."""
     from normalize.glossary.lint import format_problems, lint_texts, new_problems
 
-    before = {str(gf.path): gf.text for gf in workspace.files if gf.text}
+    before = workspace.originals()
     after = workspace.texts()
-    added = new_problems(lint_texts(before), lint_texts(after))
-    if added:
-        raise click.ClickException(
-            "the edit was not written; it would add these problems:\n" + format_problems(added)
-        )
+    problems = lint_texts(after, derived=False)
+    if any(p.severity == "error" for p in problems):
+        added = new_problems(lint_texts(before, derived=False), problems)
+        if added:
+            raise click.ClickException(
+                "the edit was not written; it would add these problems:\n"
+                + format_problems(added)
+            )
     if dry_run:
         for name, text in after.items():
             old = before.get(name, "")
@@ -286,7 +290,7 @@ def _commit(workspace: Any, dry_run: bool) -> list[Path]:
 
 
 def _workspace(glossaries: tuple[Path, ...]):  # type: ignore[no-untyped-def]
-    from normalize.glossary.yamledit import GlossaryWorkspace
+    from normalize.glossary.workspace import GlossaryWorkspace
 
     try:
         return GlossaryWorkspace.open(_paths(glossaries))

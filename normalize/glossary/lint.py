@@ -76,6 +76,8 @@ class Problem:
     entry: str | None
     code: str  # a short rule name editors can grep for
     message: str
+    refs: tuple[str, ...] = ()  # the other entries the problem is about
+    subject: str | None = None  # what it is about (a name), when the message names places
 
     def __str__(self) -> str:
         who = f"entry {self.entry!r}: " if self.entry else ""
@@ -85,9 +87,11 @@ class Problem:
         return asdict(self)
 
     @property
-    def identity(self) -> tuple[str, str | None, str, str]:
-        """What makes two reports the same problem, whatever line it moved to."""
-        return (self.severity, self.entry, self.code, self.message)
+    def identity(self) -> tuple[Any, ...]:
+        """What makes two reports the same problem: its kind and the entries (and name) it is
+        about, never a file:line, so an edit that moves lines does not make it look new."""
+        subject = self.message if self.subject is None else self.subject
+        return (self.severity, self.code, self.entry, self.refs, subject)
 
 
 @dataclass(frozen=True)
@@ -125,7 +129,13 @@ def lint_texts(texts: Mapping[str, str], *, derived: bool = True) -> list[Proble
         if entry.id in by_id:
             first = by_id[entry.id]
             problems.append(
-                _p("error", entry, "duplicate-id", f"duplicate id (first defined at {first.where})")
+                _p(
+                    "error",
+                    entry,
+                    "duplicate-id",
+                    f"duplicate id (first defined at {first.where})",
+                    subject="",
+                )
             )
         else:
             by_id[entry.id] = entry
@@ -213,8 +223,19 @@ def _split_where(message: str, name: str) -> tuple[int, str]:
     return (int(m.group(1)), m.group(2)) if m else (0, rest)
 
 
-def _p(severity: str, entry: Entry, code: str, message: str, line: int | None = None) -> Problem:
-    return Problem(severity, entry.file, line or entry.line, entry.id, code, message)
+def _p(
+    severity: str,
+    entry: Entry,
+    code: str,
+    message: str,
+    line: int | None = None,
+    *,
+    refs: tuple[str, ...] = (),
+    subject: str | None = None,
+) -> Problem:
+    return Problem(
+        severity, entry.file, line or entry.line, entry.id, code, message, refs, subject
+    )
 
 
 def _line_of(text: str, entry: Entry, lines: Mapping[str, list[str]]) -> int:
@@ -432,6 +453,8 @@ def _check_duplicates(names: list[_Name], lines: Mapping[str, list[str]]) -> lis
                     f"{n.field}: {n.text!r} is also {first.field} {first.text!r} "
                     f"of {first.entry.id!r} ({first.entry.where}); {advice}",
                     _line_of(n.text, n.entry, lines),
+                    refs=(first.entry.id,),
+                    subject=f"{n.field}:{n.text}|{first.field}:{first.text}",
                 )
             )
     return out
@@ -481,6 +504,7 @@ def _check_confusable(
                 f"{earlier.text!r} of {earlier.entry.id!r}; if they are different things, add "
                 f"do_not_confuse: [{earlier.entry.id}]",
                 _line_of(later.text, later.entry, lines),
+                refs=(earlier.entry.id,),
             )
         )
     return out

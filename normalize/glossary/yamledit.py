@@ -1,29 +1,28 @@
-"""Round-trip editing of glossary YAML files: change entries in place, keeping comments, order,
-quoting and indentation, and the canonical layout ``glossary fmt`` writes.
+"""The canonical layout of glossary YAML files (``glossary fmt``), with comments, order and
+quoting kept, and the safe write every editing command uses.
 
-Every write goes through :class:`GlossaryWorkspace`: it holds each file's ruamel document,
-applies edits, re-validates the *resulting text* with the same loader and lint the tool uses,
-and only writes files when no new error appeared (atomic replace, one file at a time).
+Edits themselves live in :mod:`.workspace`: they render only the lines they change, in the
+layout :func:`format_text` writes.
 """
 
 from __future__ import annotations
 
 import io
-import itertools
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+import stat
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.tokens import CommentToken
 
 from normalize.errors import GlossaryError
-from normalize.glossary.entries import ENTRY_TYPES, LIST_FIELDS, glossary_files
+from normalize.glossary.entries import LIST_FIELDS
 
 # The order ``fmt`` writes an entry's keys in: identity, names, links, facts, provenance, tests.
 FIELD_ORDER = (
@@ -55,244 +54,61 @@ def _yaml(
     return y
 
 
-def guess_indent(text: str) -> tuple[int, int, int]:
-    """(mapping, sequence, offset) indentation of a YAML text, defaulting to 2/4/2."""
-    mapping, sequence, offset = 2, 4, 2
-    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-    for prev, cur in itertools.pairwise(lines):
-        p_ind = len(prev) - len(prev.lstrip())
-        c_ind = len(cur) - len(cur.lstrip())
-        body = cur.lstrip()
-        if prev.rstrip().endswith(":") and c_ind > p_ind and body.startswith("- "):
-            offset = c_ind - p_ind
-            rest = body[2:]
-            sequence = offset + 2 + (len(rest) - len(rest.lstrip()))
-            break
-    for prev, cur in itertools.pairwise(lines):
-        p_ind = len(prev) - len(prev.lstrip())
-        c_ind = len(cur) - len(cur.lstrip())
-        if (
-            prev.rstrip().endswith(":")
-            and not prev.lstrip().startswith("- ")
-            and c_ind > p_ind
-            and not cur.lstrip().startswith("- ")
-        ):
-            mapping = c_ind - p_ind
-            break
-    return mapping, sequence, offset
-
-
-@dataclass
-class GlossaryFile:
-    path: Path
-    text: str
-    data: Any
-    yaml: YAML
-    changed: bool = False
-
-    @classmethod
-    def read(
-        cls, path: Path, text: str | None = None, *, canonical_style: bool = False
-    ) -> GlossaryFile:
-        text = path.read_text(encoding="utf-8") if text is None else text
-        mapping, sequence, offset = CANONICAL_INDENT if canonical_style else guess_indent(text)
-        y = _yaml(mapping, sequence, offset, preserve_quotes=True)
-        try:
-            data = y.load(text)
-        except YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f"{path}:{mark.line + 1}" if mark else str(path)
-            raise GlossaryError(
-                f"{where}: YAML error: {getattr(exc, 'problem', None) or exc}"
-            ) from None
-        if data is None:
-            data = CommentedMap([("entries", CommentedSeq())])
-        if not isinstance(data, CommentedMap) or not isinstance(data.get("entries", []), list):
-            raise GlossaryError(f"{path}:1: expected a top-level 'entries:' list")
-        if data.get("entries") is None:
-            data["entries"] = CommentedSeq()
-        return cls(path, text, data, y)
-
-    @property
-    def entries(self) -> CommentedSeq:
-        return self.data["entries"]
-
-    def dump(self) -> str:
-        out = io.StringIO()
-        self.yaml.dump(self.data, out)
-        return out.getvalue()
-
-    def find(self, entry_id: str) -> CommentedMap | None:
-        for item in self.entries:
-            if isinstance(item, CommentedMap) and item.get("id") == entry_id:
-                return item
-        return None
-
-
-@dataclass
-class GlossaryWorkspace:
-    """The files of one glossary, loaded for round-trip editing."""
-
-    files: list[GlossaryFile] = field(default_factory=list)
-
-    @classmethod
-    def open(cls, paths: Sequence[Path | str] | None = None) -> GlossaryWorkspace:
-        return cls([GlossaryFile.read(p) for p in glossary_files(paths)])
-
-    def entry(self, entry_id: str) -> tuple[GlossaryFile, CommentedMap]:
-        for gf in self.files:
-            item = gf.find(entry_id)
-            if item is not None:
-                return gf, item
-        raise GlossaryError(
-            f"no entry with id {entry_id!r} in {', '.join(str(f.path) for f in self.files)}"
-        )
-
-    def has(self, entry_id: str) -> bool:
-        return any(gf.find(entry_id) is not None for gf in self.files)
-
-    def file_for(self, entry_type: str, explicit: Path | None = None) -> GlossaryFile:
-        """Where a new entry of ``entry_type`` goes: ``explicit``, else the file that holds most
-        entries of that type, else a file named after the type."""
-        if explicit is not None:
-            for gf in self.files:
-                if gf.path.resolve() == Path(explicit).resolve():
-                    return gf
-            if Path(explicit).exists():
-                gf = GlossaryFile.read(Path(explicit))
-            else:
-                gf = GlossaryFile(
-                    Path(explicit), "", CommentedMap([("entries", CommentedSeq())]), _yaml()
+def check_no_anchors(text: str, path: Path | str = "<string>") -> None:
+    """Refuse YAML anchors and aliases (``&a``/``*a``): glossaries never need them, and a few
+    nested ones (an "alias bomb") make a round-trip dump take minutes and gigabytes. The event
+    scan is linear in the text and does not build anything."""
+    if "&" not in text and "*" not in text:
+        return
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                line = event.start_mark.line + 1 if event.start_mark else 1
+                raise GlossaryError(
+                    f"{path}:{line}: YAML anchors and aliases (&name, *name) are not allowed in "
+                    "glossary files; write the value out"
                 )
-            self.files.append(gf)
-            return gf
-        counts = {
-            gf.path: sum(
-                1 for e in gf.entries if isinstance(e, dict) and e.get("type") == entry_type
-            )
-            for gf in self.files
-        }
-        best = max(self.files, key=lambda gf: counts[gf.path], default=None)
-        if best is not None and counts[best.path]:
-            return best
-        for gf in self.files:
-            if gf.path.stem.rstrip("s") in (entry_type, entry_type.rstrip("s")):
-                return gf
-        raise GlossaryError(
-            f"no glossary file holds {entry_type} entries yet; name one with --file"
-        )
+    except yaml.YAMLError:
+        return  # the loader reports it, with its line
 
-    # ---- edits ---------------------------------------------------------------------------
 
-    def add_entry(self, entry: dict[str, Any], target: GlossaryFile) -> None:
-        if entry.get("type") not in ENTRY_TYPES:
-            raise GlossaryError(f"type must be one of {', '.join(ENTRY_TYPES)}")
-        if self.has(str(entry.get("id"))):
-            gf, item = self.entry(str(entry["id"]))
-            raise GlossaryError(
-                f"{gf.path}:{item.lc.line + 1}: an entry with id {entry['id']!r} exists already"
-            )
-        node = to_node(entry, flow=_prefers_flow(target.entries))
-        seq = target.entries
-        ids = [str(e.get("id")) for e in seq if isinstance(e, dict)]
-        # Keep a file that is sorted by id sorted; otherwise append.
-        if ids and ids == sorted(ids):
-            pos = next((i for i, eid in enumerate(ids) if str(eid) > str(entry["id"])), len(seq))
-        else:
-            pos = len(seq)
-        seq.insert(pos, node)
-        if len(seq) > 1:
-            _blank_line_before(
-                seq, pos if pos > 0 else 1, getattr(target.yaml, "sequence_dash_offset", 2)
-            )
-        target.changed = True
-
-    def add_alias(
-        self,
-        entry_id: str,
-        text: str,
-        *,
-        match: str = "fuzzy",
-        case: str = "insensitive",
-        note: str = "",
-    ) -> GlossaryFile:
-        gf, item = self.entry(entry_id)
-        value: Any = text
-        if match != "fuzzy" or case != "insensitive" or note:
-            value = CommentedMap([("text", text)])
-            if match != "fuzzy":
-                value["match"] = match
-            if case != "insensitive":
-                value["case"] = case
-            if note:
-                value["note"] = note
-            value.fa.set_flow_style()
-        self._append(item, "aliases", value)
-        gf.changed = True
-        return gf
-
-    def add_value(self, entry_id: str, fieldname: str, value: str) -> GlossaryFile:
-        """Append ``value`` to the list field ``fieldname`` (codes, brands, zh, ...)."""
-        if fieldname not in NAME_LIST_FIELDS:
-            raise GlossaryError(
-                f"cannot add to {fieldname!r}: not a list field ({', '.join(NAME_LIST_FIELDS)})"
-            )
-        gf, item = self.entry(entry_id)
-        existing = item.get(fieldname) or []
-        if value in existing:
-            raise GlossaryError(
-                f"{gf.path}:{item.lc.line + 1}: entry {entry_id!r} already lists {value!r} "
-                f"in {fieldname}"
-            )
-        self._append(item, fieldname, value)
-        gf.changed = True
-        return gf
-
-    @staticmethod
-    def _append(item: CommentedMap, fieldname: str, value: Any) -> None:
-        current = item.get(fieldname)
-        if isinstance(current, list):
-            current.append(value)
-            return
-        seq = CommentedSeq([value])
-        if not isinstance(value, dict) and _prefers_flow([item]):
-            seq.fa.set_flow_style()
-        # A new list takes its canonical place among the entry's keys.
-        keys = list(item.keys())
-        rank = {k: i for i, k in enumerate(FIELD_ORDER)}
-        pos = next(
-            (i for i, k in enumerate(keys) if rank.get(k, 99) > rank.get(fieldname, 99)), len(keys)
-        )
-        tail = _pop_tail(item) if pos == len(keys) else None
-        item.insert(pos, fieldname, seq)
-        if tail is not None:
-            _set_tail(item, tail)
-
-    # ---- writing -------------------------------------------------------------------------
-
-    def texts(self) -> dict[str, str]:
-        """The text of every file as it would be written now."""
-        return {str(gf.path): gf.dump() if gf.changed else gf.text for gf in self.files}
-
-    def write(self) -> list[Path]:
-        written = []
-        for gf in self.files:
-            if not gf.changed:
-                continue
-            text = gf.dump()
-            if text == gf.text:
-                continue
-            write_atomic(gf.path, text)
-            gf.text, gf.changed = text, False
-            written.append(gf.path)
-        return written
+def read_document(path: Path | str, text: str) -> Any:
+    """``text`` parsed with ruamel for ``fmt`` (comments and quoting kept)."""
+    check_no_anchors(text, path)
+    try:
+        data = _yaml(*CANONICAL_INDENT).load(text)
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        problem = getattr(exc, "problem", None) or exc
+        raise GlossaryError(f"{where}: YAML error: {problem}") from None
+    if data is None:
+        data = CommentedMap([("entries", CommentedSeq())])
+    if not isinstance(data, CommentedMap) or not isinstance(data.get("entries", []), list):
+        raise GlossaryError(f"{path}:1: expected a top-level 'entries:' list")
+    if data.get("entries") is None:
+        data["entries"] = CommentedSeq()
+    return data
 
 
 def write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    """Replace ``path``'s content atomically. A symlinked glossary file stays a link (the file
+    it points to is replaced), and the file keeps its permissions."""
+    target = Path(os.path.realpath(path))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode: int | None = stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        mode = None
+    tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        if mode is not None:
+            os.chmod(tmp, mode)
+        tmp.replace(target)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def to_node(entry: dict[str, Any], *, flow: bool = False) -> CommentedMap:
@@ -346,10 +162,10 @@ def format_text(text: str, path: Path | str = "<string>") -> str:
     """The canonical layout of a glossary file (glossaries/README.md): :data:`CANONICAL_INDENT`,
     keys in :data:`FIELD_ORDER`, short name lists inline and long ones and ``sources`` one item
     per line, one blank line between entries; comments and quoting kept. Idempotent."""
-    gf = GlossaryFile.read(Path(path), text, canonical_style=True)
-    data = gf.data
+    prefix, text = _split_prologue(text)
+    data = read_document(path, text)
     _reorder(data, TOP_ORDER)
-    seq = gf.entries
+    seq = data["entries"]
     for i, item in enumerate(seq):
         if not isinstance(item, CommentedMap):
             continue
@@ -372,22 +188,46 @@ def format_text(text: str, path: Path | str = "<string>") -> str:
             _set_tail(item, tail)
     for i in range(1, len(seq)):
         _blank_line_before(seq, i, CANONICAL_INDENT[2])
-    out = gf.dump()
+    buf = io.StringIO()
+    _yaml(*CANONICAL_INDENT).dump(data, buf)
+    out = buf.getvalue()
     out = "\n".join(line.rstrip() for line in out.splitlines())
     out = re.sub(r"\n{3,}", "\n\n", out).strip("\n") + "\n"
-    return out
+    return prefix + out
+
+
+def _split_prologue(text: str) -> tuple[str, str]:
+    """(the lines up to a ``---`` document start, kept verbatim; the rest, with the prologue's
+    lines blanked so that error lines still count from the top of the file)."""
+    lines = text.splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        body = line.strip()
+        if re.fullmatch(r"---(\s+#.*)?", body):
+            prologue = "".join(ln.rstrip() + "\n" for ln in lines[: i + 1])
+            return prologue, "\n" * (i + 1) + "".join(lines[i + 1 :])
+        if body and not body.startswith(("#", "%")):
+            break
+    return "", text
 
 
 def _list_styles(item: CommentedMap, indent: int = CANONICAL_INDENT[0]) -> None:
-    """Inline (``[a, b]``) a list that fits on one line and has no comments; otherwise one item
-    per line. ``sources`` are always one per line."""
+    """Inline (``[a, b]``) a list that fits on one line; otherwise one item per line.
+    ``sources`` are always one per line. A list with comments keeps its style: moving a comment
+    between the two styles is where ruamel loses it or breaks the line."""
     for key, value in item.items():
         if not isinstance(value, CommentedSeq) or not value:
             continue
-        has_comments = any(v is not None for items in value.ca.items.values() for v in items)
+        key_slot = item.ca.items.get(key) or [None] * 4
+        has_comments = (
+            any(v is not None for items in value.ca.items.values() for v in items)
+            or any(c for c in value.ca.comment or [] if c)
+            or any(c is not None for c in key_slot[2:3])
+        )
+        if has_comments:
+            continue
         inline = f"{' ' * indent}{key}: [" + ", ".join(_flow_text(v) for v in value) + "]"
         flat = all(isinstance(v, str) or _flat_map(v) for v in value)
-        if key == "sources" or has_comments or not flat or len(inline) > INLINE_WIDTH:
+        if key == "sources" or not flat or len(inline) > INLINE_WIDTH:
             value.fa.set_block_style()
         else:
             value.fa.set_flow_style()
@@ -421,9 +261,14 @@ def _last_slot(node: Any) -> tuple[Any, Any] | None:
     """The container and key/index whose comment slot trails ``node`` (its deepest last item)."""
     if isinstance(node, CommentedMap) and node:
         key = list(node.keys())[-1]
+        value = node[key]
+        if isinstance(value, (CommentedMap, CommentedSeq)) and value and not value.fa.flow_style():
+            # A block collection's key slot holds a comment on the "key:" line; what trails
+            # the entry sits on its last item. (A flow one's trailing comment is the key's.)
+            return _last_slot(value)
         if key in node.ca.items and node.ca.items[key][2] is not None:
             return node, key
-        deeper = _last_slot(node[key])
+        deeper = _last_slot(value)
         return deeper if deeper is not None else (node, key)
     if isinstance(node, CommentedSeq) and node:
         idx = len(node) - 1
@@ -465,6 +310,10 @@ def _set_tail(node: Any, token: CommentToken) -> None:
     container, key = slot
     pos = 2 if isinstance(container, CommentedMap) else 0
     items = container.ca.items.setdefault(key, [None, None, None, None])
+    current = items[pos]
+    if isinstance(current, CommentToken) and current.value.lstrip(" \t").startswith("#"):
+        # The value's end-of-line comment stays; the tail's first newline is the one it ends.
+        token = CommentToken(current.value + token.value[1:], current.start_mark, None)
     items[pos] = token
 
 
@@ -499,13 +348,6 @@ def _blank_line_before(seq: CommentedSeq, index: int, column: int = 2) -> None:
     items[1] = tokens
 
 
-def iter_entry_nodes(workspace: GlossaryWorkspace) -> Iterator[tuple[GlossaryFile, CommentedMap]]:
-    for gf in workspace.files:
-        for item in gf.entries:
-            if isinstance(item, CommentedMap):
-                yield gf, item
-
-
 def plain(value: Any) -> Any:
     """A ruamel value as plain Python (dicts, lists, str, bool)."""
     if isinstance(value, dict):
@@ -515,11 +357,3 @@ def plain(value: Any) -> Any:
     if isinstance(value, str):
         return str(value)
     return value
-
-
-def entries_as_dicts(texts: Iterable[tuple[str, str]]) -> list[dict[str, Any]]:
-    out = []
-    for path, text in texts:
-        gf = GlossaryFile.read(Path(path), text)
-        out += [plain(e) for e in gf.entries if isinstance(e, dict)]
-    return out
