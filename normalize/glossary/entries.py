@@ -7,10 +7,12 @@ checks everything and raises :class:`GlossaryError` naming file, line, entry id 
 
 from __future__ import annotations
 
+import difflib
 import gc
 import hashlib
 import os
 import pickle
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +41,7 @@ LIST_FIELDS = (
     "do_not_confuse",
     "sources",
     "unverified",
+    "expected_warnings",
 )
 STR_FIELDS = (
     "id",
@@ -96,6 +99,7 @@ class Entry:
     sources: tuple[str, ...] = ()
     examples_match: tuple[str, ...] = ()
     examples_no_match: tuple[str, ...] = ()
+    expected_warnings: tuple[str, ...] = ()  # lint warning codes editors checked and meant
     file: str = ""
     line: int = 0
 
@@ -301,7 +305,12 @@ def write_pickle(path: Path, obj: object, family: str) -> None:
 
 
 def parse_glossary_text(text: str, filename: str = "<string>") -> list[Entry]:
-    data = load_data(text, filename, GlossaryError)
+    try:
+        data = load_data(text, filename, GlossaryError)
+    except GlossaryError as exc:
+        m = re.match(rf"{re.escape(filename)}:(\d+): YAML error: (.*)", str(exc))
+        hint = yaml_hint(text.splitlines(), int(m.group(1)), m.group(2)) if m else ""
+        raise GlossaryError(f"{exc}{hint}") from None
     if data is None:
         return []
     if not isinstance(data, dict) or "entries" not in data:
@@ -312,10 +321,47 @@ def parse_glossary_text(text: str, filename: str = "<string>") -> list[Entry]:
     items = data["entries"] or []
     if not isinstance(items, list):
         raise GlossaryError(f"{filename}:{data['__line__']}: 'entries' must be a list")
-    return [_entry_from_mapping(item, filename) for item in items]
+    lines = text.splitlines()
+    return [_entry_from_mapping(item, filename, lines) for item in items]
 
 
-def _entry_from_mapping(item: Any, filename: str) -> Entry:
+def field_line(lines: Sequence[str], entry_line: int, key: str) -> int:
+    """The line of ``key:`` inside the entry that starts at ``entry_line`` (1-based)."""
+    pattern = re.compile(rf"^\s*(?:-\s+)?{re.escape(key)}\s*:")
+    for i in range(max(entry_line - 1, 0), len(lines)):
+        if i >= entry_line and re.match(r"^\s*-\s+\w+\s*:", lines[i]):
+            break  # the next entry
+        if pattern.match(lines[i]):
+            return i + 1
+    return entry_line
+
+
+def yaml_hint(lines: Sequence[str], line: int, problem: str) -> str:
+    """What an editor most likely did, for a YAML error at ``line`` (1-based)."""
+    if not 0 < line <= len(lines) or "mapping values are not allowed" not in problem:
+        return ""
+    text = lines[line - 1]
+    body = text.strip()
+    key, sep, value = body.removeprefix("- ").partition(": ")
+    if sep and ": " in value and not value.startswith(("'", '"', "[", "{")):
+        return f"; the value contains ': ', so quote it: {key}: \"{value}\""
+    above = next(
+        (ln for ln in reversed(lines[: line - 1]) if ln.strip() and not ln.strip().startswith("#")),
+        "",
+    )
+    indent = len(text) - len(text.lstrip(" "))
+    expected = len(above) - len(above.lstrip(" ")) + (2 if above.lstrip().startswith("- ") else 0)
+    if indent != expected:
+        return (
+            f"; line {line} is indented {indent} spaces but the key above it {expected}: keys of "
+            "one entry line up (2 spaces per level)"
+        )
+    return "; quote text that contains ': ' or ' #'"
+
+
+def _entry_from_mapping(
+    item: Any, filename: str, lines: Sequence[str] | None = None
+) -> Entry:
     if not isinstance(item, dict):
         raise GlossaryError(f"{filename}: each item of 'entries' must be a mapping, got {item!r}")
     line = item.pop("__line__", 0)
@@ -331,7 +377,11 @@ def _entry_from_mapping(item: Any, filename: str) -> Entry:
     known = set(LIST_FIELDS) | set(STR_FIELDS) | set(MAP_FIELDS)
     for key in item:
         if key not in known:
-            raise fail(f"unknown field {key!r}")
+            close = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            where = field_line(lines, line, str(key)) if lines else line
+            who = f"entry {entry_id!r}" if entry_id else "entry"
+            raise GlossaryError(f"{filename}:{where}: {who}: unknown field {key!r}{hint}")
     if item["type"] not in ENTRY_TYPES:
         raise fail(f"type must be one of {', '.join(ENTRY_TYPES)}, not {item['type']!r}")
     status = item.get("status", "verified")
@@ -419,6 +469,7 @@ def _entry_from_mapping(item: Any, filename: str) -> Entry:
         sources=str_list("sources"),
         examples_match=tuple(ex_match),
         examples_no_match=tuple(ex_no),
+        expected_warnings=str_list("expected_warnings"),
         file=filename,
         line=line,
     )

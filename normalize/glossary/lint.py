@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from normalize.glossary.entries import (
     Glossary,
     _entry_from_mapping,
     glossary_files,
+    yaml_hint,
 )
 from normalize.yamlfile import DuplicateKeyError, LineLoader
 
@@ -148,9 +149,37 @@ def lint_texts(texts: Mapping[str, str], *, derived: bool = True) -> list[Proble
     problems += _check_facts(glossary)
     if derived:
         problems += _check_derived(glossary, names)
+    problems = _expected(problems, glossary)
     return sorted(
         problems, key=lambda p: (SEVERITIES.index(p.severity), p.file, p.line, p.code, p.message)
     )
+
+
+WARNING_CODES = ("confusable", "same-name", "derived-clash", "zh-script", "duplicate-name")
+
+
+def _expected(problems: list[Problem], glossary: Glossary) -> list[Problem]:
+    """Warnings an entry lists in ``expected_warnings`` (checked and meant by an editor) become
+    infos saying so; a code there that is no warning lint gives is itself a warning."""
+    out = []
+    for p in problems:
+        entry = glossary.get(p.entry) if p.entry else None
+        if p.severity == "warning" and entry is not None and p.code in entry.expected_warnings:
+            p = replace(p, severity="info", message=f"{p.message} (expected_warnings)")
+        out.append(p)
+    for entry in glossary:
+        for code in entry.expected_warnings:
+            if code not in WARNING_CODES:
+                out.append(
+                    _p(
+                        "warning",
+                        entry,
+                        "expected-warnings",
+                        f"expected_warnings names {code!r}, which is no warning code "
+                        f"({', '.join(WARNING_CODES)})",
+                    )
+                )
+    return out
 
 
 def has_errors(problems: Iterable[Problem]) -> bool:
@@ -176,11 +205,9 @@ def _parse_file(name: str, text: str) -> tuple[list[Entry], list[Problem]]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
-        return [], [
-            Problem(
-                "error", name, mark.line + 1 if mark else 1, None, "yaml", f"YAML error: {problem}"
-            )
-        ]
+        line = mark.line + 1 if mark else 1
+        hint = yaml_hint(text.splitlines(), line, problem)
+        return [], [Problem("error", name, line, None, "yaml", f"YAML error: {problem}{hint}")]
     if data is None:
         return [], []
     if (
@@ -197,10 +224,11 @@ def _parse_file(name: str, text: str) -> tuple[list[Entry], list[Problem]]:
         for k in sorted(extra)
     ]
     entries = []
+    lines = text.splitlines()
     for item in data["entries"] or []:
         entry_id = item.get("id") if isinstance(item, dict) else None
         try:
-            entries.append(_entry_from_mapping(item, name))
+            entries.append(_entry_from_mapping(item, name, lines))
         except GlossaryError as exc:
             line, message = _split_where(str(exc), name)
             message = re.sub(r"^entry '[^']*': ", "", message)
