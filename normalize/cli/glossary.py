@@ -29,7 +29,8 @@ def glossary_option(func: F) -> F:
         "glossaries",
         multiple=True,
         type=click.Path(exists=True, path_type=Path),
-        help="Glossary folder or YAML file (repeatable). Default: the bundled glossaries.",
+        help="Glossary folder or YAML file (repeatable). Default: $NORMALIZE_GLOSSARY, else "
+        "./glossaries in a normalize checkout, else the bundled glossaries (read-only).",
     )(func)
 
 
@@ -68,6 +69,7 @@ def glossary() -> None:
     \b
     Check:    lint, test, find TEXT, show ID, stats
     Edit:     add ID, alias add ID ALIAS, fmt, accept FILE   (YAML edited in place, comments kept)
+    Start:    init DIR   (an editable copy of the bundled glossary)
     Mine:     suggest CORPUS... -> review TSV/HTML -> accept
     Exchange: export --format tbx|csv|tsv|json, import FILE
     """
@@ -283,7 +285,10 @@ def _commit(workspace: Any, dry_run: bool) -> list[Path]:
                     nl=False,
                 )
         return []
-    written: list[Path] = workspace.write()
+    try:
+        written: list[Path] = workspace.write()
+    except NormalizeError as exc:
+        raise _fail(exc) from None
     for path in written:
         click.echo(f"wrote {path}", err=True)
     return written
@@ -461,7 +466,7 @@ def alias_add(
 def fmt(files: tuple[Path, ...], glossaries: tuple[Path, ...], check: bool) -> None:
     """Rewrite glossary files in the canonical layout: keys in schema order, 2-space mappings,
     one blank line between entries, comments kept. FILES default to the glossary's files."""
-    from normalize.glossary.entries import glossary_files
+    from normalize.glossary.entries import check_editable, glossary_files
     from normalize.glossary.lint import lint_texts, new_problems
     from normalize.glossary.yamledit import format_text, write_atomic
 
@@ -489,12 +494,32 @@ def fmt(files: tuple[Path, ...], glossaries: tuple[Path, ...], check: bool) -> N
             )
         unformatted.append(path)
         if not check:
+            try:
+                check_editable(path)
+            except NormalizeError as exc:
+                raise _fail(exc) from None
             write_atomic(path, new)
             click.echo(f"formatted {path}", err=True)
     if check and unformatted:
         for path in unformatted:
             click.echo(f"would reformat {path}")
         sys.exit(1)
+
+
+@glossary.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def init(folder: Path) -> None:
+    """Copy the bundled glossary into FOLDER (new or empty) to edit it there: under git, kept
+    across reinstalls. Then pass --glossary FOLDER, or export NORMALIZE_GLOSSARY=FOLDER (used by
+    `normalize clean` too)."""
+    from normalize.glossary.entries import init_glossary
+
+    try:
+        files = init_glossary(folder)
+    except NormalizeError as exc:
+        raise _fail(exc) from None
+    click.echo(f"copied {len(files)} files to {folder}", err=True)
+    click.echo(f"next: export NORMALIZE_GLOSSARY={folder.resolve()}", err=True)
 
 
 # ---- suggest / accept ------------------------------------------------------------------------

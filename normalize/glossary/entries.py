@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from normalize.errors import GlossaryError
-from normalize.resources import data_dir
+from normalize.resources import data_dir, default_glossary, installed_data
 from normalize.yamlfile import load_data
 
 ENTRY_TYPES = ("drug", "company", "regulator", "programme", "document")
@@ -165,8 +165,9 @@ class Glossary:
 
 def glossary_files(paths: Sequence[Path | str] | None = None) -> list[Path]:
     """The YAML files a glossary is made of: each path is a folder (all ``*.yaml`` in it,
-    sorted) or a file. No paths means the bundled ``glossaries/`` folder."""
-    roots = [Path(p) for p in paths] if paths else [data_dir("glossaries")]
+    sorted) or a file. No paths means :func:`normalize.resources.default_glossary`
+    (``$NORMALIZE_GLOSSARY``, else ``./glossaries`` in a checkout, else the bundled one)."""
+    roots = [Path(p) for p in paths] if paths else default_glossary()
     files: list[Path] = []
     for root in roots:
         if root.is_dir():
@@ -179,6 +180,29 @@ def glossary_files(paths: Sequence[Path | str] | None = None) -> list[Path]:
         else:
             raise GlossaryError(f"{root}: no such glossary file or folder")
     return files
+
+
+def check_editable(path: Path | str) -> None:
+    """Refuse to write ``path`` when it is the glossary installed with the package."""
+    if installed_data(path):
+        raise GlossaryError(
+            f"{path} is the glossary installed with the normalize package: edits there are lost "
+            "on reinstall and are outside git. Start an editable copy with "
+            "`normalize glossary init DIR`, then edit it with --glossary DIR "
+            "(or export NORMALIZE_GLOSSARY=DIR, which `normalize clean` uses too)."
+        )
+
+
+def init_glossary(target: Path | str) -> list[Path]:
+    """Copy the bundled glossary (YAML files, README, lexicon, mining patterns) to ``target``,
+    a new or empty folder, for editing. Returns the files written."""
+    import shutil
+
+    target = Path(target)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise GlossaryError(f"{target}: exists and is not an empty folder; name a new one")
+    shutil.copytree(data_dir("glossaries"), target, dirs_exist_ok=True)
+    return sorted(p for p in target.rglob("*") if p.is_file())
 
 
 def load_glossary(

@@ -21,7 +21,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from normalize.errors import GlossaryError
-from normalize.glossary.entries import ENTRY_TYPES, glossary_files
+from normalize.glossary.entries import ENTRY_TYPES, check_editable, glossary_files
 from normalize.glossary.yamledit import (
     CANONICAL_INDENT,
     FIELD_ORDER,
@@ -370,6 +370,9 @@ class GlossaryWorkspace:
         return {str(gf.path): gf.render() for gf in self.files}
 
     def write(self) -> list[Path]:
+        for gf in self.files:
+            if gf.changed:
+                check_editable(gf.path)
         written = []
         for gf in self.files:
             if not gf.changed:
