@@ -446,7 +446,10 @@ def test_glossary_with_an_unknown_field(tmp_path: Path) -> None:
     )
     result = clean("--glossary", str(folder), input=ARTICLE)
     assert result.exit_code != 0
-    assert "drugs.yaml:2: entry 'velo': unknown field 'alaises'" in result.stderr
+    # the field's own line, and the field meant
+    assert "drugs.yaml:5: entry 'velo': unknown field 'alaises'; did you mean 'aliases'?" in (
+        result.stderr
+    )
 
 
 # --- a real process ---------------------------------------------------------------------------

@@ -475,6 +475,7 @@ def test_suggest_tsv_lists_new_names_and_near_misses(tmp_path: Path) -> None:
         "score",
         "candidates",
         "contexts",
+        "why",
     ]
     by_surface = {r[3]: dict(zip(header, r, strict=True)) for r in body}
     assert by_surface["AK112"]["kind"] == "code" and by_surface["BGB-11417"]["kind"] == "code"

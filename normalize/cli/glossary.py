@@ -579,10 +579,17 @@ def suggest(
     from normalize.glossary.mining import mine, record_texts, to_html, to_json, to_tsv
 
     canonicalizer = _canonicalizer(glossaries)
+    skipped: list[str] = []
+
+    def skip(where: str, problem: str) -> None:
+        skipped.append(where)
+        message = problem if problem.startswith(where) else f"{where}: {problem}"
+        click.echo(f"skipped {message}", err=True)
+
     try:
         found = mine(
             canonicalizer,
-            record_texts(corpus, input_format=input_format, max_bytes=max_bytes),
+            record_texts(corpus, input_format=input_format, max_bytes=max_bytes, on_error=skip),
             fuzzy=not no_fuzzy,
             min_count=min_count,
         )
@@ -596,7 +603,11 @@ def suggest(
     if html_out is not None:
         html_out.write_text(to_html(found, note=note), encoding="utf-8")
         click.echo(f"wrote {html_out}", err=True)
-    click.echo(f"{len(found)} candidate names", err=True)
+    click.echo(
+        f"{len(found)} candidate names"
+        + (f" ({len(skipped)} unreadable records skipped)" if skipped else ""),
+        err=True,
+    )
 
 
 @glossary.command()
@@ -614,8 +625,9 @@ def accept(
     decisions_file: Path, glossaries: tuple[Path, ...], target: Path | None, dry_run: bool
 ) -> None:
     """Apply the rows an editor marked in a `suggest` TSV/JSON file. Decisions: alias,
-    alias-exact (alias matched only as written), code, brand, former, abbreviation (added to the
-    entry in `id`), new (a draft entry with `id`, `type` and the surface as canonical), skip."""
+    alias-exact (alias matched only as written), code, brand, former, abbreviation, zh, zh-brand
+    (added to the entry in `id`), new (a draft entry with `id`, `type` and the surface as
+    canonical), skip."""
     from normalize.glossary.mining import read_decisions
     from normalize.glossary.termbase import slug
 
@@ -625,6 +637,8 @@ def accept(
         "brand": "brands",
         "former": "former_names",
         "abbreviation": "abbreviations",
+        "zh": "zh",
+        "zh-brand": "zh_brands",
     }
     try:
         decisions = read_decisions(decisions_file)
@@ -696,6 +710,14 @@ def export(
             output.write(tb.export_pairs(g, fmt, pair, header))
     except NormalizeError as exc:
         raise _fail(exc) from None
+    dropped = tb.dropped_fields(g, fmt)
+    if dropped:
+        click.echo(
+            f"{fmt} holds Chinese names and their English form only; left out (entries): "
+            + ", ".join(f"{k} {n}" for k, n in dropped.items())
+            + " (use --format tbx or json for everything)",
+            err=True,
+        )
 
 
 @glossary.command("import")
@@ -713,16 +735,23 @@ def export(
     "target",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="YAML file for new entries (created if missing). Default: by entry type.",
+    help="YAML file for new entries (created if missing, also in an empty glossary folder). "
+    "Default: by entry type.",
 )
 @click.option("--pair", type=click.Choice(["zh-en", "en-zh"]), default="zh-en", show_default=True)
 @click.option(
     "--type",
     "new_type",
-    type=click.Choice(["drug", "company", "regulator", "programme", "document"]),
-    default="drug",
+    type=click.Choice(["auto", "drug", "company", "regulator", "programme", "document"]),
+    default="auto",
     show_default=True,
-    help="Type of new entries from csv/tsv rows.",
+    help="Type of new entries from csv/tsv rows; auto goes by the words in the English name.",
+)
+@click.option(
+    "--merge",
+    is_flag=True,
+    help="TBX/JSON: add what an entry whose id exists lacks (names, links, sources, empty "
+    "fields); differing fields are listed, never overwritten.",
 )
 @_dry_run
 def import_cmd(
@@ -732,13 +761,16 @@ def import_cmd(
     target: Path | None,
     pair: str,
     new_type: str,
+    merge: bool,
     dry_run: bool,
 ) -> None:
-    """Read SOURCE (TBX, CSV/TSV pairs or JSON) into the glossary. Entries whose id exists are
-    left alone; csv/tsv rows add their Chinese name to the entry their English names, or make
-    draft entries."""
+    """Read SOURCE (TBX, CSV/TSV pairs or JSON) into the glossary. New ids become entries
+    (status as the file says, else unverified); entries whose id exists are left alone unless
+    --merge. csv/tsv rows add their Chinese name to the entry their English name belongs to, or
+    make draft entries."""
     from normalize.glossary import termbase as tb
     from normalize.glossary.entries import load_glossary
+    from normalize.glossary.workspace import GlossaryWorkspace
 
     if fmt == "auto":
         fmt = {
@@ -754,19 +786,25 @@ def import_cmd(
                 f"{source}: cannot tell the format from the extension; use --format"
             )
     text = source.read_text(encoding="utf-8-sig")
-    ws = _workspace(glossaries)
     try:
-        current = load_glossary(_paths(glossaries))
+        ws = GlossaryWorkspace.open(_paths(glossaries))
+    except NormalizeError as exc:
+        if target is None or "no *.yaml" not in str(exc):
+            raise _fail(exc) from None
+        ws = GlossaryWorkspace([])  # an empty folder: everything goes to --into
+    try:
+        current = load_glossary(_paths(glossaries)) if ws.files else None
     except NormalizeError:
         current = None
-    added = skipped = 0
+    added = present = merged = matched = 0
+    report: list[str] = []
     try:
         if fmt in ("csv", "tsv"):
-            additions, new = tb.plan_pair_import(
-                tb.read_pairs(text, fmt, pair, str(source)), current, new_type
-            )
+            pairs = tb.read_pairs(text, fmt, pair, str(source))
+            additions, new = tb.plan_pair_import(pairs, current, new_type)
             for entry_id, fieldname, zh in additions:
                 ws.add_value(entry_id, fieldname, zh)
+            matched = len(pairs) - len(additions) - sum(len(e["zh"]) for e in new)
             entries = new
         else:
             parsed = (
@@ -777,11 +815,31 @@ def import_cmd(
             entries = [tb.entry_to_dict(e) for e in parsed]
         for entry in entries:
             if ws.has(entry["id"]):
-                skipped += 1
+                present += 1
+                if merge and current is not None and entry["id"] in current.entries:
+                    changes = ws.merge_entry(entry, tb.entry_to_dict(current[entry["id"]]))
+                    merged += any(not c.startswith("conflict") for c in changes)
+                    report += [f"{entry['id']}: {c}" for c in changes]
                 continue
             ws.add_entry(entry, ws.file_for(entry["type"], target))
             added += 1
     except NormalizeError as exc:
         raise _fail(exc) from None
+    for line in report:
+        click.echo(line, err=True)
     _commit(ws, dry_run)
-    click.echo(f"{added} new entries, {skipped} skipped (id exists)", err=True)
+    nothing = added == 0 and not merged and not (fmt in ("csv", "tsv") and additions)
+    if fmt in ("csv", "tsv"):
+        summary = (
+            f"{added} new entries, {len(additions)} Chinese names added to existing entries, "
+            f"{matched} rows already in the glossary"
+        )
+    else:
+        summary = f"{added} new entries, {present} already in the glossary (same id)"
+        if merge:
+            summary += f", {merged} of them merged"
+    if nothing:
+        summary = "everything matched, nothing to change: " + summary
+    if present and not merge and fmt not in ("csv", "tsv"):
+        summary += "; --merge adds the fields they lack"
+    click.echo(summary, err=True)

@@ -19,14 +19,16 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from normalize.canonicalize import Canonicalizer
+from normalize.canonicalize.index import is_plain_english
 from normalize.canonicalize.keys import Token, compact
 from normalize.canonicalize.thresholds import DERIVED_PENALTY
+from normalize.document import Document
 from normalize.errors import GlossaryError
 from normalize.glossary.entries import Glossary
 from normalize.yamlfile import load_data
@@ -44,7 +46,22 @@ DRUG_LEAD_TOKENS = 3  # name words kept before a drug word ("Ruikang Trastuzumab
 LOWER_MIN_CHARS = 6  # lower-case words this long are scored as possible garbled drug names
 STEM_PENALTY = 12.0  # a candidate with another INN stem ranks lower (MT garbles stems too)
 LONE_STEM_CHARS = 6  # a long stem is a word of its own in two-word INNs ("disitamab vedotin")
-DECISIONS = ("alias", "alias-exact", "code", "brand", "former", "abbreviation", "new", "skip")
+# A row's id is filled in only when its best entry is this close and this far ahead of the next
+# one; otherwise the editor chooses (a confident wrong id is worse than none).
+PROPOSE_MIN = 88.0
+PROPOSE_MARGIN = 4.0
+DECISIONS = (
+    "alias",
+    "alias-exact",
+    "code",
+    "brand",
+    "former",
+    "abbreviation",
+    "zh",
+    "zh-brand",
+    "new",
+    "skip",
+)
 TSV_COLUMNS = (
     "decision",
     "id",
@@ -55,6 +72,7 @@ TSV_COLUMNS = (
     "score",
     "candidates",
     "contexts",
+    "why",
 )
 
 _CODE = re.compile(
@@ -159,6 +177,9 @@ class Candidate:
     contexts: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     surfaces: dict[str, int] = field(default_factory=dict)
+    all_sources: list[str] = field(default_factory=list)
+    stem: str = ""  # the INN stem that made it a drug name
+    cue: str = ""  # the company word that made it a company name
 
     @property
     def best_id(self) -> str:
@@ -166,11 +187,39 @@ class Candidate:
 
     @property
     def proposed_id(self) -> str:
-        """The entry an editor most likely means: the best candidate when it is close, else a
-        fresh id for a new entry."""
-        from normalize.glossary.termbase import slug
+        """The entry an editor most likely means: the best candidate when it is close and
+        clearly ahead of the next; else empty (``accept`` makes a fresh id for ``new``)."""
+        if not self.candidates or self.score < PROPOSE_MIN:
+            return ""
+        second = self.candidates[1]["score"] if len(self.candidates) > 1 else 0.0
+        return self.best_id if self.score - second >= PROPOSE_MARGIN else ""
 
-        return self.best_id if self.score >= NEAR_MISS_MIN else slug(self.surface)
+    @property
+    def documents(self) -> int:
+        return len(set(self.all_sources))
+
+    @property
+    def evidence(self) -> tuple[int, int, int, float]:
+        """How strongly the corpus supports this row, strongest first: documents it occurs in,
+        mentions, the name pattern's strength (a code or an INN stem is a name whatever the
+        glossary holds; a near miss rests on its score alone), then the score."""
+        strength = {"code": 2, "drug": 2, "company": 1}.get(self.kind, 0)
+        return (self.documents, self.count, strength, self.score)
+
+    def reasons(self) -> list[str]:
+        """Why the row was proposed, for the review page."""
+        why = {
+            "code": "looks like a development code (letters, then digits)",
+            "drug": f"a word ends in an INN stem ({self.stem})" if self.stem else "a drug name",
+            "company": f"a company word ({self.cue})" if self.cue else "a company name",
+            "near-miss": "close to a glossary name, but not matched",
+        }[self.kind]
+        out = [why]
+        if self.candidates:
+            best = self.candidates[0]
+            out.append(f"best entry {best['id']}: {best['score']:g} against {best['form']!r}")
+        out.append(f"{self.count} mention(s) in {self.documents} document(s)")
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -185,6 +234,8 @@ class Candidate:
             "contexts": self.contexts,
             "sources": self.sources[:MAX_CONTEXTS],
             "variants": sorted(self.surfaces, key=lambda s: -self.surfaces[s]),
+            "documents": self.documents,
+            "why": self.reasons(),
         }
 
 
@@ -280,16 +331,26 @@ class Miner:
         self.fuzzy = fuzzy
         self.scorer = Scorer(canonicalizer, patterns)
         self.found: dict[str, Candidate] = {}
+        self.english = canonicalizer.index.english
+        self.first_words = canonicalizer.index.first_words
 
     def add_text(self, text: str, source: str = "") -> list[tuple[int, int, Candidate]]:
         """Mine one document; returns ``(start, end, candidate)`` for each name it found there,
         in text order."""
-        matches, _suggestions, tokens = self.canonicalizer.find(text)
+        # The canonicalizer's language guard: in text not in English (a German paragraph), plain
+        # words look like garbled names; fuzzy matching skips it, and so do near misses.
+        foreign = self.canonicalizer._not_english(Document(text))
+        matches, _suggestions, tokens = self.canonicalizer.find(text, exact_only=foreign)
         covered: set[int] = set()
         for m in matches:
             if self.fuzzy or m.method != "fuzzy":
                 covered.update(range(m.start, m.end))
         spans = sorted(self._spans(text, tokens, covered), key=lambda s: (s[0], -s[1]))
+        spans = [
+            s
+            for s in spans
+            if s[2] != "near-miss" or not any(a <= s[0] < b for a, b in foreign)
+        ]
         out: list[tuple[int, int, Candidate]] = []
         last_end = -1
         for start, end, kind in spans:
@@ -302,7 +363,11 @@ class Miner:
         return out
 
     def results(self) -> list[Candidate]:
-        return sorted(self.found.values(), key=lambda c: (-c.count, -c.score, c.surface.lower()))
+        def order(c: Candidate) -> tuple[float, float, float, float, str]:
+            docs, count, strength, score = c.evidence
+            return (-docs, -count, -strength, -score, c.surface.lower())
+
+        return sorted(self.found.values(), key=order)
 
     # ---- spans -------------------------------------------------------------------------
 
@@ -335,10 +400,22 @@ class Miner:
                 and len(tok.text) >= LOWER_MIN_CHARS
                 and not self.patterns.stem(tok.key)
                 and tok.key not in self.patterns.not_name_words
+                and not is_plain_english(tok.bare or tok.key, self.english)
             ):
                 ranked = self.scorer.rank(tok.text)
                 if ranked and ranked[0]["score"] >= NEAR_MISS_MIN:
                     yield tok.start, tok.end, "near-miss"
+
+    def _plain(self, tokens: Sequence[Token], span: Sequence[int]) -> bool:
+        """The canonicalizer's real-word guard: words that are all plain English ("Submit",
+        "testing", "therapeutics") are nobody's garbled name, unless they open a known
+        multi-word name ("State Drug Administration")."""
+        words = [tokens[i] for i in span]
+        return all(
+            is_plain_english(t.bare or t.key, self.english)
+            or (len(t.key) <= 3 and t.text.islower())
+            for t in words
+        ) and (len(words) == 1 or (words[0].bare or words[0].key) not in self.first_words)
 
     def _skip(self, tok: Token) -> bool:
         """Words a name does not start with (articles, sentence openers)."""
@@ -432,7 +509,7 @@ class Miner:
                 ):
                     continue
                 surface = text[tokens[run[a]].start : tokens[run[b - 1]].end]
-                if len(compact(surface)) < 5:
+                if len(compact(surface)) < 5 or self._plain(tokens, run[a:b]):
                     continue
                 ranked = self.scorer.rank(surface)
                 if ranked and ranked[0]["score"] >= NEAR_MISS_MIN:
@@ -458,7 +535,13 @@ class Miner:
             )
             self.found[key] = cand
         cand.count += 1
+        cand.all_sources.append(source)
         cand.surfaces[surface] = cand.surfaces.get(surface, 0) + 1
+        words = [w.lower() for w in re.findall(r"[^\W_]+", surface)]
+        if kind == "drug" and not cand.stem:
+            cand.stem = next((f"-{s}" for w in words if (s := self.patterns.stem(w))), "")
+        if kind == "company" and not cand.cue:
+            cand.cue = next((w for w in words if w in self.patterns.company_words), "")
         if len(cand.contexts) < MAX_CONTEXTS:
             before = text[max(0, start - CONTEXT_CHARS) : start]
             after = text[end : end + CONTEXT_CHARS]
@@ -485,6 +568,8 @@ def _runs(text: str, tokens: Sequence[Token], patterns: NamePatterns) -> Iterato
 
     for i in range(len(tokens)):
         t = tokens[i]
+        if run and t.text[:1].isdigit() and text[tokens[run[-1]].end : t.start] in ("-", ""):
+            run.pop()  # "HS" of "HS-20093" belongs to a code, not to the name before it
         joined = bool(run) and _joins(text, tokens[run[-1]], t, patterns)
         if name_like(i) and (not run or joined) and len(run) < MAX_RUN_TOKENS:
             run.append(i)
@@ -536,10 +621,16 @@ def _clip_right(text: str) -> str:
 
 
 def record_texts(
-    inputs: Sequence[str], *, input_format: str = "auto", max_bytes: int
+    inputs: Sequence[str],
+    *,
+    input_format: str = "auto",
+    max_bytes: int,
+    on_error: Callable[[str, str], None] | None = None,
 ) -> Iterator[tuple[str, str]]:
     """(where, text) per record, read as ``normalize clean`` reads inputs; HTML is stripped by the
-    pipeline's strip stage. Unreadable records raise."""
+    pipeline's strip stage. A record that cannot be read (a malformed JSONL line) is passed to
+    ``on_error(where, problem)`` and skipped, as ``clean`` makes it an error row; without
+    ``on_error`` it raises."""
     from normalize.config import Config
     from normalize.errors import InputError
     from normalize.io import read_records
@@ -548,7 +639,10 @@ def record_texts(
     strip = Pipeline(Config(translate=False, canonicalize=False))
     for record in read_records(inputs, input_format=input_format, max_bytes=max_bytes):
         if record.error is not None:
-            raise InputError(record.error)
+            if on_error is None:
+                raise InputError(record.error)
+            on_error(record.where, record.error)
+            continue
         text = record.text
         if record.is_html:
             text = strip.process(text, is_html=True, url=record.url).text
@@ -634,6 +728,7 @@ def to_tsv(candidates: Sequence[Candidate]) -> str:
             f"{c.score:g}",
             _candidates_cell(c),
             " | ".join(c.contexts),
+            "; ".join(row["why"]),
         ]
         lines.append("\t".join(_tsv_safe(x) for x in cells))
     return "\n".join(lines) + "\n"
@@ -665,13 +760,15 @@ def to_html(
             or "<li><em>none</em></li>"
         )
         contexts = "".join(f"<li>{_mark(ctx)}</li>" for ctx in c.contexts)
+        why = "".join(f"<li>{esc(reason)}</li>" for reason in d["why"])
         options = "".join(f'<option value="{esc(v)}">{esc(v)}</option>' for v in ("", *DECISIONS))
         rows.append(
             f'<tr data-row="{n}"><td><select name="decision">{options}</select></td>'
             f'<td><input name="id" value="{esc(d["id"], quote=True)}" size="18"></td>'
             f'<td><input name="type" value="{esc(d["type"], quote=True)}" size="8"></td>'
             f'<td class="surface">{esc(c.surface)}</td><td>{esc(c.kind)}</td><td>{c.count}</td>'
-            f"<td><ol>{cands}</ol></td><td><ul>{contexts}</ul></td></tr>"
+            f'<td><ol>{cands}</ol></td><td class="why"><ul>{why}</ul></td>'
+            f"<td><ul>{contexts}</ul></td></tr>"
         )
     data = json.dumps([c.to_dict() for c in candidates], ensure_ascii=False).replace("<", "\\u003c")
     return _PAGE.format(
@@ -680,7 +777,7 @@ def to_html(
         count=len(candidates),
         rows="\n".join(rows),
         data=data,
-        columns=esc(json.dumps(list(TSV_COLUMNS))),
+        columns=json.dumps(list(TSV_COLUMNS)),  # script text: JSON, never HTML-escaped
         decisions=esc(", ".join(DECISIONS)),
     )
 
@@ -711,13 +808,14 @@ ol, ul {{ margin: 0; padding-left: 1.2em; }}
 <button id="download">download decisions (TSV)</button> and run
 <code>normalize glossary accept decisions.tsv</code>.</p>
 <table><thead><tr><th>decision</th><th>id</th><th>type</th><th>surface</th><th>kind</th><th>count</th>
-<th>best candidates</th><th>contexts</th></tr></thead>
+<th>best candidates</th><th>why proposed</th><th>contexts</th></tr></thead>
 <tbody>
 {rows}
 </tbody></table>
 <script type="application/json" id="data">{data}</script>
 <script>
-document.getElementById("download").addEventListener("click", function () {{
+// The marked rows as the TSV `normalize glossary accept` reads (also called by the tests).
+function decisionsTsv() {{
   var data = JSON.parse(document.getElementById("data").textContent);
   var columns = {columns};
   var clean = function (s) {{ return String(s).replace(/[\\t\\r\\n]+/g, " "); }};
@@ -733,10 +831,15 @@ document.getElementById("download").addEventListener("click", function () {{
       var v = row[c];
       if (c === "candidates") v = v.map(function (x) {{ return x.id + " " + x.score; }}).join("; ");
       if (c === "contexts") v = v.join(" | ");
+      if (c === "why") v = v.join("; ");
       return clean(v);
     }}).join("\\t"));
   }});
-  var blob = new Blob([lines.join("\\n") + "\\n"], {{type: "text/tab-separated-values"}});
+  return lines.join("\\n") + "\\n";
+}}
+document.getElementById("download").addEventListener("click", function () {{
+  var tsv = decisionsTsv();
+  var blob = new Blob([tsv], {{type: "text/tab-separated-values"}});
   var a = document.createElement("a");
   a.href = URL.createObjectURL(blob);
   a.download = "decisions.tsv";

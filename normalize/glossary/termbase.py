@@ -1,11 +1,12 @@
 """Export and import: TBX for CAT tools, two-column CSV/TSV for MT glossary APIs, JSON.
 
 * ``json`` holds everything (the YAML schema as JSON).
-* ``tbx`` (TBX-Basic, the ``martif`` dialect memoQ, Trados and Phrase import) holds ids, types,
-  every name with its field, alias policies, links between entries, sources, notes, status and
-  class; not ``examples``, ``unverified``, ``inn_status``, ``jurisdiction``, ``code_at_first``.
-  Standard data categories carry the meaning for CAT tools (``termType``, ``administrativeStatus``,
-  ``crossReference``); a ``normalize:`` note on each term keeps our field for the way back.
+* ``tbx`` (TBX-Basic, the ``martif`` dialect memoQ, Trados and Phrase import) holds every field:
+  standard data categories carry the meaning for CAT tools (``subjectField``, ``definition``,
+  ``termType``, ``administrativeStatus``, ``crossReference``); our other fields travel in custom
+  ``x-`` ``descrip`` types (``x-innStatus``, ``x-jurisdiction``, ``x-unverified``,
+  ``x-codeAtFirst``, ``x-exampleMatch``, ``x-exampleNoMatch``, ``x-expectedWarning``,
+  ``x-status``) and a ``normalize:`` note on each term keeps its field for the way back.
 * ``csv``/``tsv`` hold source/target pairs of one language pair (zh-en by default), one row per
   Chinese name, target the English form MT should write: what the DeepL, Google and Amazon
   glossary APIs take. Amazon wants a header row of language codes (``--header``), DeepL and
@@ -30,15 +31,41 @@ from normalize.glossary.entries import Alias, Entry, Glossary, _entry_from_mappi
 FORMATS = ("tbx", "csv", "tsv", "json")
 JSON_FORMAT = "normalize-glossary"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-# The fields each format carries (what a round trip must keep).
-TBX_DROPS = (
-    "examples_match",
-    "examples_no_match",
-    "unverified",
-    "inn_status",
-    "jurisdiction",
-    "code_at_first",
-)
+# The fields each format carries (what a round trip must keep): TBX and JSON hold them all.
+TBX_DROPS: tuple[str, ...] = ()
+# Our fields in custom TBX descrip types: descrip type -> (Entry attribute, YAML field).
+_TBX_DESCRIPS = {
+    "x-innStatus": ("inn_status", "inn_status"),
+    "x-jurisdiction": ("jurisdiction", "jurisdiction"),
+    "x-unverified": ("unverified", "unverified"),
+    "x-exampleMatch": ("examples_match", "examples.match"),
+    "x-exampleNoMatch": ("examples_no_match", "examples.no_match"),
+    "x-expectedWarning": ("expected_warnings", "expected_warnings"),
+}
+# What an imported entry's status is when the file does not say: facts from outside are not
+# confirmed by our sources, and an import must never make an unverified fact look verified.
+IMPORTED_STATUS = "unverified"
+# Words that tell a name's type when a two-column file cannot (import --type auto): endings of
+# the Chinese name first (they are reliable), then English words (a word's start: "pharma"
+# covers "Pharmaceuticals").
+_ZH_TYPE_ENDINGS = {
+    "drug": ("单抗", "替尼", "注射液", "片", "胶囊", "抗体", "偶联物", "细胞", "注射剂", "颗粒"),
+    "company": ("公司", "集团", "药业", "医药", "制药", "生物", "科技", "控股", "药厂"),
+    "regulator": ("局", "委员会", "中心", "部", "署"),
+    "programme": ("认定", "审评", "程序", "目录", "品种", "通道", "先行区", "试点区", "资格"),
+    "document": ("通知", "证书", "公告", "意见", "指南", "批件"),
+}
+_TYPE_WORDS = {
+    "document": ("notice", "certificate", "announcement", "guideline", "guidance", "opinions"),
+    "programme": ("designation", "review", "pathway", "procedure", "programme", "program",
+                  "catalogue", "catalog", "list", "varieties", "approval", "exclusivity", "zone"),
+    "regulator": ("administration", "agency", "commission", "bureau", "ministry", "center for",
+                  "centre for", "office", "council", "authority"),
+    "company": ("co., ltd", "co. ltd", "ltd", "inc", "corp", "limited", "plc", "gmbh", "pharma",
+                "biotech", "bio", "biologics", "group", "therapeutics", "biosciences",
+                "biotherap", "holdings", "medicines", "laboratories", "company", "sciences",
+                "health", "lab", "cell therapy", "sankyo"),
+}  # fmt: skip
 
 # field -> (language, TBX termType, administrativeStatus)
 _TBX_TERMS = {
@@ -92,6 +119,8 @@ def entry_to_dict(entry: Entry) -> dict[str, Any]:
         d["status"] = entry.status
     if entry.unverified:
         d["unverified"] = list(entry.unverified)
+    if entry.expected_warnings:
+        d["expected_warnings"] = list(entry.expected_warnings)
     if entry.notes:
         d["notes"] = entry.notes
     if entry.sources:
@@ -134,7 +163,9 @@ def comparable(entry: Entry, drop: Sequence[str] = ()) -> Entry:
 
 
 def export_json(glossary: Glossary) -> str:
-    payload = {"format": JSON_FORMAT, "version": 1, "entries": [entry_to_dict(e) for e in glossary]}
+    # Status is always written: an entry without one is imported as unverified.
+    entries = [{**entry_to_dict(e), "status": e.status} for e in glossary]
+    payload = {"format": JSON_FORMAT, "version": 1, "entries": entries}
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -146,7 +177,12 @@ def import_json(text: str, source: str = "<json>") -> list[Entry]:
     items = data.get("entries") if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise GlossaryError(f"{source}: expected {{'entries': [...]}} or a list of entries")
-    return [entry_from_dict(item, f"{source} entry {i + 1}") for i, item in enumerate(items)]
+    out = []
+    for i, item in enumerate(items):
+        if isinstance(item, dict) and "status" not in item:
+            item = {**item, "status": IMPORTED_STATUS}
+        out.append(entry_from_dict(item, f"{source} entry {i + 1}"))
+    return out
 
 
 # ---- TBX -------------------------------------------------------------------------------------
@@ -170,6 +206,13 @@ def _tbx_entry(entry: Entry) -> ET.Element:
     ET.SubElement(node, "descrip", {"type": "subjectField"}).text = entry.type
     if entry.klass:
         ET.SubElement(node, "descrip", {"type": "definition"}).text = entry.klass
+    for dtype, (attr, _) in _TBX_DESCRIPS.items():
+        value = getattr(entry, attr)
+        for item in [value] if isinstance(value, str) else value or ():
+            ET.SubElement(node, "descrip", {"type": dtype}).text = item
+    if entry.code_at_first:
+        ET.SubElement(node, "descrip", {"type": "x-codeAtFirst"}).text = "true"
+    ET.SubElement(node, "descrip", {"type": "x-status"}).text = entry.status
     if entry.notes:
         ET.SubElement(node, "note").text = entry.notes
     ET.SubElement(node, "note").text = f"{_NOTE_PREFIX} status={entry.status}"
@@ -256,10 +299,22 @@ def _tbx_entry_dict(node: ET.Element, n: int) -> dict[str, Any]:
             d["type"] = text
         elif child.tag == "descrip" and child.get("type") == "definition":
             d["class"] = text
+        elif child.tag == "descrip" and child.get("type") in _TBX_DESCRIPS:
+            fieldname = _TBX_DESCRIPS[str(child.get("type"))][1]
+            if fieldname.startswith("examples."):
+                d.setdefault("examples", {}).setdefault(fieldname[9:], []).append(child.text or "")
+            elif fieldname in ("inn_status", "jurisdiction"):
+                d[fieldname] = text
+            else:
+                d.setdefault(fieldname, []).append(text)
+        elif child.tag == "descrip" and child.get("type") == "x-codeAtFirst":
+            d.setdefault("render", {})["code_at_first"] = text.lower() == "true"
+        elif child.tag == "descrip" and child.get("type") == "x-status":
+            d["status"] = text
         elif child.tag == "note" and text.startswith(_NOTE_PREFIX):
             meta = _note_fields(text)
-            if meta.get("status") and meta["status"] != "verified":
-                d["status"] = meta["status"]
+            if meta.get("status"):
+                d.setdefault("status", meta["status"])
         elif child.tag == "note":
             notes.append(child.text or "")
         elif child.tag == "ref" and child.get("type") == "crossReference":
@@ -278,6 +333,7 @@ def _tbx_entry_dict(node: ET.Element, n: int) -> dict[str, Any]:
                 _tbx_term(tig, lang, d)
     if notes:
         d["notes"] = "\n".join(notes)
+    d.setdefault("status", IMPORTED_STATUS)
     if "canonical" not in d:  # a foreign TBX: its first English (else any) term
         d["canonical"] = next(iter(d.get("aliases", []) or d.get("zh", []) or [""]), "")
         if d.get("aliases") and d["aliases"][0] == d["canonical"]:
@@ -344,6 +400,38 @@ def glossary_pairs(glossary: Glossary, pair: str = "zh-en") -> list[tuple[str, s
     elif pair != "zh-en":
         raise GlossaryError(f"language pair must be zh-en or en-zh, not {pair!r}")
     return rows
+
+
+def dropped_fields(glossary: Glossary, fmt: str) -> dict[str, int]:
+    """Per field, how many entries have something in it that ``fmt`` cannot hold (TBX and JSON
+    hold everything; a two-column file holds the Chinese names and their English form)."""
+    if fmt in ("tbx", "json"):
+        return {}
+    counts: dict[str, int] = {}
+    for entry in glossary:
+        for key, value in entry_to_dict(entry).items():
+            if key in ("zh", "zh_brands", "canonical") or (key == "status" and value == "draft"):
+                continue
+            if key == "render":
+                key = "render" if set(value) - {"first"} else ""
+            if key:
+                counts[key] = counts.get(key, 0) + 1
+        if entry.zh_brands and not entry.brands:
+            counts["zh_brands"] = counts.get("zh_brands", 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def guess_type(english: str, chinese: str = "", default: str = "drug") -> str:
+    """An entry type for a name from a two-column file: by the ending of its Chinese name, else
+    by the words in its English one, else ``default``."""
+    for entry_type, endings in _ZH_TYPE_ENDINGS.items():
+        if chinese.endswith(endings):
+            return entry_type
+    words = " " + re.sub(r"[^a-z0-9,. ]+", " ", english.lower()) + " "
+    for entry_type, cues in _TYPE_WORDS.items():
+        if any(re.search(rf"(?<![a-z]){re.escape(cue)}", words) for cue in cues):
+            return entry_type
+    return default
 
 
 def export_pairs(glossary: Glossary, fmt: str, pair: str = "zh-en", header: bool = False) -> str:
@@ -427,7 +515,7 @@ def plan_pair_import(
             taken.add(entry_id)
             new[key] = {
                 "id": entry_id,
-                "type": new_type,
+                "type": guess_type(en, zh) if new_type == "auto" else new_type,
                 "canonical": en,
                 "zh": [],
                 "status": status,

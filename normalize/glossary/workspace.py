@@ -359,6 +359,74 @@ class GlossaryWorkspace:
             _insert_key(item, fieldname, node[fieldname])
         return gf
 
+    def merge_entry(self, incoming: dict[str, Any], existing: dict[str, Any]) -> list[str]:
+        """Add to an existing entry what ``incoming`` (same id) has and it lacks: names, links,
+        sources, examples, empty fields. A field set differently is never overwritten (it is
+        listed as a conflict); what came from an unverified fact is marked ``unverified``.
+        Returns one line per change or conflict."""
+        entry_id = str(existing["id"])
+        done: list[str] = []
+        merged: list[str] = []
+        for key, value in incoming.items():
+            if key in ("id", "type", "canonical", "status", "unverified"):
+                continue
+            have = existing.get(key)
+            if isinstance(value, list) and key != "examples":
+                texts = [a.get("text") if isinstance(a, dict) else a for a in have or []]
+                for item in value:
+                    text = item.get("text") if isinstance(item, dict) else item
+                    if text in texts:
+                        continue
+                    if key == "aliases":
+                        policy = item if isinstance(item, dict) else {}
+                        self.add_alias(
+                            entry_id,
+                            str(text),
+                            match=policy.get("match", "fuzzy"),
+                            case=policy.get("case", "insensitive"),
+                            note=policy.get("note", ""),
+                        )
+                    else:
+                        self.add_value(entry_id, key, str(text))
+                    texts.append(text)
+                    done.append(f"{key} + {text!r}")
+                    merged.append(key)
+            elif isinstance(value, dict):
+                combined = {
+                    k: (list(v) if isinstance(v, list) else v) for k, v in (have or {}).items()
+                }
+                for sub, sub_value in value.items():
+                    if isinstance(sub_value, list):
+                        extra = [v for v in sub_value if v not in combined.get(sub, [])]
+                        if extra:
+                            combined[sub] = [*combined.get(sub, []), *extra]
+                    elif sub not in combined:
+                        combined[sub] = sub_value
+                    elif combined[sub] != sub_value:
+                        done.append(
+                            f"conflict: {key}.{sub} is {combined[sub]!r}, not {sub_value!r}"
+                        )
+                if combined != (have or {}):
+                    self.set_value(entry_id, key, combined)
+                    done.append(f"{key} = {combined!r}")
+                    merged.append(key)
+            elif have is None:
+                self.set_value(entry_id, key, value)
+                done.append(f"{key} = {value!r}")
+                merged.append(key)
+            elif have != value:
+                done.append(f"conflict: {key} is {have!r}, not {value!r}")
+        doubtful = set(incoming.get("unverified") or [])
+        if incoming.get("status", "verified") != "verified":
+            doubtful |= set(merged)  # nothing from an unverified entry becomes a confirmed fact
+        marks = [k for k in dict.fromkeys(merged) if k in doubtful]
+        marks = [k for k in marks if k not in (existing.get("unverified") or [])]
+        for key in marks:
+            self.add_value(entry_id, "unverified", key)
+        if marks:
+            done.append(f"unverified + {', '.join(marks)}")
+        return done
+
     # ---- writing -------------------------------------------------------------------------
 
     def originals(self) -> dict[str, str]:
