@@ -25,7 +25,14 @@ __version__ = "0.1.0"
 
 from normalize.config import Config
 from normalize.document import Change, Document, Entity, Suggestion
-from normalize.errors import NormalizeError
+from normalize.errors import (
+    GlossaryError,
+    InputError,
+    MissingDependencyError,
+    ModelError,
+    NormalizeError,
+    RulesError,
+)
 from normalize.pipeline import Pipeline, process
 
 __all__ = [
@@ -33,8 +40,13 @@ __all__ = [
     "Config",
     "Document",
     "Entity",
+    "GlossaryError",
+    "InputError",
+    "MissingDependencyError",
+    "ModelError",
     "NormalizeError",
     "Pipeline",
+    "RulesError",
     "Suggestion",
     "__version__",
     "process",

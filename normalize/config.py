@@ -1,12 +1,22 @@
 """One immutable configuration object for a run. The CLI builds it from options; library users
-build it directly. Nothing here reads files or the environment."""
+build it directly. Nothing here reads files or the environment.
+
+:class:`Config` checks and converts its fields when it is built, so a mistake is reported where
+it was made: a single path becomes a one-item tuple of :class:`~pathlib.Path`, and a wrong type
+or an unknown choice raises :class:`TypeError` or :class:`ValueError` naming the field.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024  # one article larger than this is refused, not processed
+BACKENDS = ("auto", "ctranslate2", "transformers", "transformers-int8")
+DEVICES = ("auto", "cpu", "cuda")
 
 
 @dataclass(frozen=True)
@@ -15,12 +25,12 @@ class Config:
     strip: bool = True
     translate: bool = True
     canonicalize: bool = True
-    # Data. Empty means the bundled folders.
+    # Data. Empty means the bundled folders. A str or Path is one path; any iterable, several.
     glossary_paths: tuple[Path, ...] = ()
     site_rules_paths: tuple[Path, ...] = ()
     # Translation.
     model: str | None = None  # registry name or a local Marian directory
-    backend: str = "auto"  # auto | ctranslate2 | transformers
+    backend: str = "auto"  # auto | ctranslate2 | transformers | transformers-int8
     device: str = "auto"  # auto | cpu | cuda
     beam_size: int = 2
     batch_size: int = 16
@@ -32,7 +42,60 @@ class Config:
     max_bytes: int = DEFAULT_MAX_BYTES
     extra: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
+    def __post_init__(self) -> None:
+        for name in ("strip", "translate", "canonicalize", "translation_cache"):
+            _check_type(name, getattr(self, name), bool)
+        for name in ("glossary_paths", "site_rules_paths"):
+            object.__setattr__(self, name, _paths(name, getattr(self, name)))
+        if isinstance(self.model, os.PathLike):
+            object.__setattr__(self, "model", os.fspath(self.model))
+        if self.model is not None:
+            _check_type("model", self.model, str)
+            if not self.model.strip():
+                raise ValueError("Config.model: an empty string; use None for the default model")
+        for name, choices in (("backend", BACKENDS), ("device", DEVICES)):
+            value = getattr(self, name)
+            _check_type(name, value, str)
+            if value not in choices:
+                raise ValueError(
+                    f"Config.{name}: {value!r} is not one of {', '.join(map(repr, choices))}"
+                )
+        for name in ("beam_size", "batch_size", "max_bytes"):
+            value = getattr(self, name)
+            _check_type(name, value, int)
+            if value < 1:
+                raise ValueError(f"Config.{name}: must be at least 1, not {value}")
+        if self.cache_dir is not None:
+            _check_type("cache_dir", self.cache_dir, (str, os.PathLike))
+            object.__setattr__(self, "cache_dir", Path(self.cache_dir))
+        _check_type("extra", self.extra, dict)
+
     @property
     def stage_names(self) -> tuple[str, ...]:
         on = {"strip": self.strip, "translate": self.translate, "canonicalize": self.canonicalize}
         return tuple(name for name, enabled in on.items() if enabled)
+
+
+def _check_type(name: str, value: Any, kind: type | tuple[type, ...]) -> None:
+    # bool is an int subclass: Config(beam_size=True) is a mistake, not 1.
+    wrong_bool = isinstance(value, bool) and kind is int
+    if wrong_bool or not isinstance(value, kind):
+        names = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
+        raise TypeError(f"Config.{name}: expected {names}, got {type(value).__name__} {value!r}")
+
+
+def _paths(name: str, value: Any) -> tuple[Path, ...]:
+    if isinstance(value, (str, os.PathLike)):
+        value = (value,)
+    if isinstance(value, (bytes, dict)) or not isinstance(value, Iterable):
+        raise TypeError(
+            f"Config.{name}: expected a path or a sequence of paths, got {type(value).__name__}"
+        )
+    paths = []
+    for item in value:
+        if not isinstance(item, (str, os.PathLike)):
+            raise TypeError(
+                f"Config.{name}: expected paths (str or Path), got {type(item).__name__} {item!r}"
+            )
+        paths.append(Path(item))
+    return tuple(paths)

@@ -1,14 +1,23 @@
 """Reading inputs: files or stdin; plain text, HTML or JSONL; gzip transparently.
 
-Inputs are streamed record by record (JSONL is never slurped). A problem with one record gives
-a :class:`Record` with ``error`` set; the caller reports it and goes on with the rest.
+Inputs are streamed record by record (JSONL is never slurped), and gzip is inflated only as far
+as the record being read (never past ``max_bytes`` for one record). A problem with one record or
+file (bad JSON, a truncated .gz, an unreadable file) gives a :class:`Record` with ``error`` set;
+the caller reports it and goes on with the rest.
+
+Text reaching the pipeline holds no NUL characters and no lone surrogates (JSON can encode
+``\ud800``, UTF-8 cannot): they are removed or replaced, with a warning on the record.
+Output rows are written as strict JSON by :func:`dumps_json`.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import math
+import re
 import sys
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,14 +73,37 @@ def read_records(
             yield Record(source, error=f"{source}: cannot read: {exc.strerror or exc}")
             continue
         with stream:
-            fmt = input_format if input_format != "auto" else _guess_format(name, stream)
-            if fmt == "jsonl":
-                yield from _jsonl_records(stream, source, max_bytes)
-            else:
-                # Plain text by extension or content may still be a saved page: sniffed unless
-                # the caller said --input-format text.
-                sniff = fmt == "text" and input_format == "auto"
-                yield _whole_file_record(stream, source, fmt == "html", max_bytes, sniff=sniff)
+            done = 0
+            try:
+                fmt = input_format if input_format != "auto" else _guess_format(name, stream)
+                if fmt == "jsonl":
+                    for record in _jsonl_records(stream, source, max_bytes):
+                        done = record.line or done
+                        yield record
+                else:
+                    # Plain text by extension or content may still be a saved page: sniffed
+                    # unless the caller said --input-format text.
+                    sniff = fmt == "text" and input_format == "auto"
+                    yield _repaired(
+                        _whole_file_record(stream, source, fmt == "html", max_bytes, sniff=sniff)
+                    )
+            except (OSError, EOFError, zlib.error) as exc:  # a truncated or corrupt .gz, EIO
+                after = f" after line {done}" if done else ""
+                yield Record(source, error=f"{source}: cannot read{after}: {_describe(exc)}")
+            except Exception as exc:  # a bug reading one file must not end the batch
+                yield Record(
+                    source, error=f"{source}: internal error: {type(exc).__name__}: {exc}"
+                )
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, EOFError):
+        return "truncated gzip data (the file ends early)"
+    if isinstance(exc, (gzip.BadGzipFile, zlib.error)):
+        return f"corrupt gzip data ({exc})"
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    return str(exc)
 
 
 def _open(name: str, stdin: IO[bytes] | None) -> _Peekable:
@@ -199,6 +231,22 @@ def _whole_file_record(
     )
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _repaired(rec: Record) -> Record:
+    """``rec`` without NUL characters and lone surrogates in its text (warnings say so)."""
+    if "\x00" in rec.text:
+        count = rec.text.count("\x00")
+        rec.text = rec.text.replace("\x00", "")
+        rec.warnings.append(f"input: removed {count} NUL character(s)")
+    if _SURROGATE.search(rec.text):
+        count = len(_SURROGATE.findall(rec.text))
+        rec.text = _SURROGATE.sub("\ufffd", rec.text)
+        rec.warnings.append(f"input: replaced {count} lone surrogate(s) with U+FFFD")
+    return rec
+
+
 def _check_bytes(data: bytes) -> str | None:
     if not data.strip():
         return "empty input"
@@ -234,9 +282,34 @@ def _jsonl_records(stream: Any, source: str, max_bytes: int) -> Iterator[Record]
         yield Record(source, error=f"{source}: empty input")
 
 
+def _constant(token: str) -> str:
+    return token  # NaN, Infinity, -Infinity: not JSON numbers; kept as the token, a string
+
+
+def _float(token: str) -> float | str:
+    value = float(token)
+    return value if math.isfinite(value) else token  # 1e999 -> "1e999"
+
+
+def _int(token: str) -> int | str:
+    # Python refuses to parse integers of over 4,300 digits; keep those as their digits.
+    return int(token) if len(token.lstrip("-")) <= 4000 else token
+
+
 def parse_json_record(raw: bytes, source: str, number: int) -> Record:
+    """One JSONL line as a record. Numbers JSON output cannot carry (NaN, Infinity, 1e999)
+    and integers too long for Python become strings holding the original token."""
     try:
-        obj = json.loads(raw.decode("utf-8-sig"))
+        obj = json.loads(
+            raw.decode("utf-8-sig"),
+            parse_constant=_constant,
+            parse_float=_float,
+            parse_int=_int,
+        )
+    except RecursionError:
+        return Record(
+            source, number, error=f"{source}:{number}: malformed JSON: nested too deeply"
+        )
     except UnicodeDecodeError as exc:
         return Record(
             source, number, error=f"{source}:{number}: not valid UTF-8 at byte {exc.start}"
@@ -247,6 +320,8 @@ def parse_json_record(raw: bytes, source: str, number: int) -> Record:
             number,
             error=f"{source}:{number}: malformed JSON: {exc.msg} (column {exc.colno})",
         )
+    except ValueError as exc:  # e.g. a number Python cannot hold
+        return Record(source, number, error=f"{source}:{number}: malformed JSON: {exc}")
     if not isinstance(obj, dict):
         return Record(
             source,
@@ -262,6 +337,9 @@ def parse_json_record(raw: bytes, source: str, number: int) -> Record:
         url=obj.get("url") if isinstance(obj.get("url"), str) else None,
         lang=obj.get("lang") if isinstance(obj.get("lang"), str) else None,
     )
+    if rec.url is not None and not _valid_url(rec.url):
+        rec.warnings.append(f"input: url {rec.url[:200]!r} is malformed; site rules not applied")
+        rec.url = None
     if isinstance(obj.get("text"), str):
         rec.text = obj["text"]
     elif isinstance(obj.get("html"), str):
@@ -271,4 +349,38 @@ def parse_json_record(raw: bytes, source: str, number: int) -> Record:
         return rec
     if not rec.text.strip():
         rec.error = f"{rec.where}: empty text"
-    return rec
+    return _repaired(rec)
+
+
+def _valid_url(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    try:
+        # as the strip stage reads it (strip.rules.host_of); raises on "http://[::1"
+        urlsplit(url if "//" in url else f"//{url}").hostname  # noqa: B018
+    except ValueError:
+        return False
+    return True
+
+
+def dumps_json(obj: Any, indent: int | None = None) -> str:
+    """Strict JSON (RFC 8259) for an output row: no NaN or Infinity (a non-finite float is
+    written as null), and a lone surrogate in a passed-through string as its ``\\u`` escape, so
+    the text encodes as UTF-8 and every JSON parser reads it."""
+    try:
+        text = json.dumps(obj, ensure_ascii=False, allow_nan=False, indent=indent)
+    except ValueError:
+        text = json.dumps(_finite(obj), ensure_ascii=False, allow_nan=False, indent=indent)
+    if _SURROGATE.search(text):
+        text = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text
+
+
+def _finite(obj: Any) -> Any:
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_finite(v) for v in obj]
+    return obj

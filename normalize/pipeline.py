@@ -2,17 +2,29 @@
 
 Each stage is a callable ``Document -> Document`` that returns the new text plus the changes it
 made. :data:`STAGES` is the order; :class:`Config` switches stages off. Outputs are stamped with
-what produced them (tool version, stages, glossary digest, model), like sacrebleu's signatures.
+what produced them (tool version, stages, glossary digest, and for a translated document the
+model and backend that translated it), like sacrebleu's signatures. An output's ``lang`` is the
+article's language: the caller's, else detected on the text after the strip stage.
+
+:func:`process_record` turns one input record into one output row and never raises: the unit
+the CLI (and any batch runner) builds on.
 """
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable
-from typing import Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
 
 from normalize.config import Config
 from normalize.document import Document
+from normalize.errors import NormalizeError
 from normalize.glossary.entries import Glossary, load_glossary
+
+if TYPE_CHECKING:
+    from normalize.io import Record
+    from normalize.translate.langid import Profiles
 
 
 class Stage(Protocol):
@@ -68,6 +80,7 @@ class Pipeline:
         }
         for stage in self.stages:
             self.stamp.update(stage.stamp())
+        self._profiles: Profiles | None = None
 
     def glossary(self) -> Glossary:
         if self._glossary is None:
@@ -85,9 +98,28 @@ class Pipeline:
         return "|".join(f"{k}:{v}" for k, v in self.stamp.items())
 
     def __call__(self, doc: Document) -> Document:
+        given = doc.lang
+        source = doc.text  # the article as the later stages see it: after strip, if that runs
         for stage in self.stages:
             doc = stage(doc)
-        return doc.evolve(stamp=dict(self.stamp))
+            if stage.name == "strip":
+                source = doc.text
+        # The article's language, not the output's: a translated record says where it came
+        # from. A stage's own stamp (the translation model) is this document's alone.
+        lang = given or self.detect_language(source)
+        return doc.evolve(lang=lang, stamp={**self.stamp, **doc.stamp})
+
+    def detect_language(self, text: str) -> str:
+        """The language of ``text`` (ISO 639-1, ``und`` without letters), as the translator
+        decides it."""
+        from normalize.translate.langid import Profiles, detect
+
+        if self._profiles is None:
+            try:
+                self._profiles = Profiles.load()
+            except NormalizeError:
+                self._profiles = Profiles()
+        return detect(text, self._profiles)
 
     def process(
         self, text: str, *, is_html: bool = False, url: str | None = None, lang: str | None = None
@@ -105,3 +137,61 @@ def process(
 ) -> Document:
     """Run the whole pipeline on one text. For many texts build a :class:`Pipeline` once."""
     return Pipeline(config).process(text, is_html=is_html, url=url, lang=lang)
+
+
+@dataclass
+class Outcome:
+    """One input record's result: an output row (``row``) and, when it failed, the problem."""
+
+    row: dict[str, Any]  # the input's fields, then the result's (or ``error``)
+    text: str | None  # the output text; None when the record failed
+    error: str | None = None  # "<where>: <problem>", also in row["error"]
+    problem: str | None = None  # the problem without the record's place
+    kind: str | None = None  # the exception class for a failure in the pipeline
+    debug: str | None = None  # the traceback of an unexpected exception
+
+
+def process_record(pipeline: Pipeline, record: Record, *, several_inputs: bool = False) -> Outcome:
+    """Run ``pipeline`` on one input record; never raises (but for KeyboardInterrupt and
+    SystemExit). A problem, expected (:class:`NormalizeError`) or not (a bug, a recursion
+    limit), becomes an error row naming the record; the traceback of an unexpected one is
+    kept in :attr:`Outcome.debug`."""
+    row: dict[str, Any] = dict(record.fields)
+    if record.line is None:  # a whole file: its path is the record's name
+        row["source"] = record.source
+    elif several_inputs or record.source != "<stdin>":
+        row.setdefault("source", record.source)
+    if record.error is not None:
+        row["error"] = record.error
+        return Outcome(row, None, record.error, record.error, "InputError")
+    try:
+        doc = pipeline(
+            Document(
+                record.text,
+                is_html=record.is_html,
+                url=record.url,
+                lang=record.lang,
+                warnings=tuple(record.warnings),  # how it was read (encoding, repairs)
+            )
+        )
+        result = doc.to_dict()
+    except NormalizeError as exc:
+        return _failed(row, record, str(exc), type(exc).__name__, None)
+    except Exception as exc:  # one record's bug must not end the batch
+        problem = f"internal error: {type(exc).__name__}: {_first_line(exc)}"
+        return _failed(row, record, problem, type(exc).__name__, traceback.format_exc())
+    row.update(result)
+    return Outcome(row, result["text"])
+
+
+def _failed(
+    row: dict[str, Any], record: Record, problem: str, kind: str, debug: str | None
+) -> Outcome:
+    error = f"{record.where}: {problem}"
+    row["error"] = error
+    return Outcome(row, None, error, problem, kind, debug)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:300] if text else "(no message)"

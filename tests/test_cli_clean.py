@@ -62,7 +62,7 @@ def test_a_document_of_nothing_but_junk_is_kept_with_a_warning_on_stderr() -> No
     result = clean("--no-canonicalize", input="Share\nSubscribe\n")
     assert result.exit_code == 0
     assert result.stdout == "Share\nSubscribe\n"
-    assert "normalize: warning: <stdin>: strip: every line looked like boilerplate" in (
+    assert "Warning: <stdin>: strip: every line looked like boilerplate" in (
         result.stderr
     )
 
@@ -165,7 +165,21 @@ def test_several_files_text_output(tmp_path: Path) -> None:
     b = write(tmp_path / "b.txt", "Adebelimumab was tested.\n")
     result = clean(str(a), str(b))
     assert result.exit_code == 0
-    assert result.stdout == CLEANED + "\nAdebrelimab (SHR-1316) was tested.\n"
+    # Documents hold blank lines: a header line marks where each one starts.
+    assert result.stdout == (
+        f"==> {a} <==\n{CLEANED}\n==> {b} <==\nAdebrelimab (SHR-1316) was tested.\n"
+    )
+
+
+def test_one_text_input_has_no_header(tmp_path: Path) -> None:
+    result = clean(str(write(tmp_path / "a.txt", ARTICLE)))
+    assert result.stdout == CLEANED
+
+
+def test_jsonl_as_text_marks_each_record(tmp_path: Path) -> None:
+    path = write(tmp_path / "r.jsonl", '{"id": 1, "text": "A.\\n\\nB."}\n{"text": "C."}\n')
+    result = clean("--format", "text", str(path))
+    assert result.stdout == f"==> {path}:1 (id 1) <==\nA.\n\nB.\n\n==> {path}:2 <==\nC.\n"
 
 
 def test_several_files_jsonl_output_name_their_source(tmp_path: Path) -> None:
@@ -249,15 +263,16 @@ def test_bad_records_are_reported_and_the_rest_processed(tmp_path: Path) -> None
     assert f"{path}:4 (id 4)" in errors[3] and "empty text" in errors[3]
     assert f"{path}:5" in errors[4] and "expected a JSON object" in errors[4]
     assert records[2]["body"] == "no text field", "a failed record keeps its fields"
-    assert "4 record(s) failed" in result.stderr
-    assert result.stderr.count("normalize: error:") == 4
+    assert "Error: 4 of 6 record(s) failed" in result.stderr
+    assert result.stderr.count(f"Error: {path}:") == 4
 
 
 def test_text_output_after_a_failed_first_record_has_no_leading_blank_line(tmp_path: Path) -> None:
     good = write(tmp_path / "a.txt", ARTICLE)
     result = clean(str(tmp_path / "missing.txt"), str(good), str(good))
     assert result.exit_code == 1
-    assert result.stdout == CLEANED + "\n" + CLEANED
+    header = f"==> {good} <==\n"
+    assert result.stdout == header + CLEANED + "\n" + header + CLEANED
 
 
 def test_a_missing_file_in_a_batch(tmp_path: Path) -> None:
@@ -284,7 +299,7 @@ def test_unreadable_files(tmp_path: Path, data: bytes, message: str) -> None:
     result = clean(str(path))
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert f"normalize: error: {path}: " in result.stderr and message in result.stderr
+    assert f"Error: {path}: " in result.stderr and message in result.stderr
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-8-sig"])

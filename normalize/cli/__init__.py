@@ -11,9 +11,26 @@ import click
 
 from normalize import __version__
 from normalize.cli.clean import clean
+from normalize.cli.common import cli_terms
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Group(click.Group):
+    """Every command's errors speak in options: the library's ``Config(...)`` hints are
+    rewritten (see :mod:`normalize.cli.common`)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as exc:
+            if type(exc) is not click.ClickException or cli_terms(exc.message) == exc.message:
+                raise
+            raise click.ClickException(cli_terms(exc.message)) from None
+
+
+@click.group(
+    cls=_Group,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="normalize")
 def main() -> None:
     """Turn scraped pharma and biotech news into clean, canonical English.

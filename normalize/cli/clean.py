@@ -1,19 +1,33 @@
-"""``normalize clean``: run the pipeline over files, stdin or JSONL records."""
+"""``normalize clean``: run the pipeline over files, stdin or JSONL records.
+
+Each record goes through :func:`normalize.pipeline.process_record` (one record in, one row out,
+never an exception); this module chooses the output shape and writes it, safely: ``-o FILE`` is
+written to a temporary file renamed over FILE at the end, so a crash or a write error leaves
+the old FILE, and an output that is one of the inputs is refused before anything is read.
+"""
 
 from __future__ import annotations
 
-import json
+import contextlib
+import io
+import os
 import sys
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
 import click
 
-from normalize.config import DEFAULT_MAX_BYTES, Config
-from normalize.document import Document
+from normalize.cli.common import cli_terms, error, fail, warning
+from normalize.config import BACKENDS, DEFAULT_MAX_BYTES, DEVICES, Config
 from normalize.errors import NormalizeError
-from normalize.io import FORMATS, Record, read_records
+from normalize.io import FORMATS, Record, dumps_json, read_records
+
+OUT_FORMATS = ("text", "json", "json-list", "jsonl")
+# Failures that are the run's, not the record's: printed in full once, then by reference.
+RUN_WIDE = ("ModelError", "MissingDependencyError")
+HEADER = "==> {} <=="  # marks each document in text output from several inputs (as head(1))
 
 
 @click.command()
@@ -21,10 +35,11 @@ from normalize.io import FORMATS, Record, read_records
 @click.option(
     "--format",
     "out_format",
-    type=click.Choice(["text", "json", "jsonl"]),
+    type=click.Choice(OUT_FORMATS),
     default=None,
-    help="Output: cleaned text, JSON with entities and changes, or one JSON object per "
-    "record. Default: jsonl for JSONL input, else text.",
+    help="Output: cleaned text; JSON with entities and changes (an object for one document, "
+    "a list for several); json-list (always a list); or jsonl, one object per record (the "
+    "format for programs). Default: jsonl for JSONL input, else text.",
 )
 @click.option(
     "--input-format",
@@ -58,16 +73,26 @@ from normalize.io import FORMATS, Record, read_records
 )
 @click.option(
     "--backend",
-    type=click.Choice(["auto", "ctranslate2", "transformers", "transformers-int8"]),
+    type=click.Choice(BACKENDS),
     default="auto",
     show_default=True,
-    help="Translation inference engine.",
+    help="Translation inference engine (auto: CTranslate2 when installed).",
 )
 @click.option(
-    "--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True
+    "--device",
+    type=click.Choice(DEVICES),
+    default="auto",
+    show_default=True,
+    help="Where the translation model runs (auto: a CUDA GPU when the backend sees one).",
 )
-@click.option("--beam-size", type=click.IntRange(1, 16), default=2, show_default=True)
-@click.option("--batch-size", type=click.IntRange(1, 1024), default=16, show_default=True)
+@click.option(
+    "--beam-size", type=click.IntRange(1, 16), default=2, show_default=True,
+    help="Translation beam width (1: greedy, fastest).",
+)
+@click.option(
+    "--batch-size", type=click.IntRange(1, 1024), default=16, show_default=True,
+    help="Sentences translated together.",
+)
 @click.option("--no-cache", is_flag=True, help="Do not read or write the translation cache.")
 @click.option(
     "--cache-dir",
@@ -80,7 +105,7 @@ from normalize.io import FORMATS, Record, read_records
     type=click.IntRange(1),
     default=DEFAULT_MAX_BYTES,
     show_default=True,
-    help="Refuse a single article larger than this.",
+    help="Refuse a single article larger than this (gzip inputs: once inflated).",
 )
 @click.option(
     "--site-templates/--no-site-templates",
@@ -92,10 +117,11 @@ from normalize.io import FORMATS, Record, read_records
 @click.option(
     "-o",
     "--output",
-    type=click.File("w", encoding="utf-8"),
+    type=click.Path(dir_okay=False, allow_dash=True),
     default="-",
-    help="Write here instead of stdout.",
+    help="Write here instead of stdout (replaced only at the end of the run; never an input).",
 )
+@click.option("--debug", is_flag=True, help="Print the traceback of unexpected errors.")
 def clean(
     inputs: tuple[str, ...],
     out_format: str | None,
@@ -114,19 +140,20 @@ def clean(
     cache_dir: Path | None,
     max_bytes: int,
     site_templates: bool,
-    output: IO[str],
+    output: str,
+    debug: bool,
 ) -> None:
     """Clean, translate and canonicalize articles.
 
     INPUT is a file (plain text, HTML, JSONL; .gz is read transparently) or - for stdin (the
     default). JSONL records carry `text` or `html`, optional `id`, `url`, `lang`; other fields
-    pass through, and each output record adds `text`, `entities`, `changes`.
+    pass through, and each output record adds `text`, `lang`, `entities`, `changes`.
 
     A record that fails is reported (an `error` field in JSON output, a message on stderr) and
-    the rest go on; the exit status is then 1.
-    """
-    from normalize.pipeline import Pipeline
+    the rest go on; the exit status is then 1. Usage errors exit 2.
 
+    With several documents, text output starts each one with a line `==> SOURCE <==`.
+    """
     config = Config(
         strip=not no_strip,
         translate=not no_translate,
@@ -142,51 +169,86 @@ def clean(
         cache_dir=cache_dir,
         max_bytes=max_bytes,
     )
+    if model is not None and not no_translate:
+        _check_model(model)
+    _refuse_output_among_inputs(output, inputs)
     try:
-        pipeline = Pipeline(config)
+        failed, total = _run(
+            config, inputs, input_format, out_format, output, debug, site_templates
+        )
+    except (click.ClickException, click.exceptions.Exit, click.Abort):
+        raise
     except NormalizeError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise fail(exc) from None
+    except Exception as exc:
+        if debug:
+            raise
+        raise click.ClickException(
+            f"internal error: {type(exc).__name__}: {exc} (--debug prints the traceback)"
+        ) from None
+    if failed:
+        error(f"{failed} of {total} record(s) failed")
+        sys.exit(1)
 
-    records: Iterable[Record] = read_records(inputs, input_format=input_format, max_bytes=max_bytes)
+
+def _run(
+    config: Config,
+    inputs: Sequence[str],
+    input_format: str,
+    out_format: str | None,
+    output: str,
+    debug: bool,
+    site_templates: bool = True,
+) -> tuple[int, int]:
+    from normalize.pipeline import Pipeline, process_record
+
+    pipeline = Pipeline(config)  # a broken glossary stops here, before any output is opened
+    if not inputs and _isatty(sys.stdin):
+        click.echo(
+            "normalize clean: reading the article from stdin; end it with Ctrl-D "
+            "(`normalize clean --help` for files and options)",
+            err=True,
+        )
+    records: Iterable[Record] = read_records(
+        inputs, input_format=input_format, max_bytes=config.max_bytes
+    )
     if site_templates:
         from normalize.strip.sitelearn import SiteTemplates, observe_ahead, use_site_templates
 
         templates = SiteTemplates()
         if use_site_templates(pipeline, templates):
             records = observe_ahead(records, templates, _plain_page)
-    writer = _Writer(output, out_format, multiple_files=len(inputs) > 1)
-    progress = _Progress(enabled=sys.stderr.isatty())
-    failed = 0
-    for record in records:
-        result: dict[str, Any] | None = None
-        if record.error is None:
-            try:
-                doc = pipeline(
-                    Document(
-                        record.text,
-                        is_html=record.is_html,
-                        url=record.url,
-                        lang=record.lang,
-                        warnings=tuple(record.warnings),
-                    )
-                )
-                result = doc.to_dict()
-            except NormalizeError as exc:
-                record.error = f"{record.where}: {exc}"
-        if record.error is not None:
-            failed += 1
-            click.echo(f"normalize: error: {record.error}", err=True)
-        writer.write(record, result)
-        if result is not None and writer.format == "text":
-            # Plain text output has no place for them: say them where errors go.
-            for warning in result["warnings"]:
-                click.echo(f"normalize: warning: {record.where}: {warning}", err=True)
-        progress.tick()
-    progress.done()
-    writer.close()
-    if failed:
-        click.echo(f"normalize: {failed} record(s) failed", err=True)
-        sys.exit(1)
+    several = len(inputs) > 1
+    progress = _Progress(enabled=_isatty(sys.stderr))
+    failed = total = 0
+    first_seen: dict[str, str] = {}  # run-wide problem -> the first record it stopped
+    with _open_output(output) as out:
+        writer = _Writer(out, out_format, several)
+        for record in records:
+            outcome = process_record(pipeline, record, several_inputs=several)
+            total += 1
+            if outcome.error is not None:
+                failed += 1
+                outcome.row["error"] = cli_terms(outcome.error)
+                problem = outcome.problem or outcome.error
+                if outcome.kind in RUN_WIDE and problem in first_seen:
+                    error(f"{record.where}: the same problem as {first_seen[problem]} (above)")
+                else:
+                    first_seen.setdefault(problem, record.where)
+                    error(outcome.error)
+                if debug and outcome.debug:
+                    click.echo(outcome.debug.rstrip("\n"), err=True)
+            writer.write(record.where, record.line is not None, outcome.row, outcome.text)
+            if outcome.text is not None and writer.format == "text":
+                # Plain text output has no place for them: say them where errors go.
+                for problem in outcome.row.get("warnings", ()):
+                    warning(f"{record.where}: {problem}")
+            progress.tick()
+        progress.done()
+        writer.close()
+        if total and failed == total and out.keep_old:
+            out.abandon(f"no record succeeded; {output} is left as it was")
+    return failed, total
 
 
 def _plain_page(record: Record) -> tuple[str, str | None] | None:
@@ -196,47 +258,201 @@ def _plain_page(record: Record) -> tuple[str, str | None] | None:
     return None
 
 
+def _check_model(model: str) -> None:
+    """A bad ``--model`` is a usage error, found before any input is read."""
+    from normalize.translate.registry import check_marian_dir, load_registry
+
+    try:
+        registry = load_registry()
+        if registry.get(model) is not None:
+            return  # not installed yet is the run's problem (translation), not usage
+        path = Path(model).expanduser()
+        if not path.is_dir():
+            known = ", ".join(registry.names) or "none"
+            raise click.BadParameter(
+                f"{model!r} is neither a model in the registry (known: {known}) nor a folder",
+                param_hint="'--model'",
+            )
+        check_marian_dir(path)
+    except NormalizeError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--model'") from None
+
+
+def _refuse_output_among_inputs(output: str, inputs: Sequence[str]) -> None:
+    """Writing over an input would destroy it while it is read: refuse (same file, any name)."""
+    if output == "-":
+        # `normalize clean < a.jsonl >> a.jsonl` grows the file forever.
+        if (not inputs or "-" in inputs) and _same_file_fd(0, 1):
+            raise click.UsageError("stdout is the same file as stdin; write elsewhere")
+        return
+    try:
+        out = os.stat(output)
+    except OSError:
+        return  # a new file cannot be an input
+    for name in inputs or ["-"]:
+        try:
+            st = os.fstat(0) if name == "-" else os.stat(name)
+        except (OSError, ValueError, io.UnsupportedOperation):
+            continue
+        if (st.st_dev, st.st_ino) == (out.st_dev, out.st_ino):
+            shown = "stdin" if name == "-" else repr(name)
+            raise click.UsageError(f"-o {output!r} is the input {shown}: write elsewhere")
+
+
+def _same_file_fd(a: int, b: int) -> bool:
+    try:
+        sa, sb = os.fstat(a), os.fstat(b)
+    except (OSError, ValueError):
+        return False
+    import stat
+
+    return stat.S_ISREG(sa.st_mode) and (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+class _Output:
+    """A text stream for the output, with ``keep_old``: an existing file that a run in which
+    every record failed should not replace."""
+
+    def __init__(self, stream: IO[str], keep_old: bool) -> None:
+        self.stream, self.keep_old, self.abandoned = stream, keep_old, False
+
+    def write(self, text: str) -> None:
+        self.stream.write(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def abandon(self, why: str) -> None:
+        self.abandoned = True
+        error(why)
+
+
+@contextlib.contextmanager
+def _open_output(output: str) -> Iterator[_Output]:
+    """stdout, a device or FIFO as it is, or a regular file written through a temporary file
+    in its folder and renamed over it only when the run ends without an exception."""
+    if output == "-":
+        stream = _stdout()
+        try:
+            yield _Output(stream, keep_old=False)
+            stream.flush()
+        except BrokenPipeError:
+            _silence_stdout()  # `| head`: the reader has all it wants
+            raise click.exceptions.Exit(1) from None
+        except OSError as exc:
+            raise click.ClickException(f"cannot write to stdout: {exc.strerror or exc}") from None
+        finally:
+            with contextlib.suppress(Exception):
+                stream.detach()
+        return
+    target = Path(os.path.realpath(output))  # write through a link, keep the link
+    try:
+        existing = target.stat()
+    except OSError:
+        existing = None
+    if existing is not None and not _is_regular(existing.st_mode):
+        # /dev/null, /dev/full, a FIFO: cannot be renamed over; written directly.
+        try:
+            with open(target, "w", encoding="utf-8", errors="replace", newline="\n") as f:
+                yield _Output(f, keep_old=False)
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+        return
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+    out = None
+    try:
+        with open(fd, "w", encoding="utf-8", errors="replace", newline="\n") as f:
+            out = _Output(f, keep_old=existing is not None)
+            yield out
+            f.flush()
+            os.fsync(f.fileno())
+        if out.abandoned:
+            os.unlink(tmp)
+            return
+        mode = existing.st_mode & 0o7777 if existing is not None else 0o666 & ~_umask()
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise click.ClickException(
+                f"cannot write {output}: {exc.strerror or exc} (left as it was)"
+            ) from None
+        raise
+
+
+def _is_regular(mode: int) -> bool:
+    import stat
+
+    return stat.S_ISREG(mode)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _stdout() -> io.TextIOWrapper:
+    # UTF-8 whatever the locale says; a lone surrogate (never expected) becomes '?', not a crash.
+    return io.TextIOWrapper(
+        sys.stdout.buffer, encoding="utf-8", errors="replace", newline="\n", write_through=True
+    )
+
+
+def _silence_stdout() -> None:
+    with contextlib.suppress(Exception):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
 class _Writer:
     """Chooses the output shape once the first record shows what the input is."""
 
-    def __init__(self, out: IO[str], out_format: str | None, multiple_files: bool) -> None:
-        self.out, self.format, self.multiple_files = out, out_format, multiple_files
+    def __init__(self, out: _Output, out_format: str | None, several_inputs: bool) -> None:
+        self.out, self.format, self.several = out, out_format, several_inputs
         self.pending: list[dict[str, Any]] = []
         self.count = 0
         self.texts = 0  # texts written: separators go between them, not after failed records
+        self.mark: bool | None = None  # text output: a header line before each document
 
-    def write(self, record: Record, result: dict[str, Any] | None) -> None:
+    def write(self, where: str, from_jsonl: bool, row: dict[str, Any], text: str | None) -> None:
         if self.format is None:
-            self.format = "jsonl" if record.line is not None else "text"
+            self.format = "jsonl" if from_jsonl else "text"
         self.count += 1
         if self.format == "text":
-            if result is not None:
+            if self.mark is None:  # decided by the input's kind, not by counting documents
+                self.mark = self.several or from_jsonl
+            if text is not None:
                 if self.texts:
                     self.out.write("\n")
-                self.out.write(result["text"].rstrip("\n") + "\n")
+                if self.mark:
+                    self.out.write(HEADER.format(where) + "\n")
+                self.out.write(text.rstrip("\n") + "\n")
                 self.texts += 1
             return
-        obj = dict(record.fields)
-        if record.line is None:
-            obj["source"] = record.source
-        elif self.multiple_files or record.source != "<stdin>":
-            obj.setdefault("source", record.source)
-        if result is not None:
-            obj.update(result)
-        else:
-            obj["error"] = record.error
         if self.format == "jsonl":
-            self.out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+            self.out.write(dumps_json(row) + "\n")
             self.out.flush()
         else:
-            self.pending.append(obj)
+            self.pending.append(row)
 
     def close(self) -> None:
-        if self.format == "json":
-            payload: Any = (
-                self.pending[0] if len(self.pending) == 1 and self.count == 1 else self.pending
-            )
-            self.out.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        if self.format == "json-list" or (self.format == "json" and self.count != 1):
+            self.out.write(dumps_json(self.pending, indent=2) + "\n")
+        elif self.format == "json":
+            self.out.write(dumps_json(self.pending[0], indent=2) + "\n")
 
 
 class _Progress:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from normalize.cli.common import error
 from normalize.config import DEFAULT_MAX_BYTES
 from normalize.errors import NormalizeError
 from normalize.io import FORMATS, read_records
@@ -76,7 +77,7 @@ def learn(
         for record in read_records(corpus, input_format=input_format, max_bytes=max_bytes):
             if record.error:
                 failed += 1
-                click.echo(f"normalize: error: {record.error}", err=True)
+                error(record.error)
                 continue
             text = (
                 extract_main_text(record.text, record.url).text if record.is_html else record.text

@@ -20,11 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from normalize.config import BACKENDS, DEVICES
 from normalize.errors import MissingDependencyError, ModelError
-from normalize.translate.registry import INSTALL_EXTRA, LocalModel, convert_ct2
+from normalize.translate.registry import INSTALL_EXTRA, TORCH_EXTRA, LocalModel, convert_ct2
 
-BACKENDS = ("auto", "ctranslate2", "transformers", "transformers-int8")
-DEVICES = ("auto", "cpu", "cuda")
 MAX_OUTPUT_RATIO = 3.0  # a translation may be this many times longer (in tokens) than its source
 MAX_OUTPUT_EXTRA = 10  # ... plus this many tokens
 EOS, UNK, PAD = "</s>", "<unk>", "<pad>"
@@ -132,7 +131,7 @@ class CTranslate2Backend:
         if device == "auto":
             device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
         if device == "cuda" and ctranslate2.get_cuda_device_count() == 0:
-            raise ModelError("--device cuda: CTranslate2 sees no CUDA device")
+            raise ModelError("Config(device='cuda'): CTranslate2 sees no CUDA device")
         compute = "int8_float16" if device == "cuda" else "int8"
         folder = convert_ct2(model, cache)
         threads = 0 if device == "cuda" else max(1, os.cpu_count() or 1)
@@ -176,12 +175,12 @@ class TransformersBackend:
             from transformers import MarianMTModel
         except ImportError:
             raise MissingDependencyError(
-                f"the transformers backend needs torch and transformers: {INSTALL_EXTRA}"
+                f"the transformers backend needs torch and transformers: {TORCH_EXTRA}"
             ) from None
         if device == "auto":
             device = "cuda" if torch.cuda.is_available() else "cpu"
         if device == "cuda" and not torch.cuda.is_available():
-            raise ModelError("--device cuda: PyTorch sees no CUDA device")
+            raise ModelError("Config(device='cuda'): PyTorch sees no CUDA device")
         model.weights  # noqa: B018 - refuses pickled-only folders
         try:
             net = MarianMTModel.from_pretrained(str(model.path), use_safetensors=True)

@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from normalize.errors import MissingDependencyError, ModelError
+from normalize.errors import MissingDependencyError, ModelError, install_hint
 from normalize.yamlfile import load_data
 
 REGISTRY_FILE = "registry.yaml"
-INSTALL_EXTRA = "pip install 'normalize[translate]'"
+INSTALL_EXTRA = install_hint("translate")  # ctranslate2, sentencepiece, huggingface_hub
+TORCH_EXTRA = install_hint("torch")  # conversion and the transformers backend
 MARKER = ".normalize-model.json"  # written by `pull`: which registry entry and revision
 REQUIRED_FILES = ("config.json", "vocab.json", "source.spm", "target.spm")
 PULL_PATTERNS = ["*.json", "*.spm", "*.safetensors", "README.md", "LICENSE*"]
@@ -240,15 +241,15 @@ def resolve(model: str | None, source: str, cache: Path, registry: Registry) -> 
     if spec is None:
         raise ModelError(
             f"no translation model for {source}->en in the registry; add an entry to "
-            f"models/{REGISTRY_FILE} or pass --model PATH (a local Marian folder)"
+            f"models/{REGISTRY_FILE} or pass Config(model=PATH) (a local Marian folder)"
         )
     path = installed_path(spec, cache)
     if not path.is_dir():
         raise ModelError(
             f"translation model {spec.name!r} ({spec.pair}) is not installed (looked in {path}). "
             f"Get it with `normalize models pull {spec.name}` (needs network), or pass "
-            "--model PATH to a local Marian folder, or --no-translate to leave the text "
-            "untranslated."
+            "Config(model=PATH) to a local Marian folder, or Config(translate=False) to leave "
+            "the text untranslated."
         )
     check_marian_dir(path)
     return LocalModel(spec.name, path.resolve(), spec.revision, spec.source)
@@ -334,7 +335,7 @@ def convert_ct2(
         import transformers  # noqa: F401
     except ImportError:
         raise MissingDependencyError(
-            f"converting a model to CTranslate2 needs torch and transformers: {INSTALL_EXTRA}"
+            f"converting a model to CTranslate2 needs torch and transformers: {TORCH_EXTRA}"
         ) from None
 
     class _SafetensorsConverter(converters.TransformersConverter):  # type: ignore[misc]

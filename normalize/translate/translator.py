@@ -21,7 +21,7 @@ from typing import Any
 
 from normalize.config import Config
 from normalize.document import Change, Document, Entity
-from normalize.errors import GlossaryError, ModelError
+from normalize.errors import GlossaryError
 from normalize.glossary.entries import Glossary
 from normalize.translate.langid import UNDETERMINED, Profiles, detect
 from normalize.translate.protect import (
@@ -116,21 +116,9 @@ class TranslatorStage:
         return self._translate(doc, paragraphs, langs)
 
     def stamp(self) -> dict[str, str]:
-        from normalize.translate.backends import choose_backend
-
-        try:
-            registry = self._registry()
-            model = self.config.model
-            if model is not None and registry.get(model) is None:
-                local = resolve(model, "zh", self._cache_dir(), registry)
-                name, revision = local.name, local.revision
-            else:
-                spec = registry.get(model) if model else registry.for_language("zh")
-                name, revision = (spec.name, spec.revision) if spec else ("none", "")
-            backend = choose_backend(self.config.backend)
-        except ModelError:
-            return {"model": str(self.config.model), "backend": self.config.backend}
-        return {"model": name, "model_revision": revision[:12], "backend": backend}
+        # Nothing run-wide: which model and backend translated is per document (see
+        # _translation_stamp), and an English document names none.
+        return {}
 
     # ---- translation ---------------------------------------------------------------------
 
@@ -362,10 +350,30 @@ class TranslatorStage:
         return doc.evolve(
             text=text,
             lang="en" if translated_langs else doc.lang,
+            stamp={**doc.stamp, **self._translation_stamp(translated_langs)},
             entities=tuple(sorted([*kept, *entities], key=lambda e: e.start)),
             changes=doc.changes + tuple(changes),
             warnings=doc.warnings + tuple(warnings),
         )
+
+    def _translation_stamp(self, langs: list[str]) -> dict[str, str]:
+        """The model(s) and backend that translated this document's ``langs``."""
+        from normalize.translate.backends import choose_backend
+
+        engines = [self._runtime.engines[lang] for lang in langs]
+        if not engines:
+            return {}
+        # A backend not loaded means every sentence came from the cache, which is keyed by
+        # the backend configured: that one translated them.
+        backends = [
+            e.backend.name if e.backend is not None else choose_backend(self.config.backend)
+            for e in engines
+        ]
+        return {
+            "model": ",".join(e.model.name for e in engines),
+            "model_revision": ",".join(e.model.revision[:12] for e in engines),
+            "backend": ",".join(dict.fromkeys(backends)),
+        }
 
     # ---- lazy resources --------------------------------------------------------------------
 

@@ -102,7 +102,10 @@ def test_stage_end_to_end(tiny_marian: Path, tmp_path: Path, test_glossary, name
         ("velotuzumab", "velotuzumab fenotecan (QX-2201)"),
         ("nmpa", "National Medical Products Administration (NMPA)"),
     ]
-    assert translator.stamp()["backend"] == name
+    # The stamp names what translated this document (the engine's name: e.g. ctranslate2-int8).
+    assert doc.stamp["backend"].startswith(name)
+    assert doc.stamp["model"] == tiny_marian.name
+    assert translator(Document("The English line stays.\n")).stamp == {}
     # A second stage on the same cache folder never loads the model.
     again = TranslatorStage.from_config(config, test_glossary)
     again._runtime.engines.clear()
