@@ -116,14 +116,14 @@ def test_each_bad_record_gets_its_row_and_the_rest_go_on() -> None:
 def test_an_unexpected_exception_is_an_error_row(monkeypatch: pytest.MonkeyPatch) -> None:
     from normalize.pipeline import Pipeline
 
-    real = Pipeline.process
+    real = Pipeline.__call__
 
-    def process(self, text, **kw):  # type: ignore[no-untyped-def]
-        if "boom" in text:
+    def call(self, doc):  # type: ignore[no-untyped-def]
+        if "boom" in doc.text:
             raise RuntimeError("a bug")
-        return real(self, text, **kw)
+        return real(self, doc)
 
-    monkeypatch.setattr(Pipeline, "process", process)
+    monkeypatch.setattr(Pipeline, "__call__", call)
     data = '{"id": 1, "text": "boom"}\n' + GOOD + "\n"
     result = clean(input=data)
     assert result.exit_code == 1

@@ -100,7 +100,8 @@ def test_no_model_gives_instructions(tmp_path: Path) -> None:
         translator(Document("公司今日宣布新药获批上市。"))
     message = str(err.value)
     assert "normalize models pull opus-mt-zh-en" in message
-    assert "--model PATH" in message and "--no-translate" in message
+    # Library terms in the library (the CLI says --model PATH and --no-translate).
+    assert "Config(model=PATH)" in message and "Config(translate=False)" in message
 
 
 def test_language_without_registry_model_is_left_with_a_warning(
@@ -298,7 +299,9 @@ def test_missing_extra_names_the_pip_command(
 ) -> None:
     monkeypatch.setitem(sys.modules, "ctranslate2", None)
     local = resolve(str(marian_files), "zh", tmp_path, load_registry())
-    with pytest.raises(MissingDependencyError, match=r"pip install 'normalize\[translate\]'"):
+    with pytest.raises(
+        MissingDependencyError, match=r"pip install 'normalize-news\[translate\]'"
+    ):
         normalize.translate.backends.load_backend("ctranslate2", local, "cpu", tmp_path)
 
 
