@@ -366,14 +366,20 @@ def _valid_url(url: str) -> bool:
 def dumps_json(obj: Any, indent: int | None = None) -> str:
     """Strict JSON (RFC 8259) for an output row: no NaN or Infinity (a non-finite float is
     written as null), and a lone surrogate in a passed-through string as its ``\\u`` escape, so
-    the text encodes as UTF-8 and every JSON parser reads it."""
+    the text encodes as UTF-8 and every JSON parser reads it; U+0085, U+2028 and U+2029 are
+    escaped too, so that one row is one line for every line splitter."""
     try:
         text = json.dumps(obj, ensure_ascii=False, allow_nan=False, indent=indent)
     except ValueError:
         text = json.dumps(_finite(obj), ensure_ascii=False, allow_nan=False, indent=indent)
-    if _SURROGATE.search(text):
-        text = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    if _ESCAPE.search(text):
+        text = _ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     return text
+
+
+# Lone surrogates cannot be encoded; NEL and the Unicode line and paragraph separators are
+# valid in JSON strings but split lines for readers that use str.splitlines() or old JS.
+_ESCAPE = re.compile("[\ud800-\udfff\u0085\u2028\u2029]")
 
 
 def _finite(obj: Any) -> Any:

@@ -197,6 +197,25 @@ def test_output_naming_an_input_is_refused(tmp_path: Path) -> None:
     assert path.read_text(encoding="utf-8") == GOOD + "\n"
 
 
+def test_stdout_appending_to_stdin_is_refused(tmp_path: Path, session_cache: Path) -> None:
+    """`normalize clean < in.jsonl >> in.jsonl` would read its own output forever."""
+    path = tmp_path / "in.jsonl"
+    path.write_text(GOOD + "\n", encoding="utf-8")
+    with open(path, "rb") as stdin, open(path, "ab") as stdout:
+        proc = subprocess.run(
+            [sys.executable, "-m", "normalize", "clean", "--no-translate"],
+            stdin=stdin,
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "NORMALIZE_CACHE": str(session_cache)},
+            timeout=120,
+        )
+    assert proc.returncode == 2 and "same file as stdin" in proc.stderr
+    assert path.read_text(encoding="utf-8") == GOOD + "\n"
+
+
 def test_output_is_replaced_only_when_the_run_ends(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -282,7 +282,7 @@ def _refuse_output_among_inputs(output: str, inputs: Sequence[str]) -> None:
     """Writing over an input would destroy it while it is read: refuse (same file, any name)."""
     if output == "-":
         # `normalize clean < a.jsonl >> a.jsonl` grows the file forever.
-        if (not inputs or "-" in inputs) and _same_file_fd(0, 1):
+        if (not inputs or "-" in inputs) and _same_file(sys.stdin, sys.stdout):
             raise click.UsageError("stdout is the same file as stdin; write elsewhere")
         return
     try:
@@ -291,7 +291,7 @@ def _refuse_output_among_inputs(output: str, inputs: Sequence[str]) -> None:
         return  # a new file cannot be an input
     for name in inputs or ["-"]:
         try:
-            st = os.fstat(0) if name == "-" else os.stat(name)
+            st = os.fstat(sys.stdin.fileno()) if name == "-" else os.stat(name)
         except (OSError, ValueError, io.UnsupportedOperation):
             continue
         if (st.st_dev, st.st_ino) == (out.st_dev, out.st_ino):
@@ -299,13 +299,14 @@ def _refuse_output_among_inputs(output: str, inputs: Sequence[str]) -> None:
             raise click.UsageError(f"-o {output!r} is the input {shown}: write elsewhere")
 
 
-def _same_file_fd(a: int, b: int) -> bool:
-    try:
-        sa, sb = os.fstat(a), os.fstat(b)
-    except (OSError, ValueError):
-        return False
+def _same_file(a: Any, b: Any) -> bool:
+    """Whether streams ``a`` and ``b`` are one regular file (streams without a file: no)."""
     import stat
 
+    try:
+        sa, sb = os.fstat(a.fileno()), os.fstat(b.fileno())
+    except (OSError, ValueError, AttributeError):
+        return False
     return stat.S_ISREG(sa.st_mode) and (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
 
 
