@@ -49,6 +49,8 @@ STR_FIELDS = (
     "canonical",
     "company",
     "parent",
+    "successor",
+    "years",
     "status",
     "inn_status",
     "class",
@@ -86,6 +88,8 @@ class Entry:
     company: str | None = None
     partners: tuple[str, ...] = ()
     parent: str | None = None
+    successor: str | None = None  # a predecessor's (renamed agency, merged company) replacement
+    years: str | None = None  # "2013-2018", "-2018", "2013-": when the entity bore this name
     do_not_confuse: tuple[str, ...] = ()
     render_first: str | None = None  # full form at first mention (default: canonical)
     render_short: str | None = None  # form after the first mention (default: render_first)
@@ -121,6 +125,11 @@ class Entry:
             *self.former_names,
             *self.brands,
         )
+
+    @property
+    def former(self) -> bool:
+        """A predecessor: its mentions are history, annotated with the successor, never rewritten."""
+        return self.successor is not None
 
     @property
     def where(self) -> str:
@@ -328,6 +337,20 @@ def write_pickle(path: Path, obj: object, family: str) -> None:
         pass  # caching is an optimization; a read-only cache folder is fine
 
 
+_YEARS = re.compile(r"(\d{4})?-(\d{4})?")
+
+
+def parse_years(text: str) -> tuple[int | None, int | None] | None:
+    """``"2013-2018"`` -> (2013, 2018); open ends are None; None when malformed."""
+    m = _YEARS.fullmatch(text.strip())
+    if m is None or not any(m.groups()):
+        return None
+    first, last = (int(g) if g else None for g in m.groups())
+    if first is not None and last is not None and first > last:
+        return None
+    return first, last
+
+
 def parse_glossary_text(text: str, filename: str = "<string>") -> list[Entry]:
     try:
         data = load_data(text, filename, GlossaryError)
@@ -465,6 +488,10 @@ def _entry_from_mapping(
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise fail(f"examples.{name} must be a list of strings")
 
+    years = opt_str("years")
+    if years is not None and parse_years(years) is None:
+        raise fail(f"years must be YYYY-YYYY, -YYYY or YYYY-, not {years!r}")
+
     return Entry(
         id=item["id"].strip(),
         type=item["type"],
@@ -480,6 +507,8 @@ def _entry_from_mapping(
         company=opt_str("company"),
         partners=str_list("partners"),
         parent=opt_str("parent"),
+        successor=opt_str("successor"),
+        years=years,
         do_not_confuse=str_list("do_not_confuse"),
         render_first=render.get("first"),
         render_short=render.get("short"),
@@ -505,6 +534,7 @@ def check_references(glossary: Glossary) -> None:
         refs: Iterable[tuple[str, str]] = [
             *(("company", r) for r in filter(None, [entry.company])),
             *(("parent", r) for r in filter(None, [entry.parent])),
+            *(("successor", r) for r in filter(None, [entry.successor])),
             *(("partners", r) for r in entry.partners),
             *(("do_not_confuse", r) for r in entry.do_not_confuse),
         ]

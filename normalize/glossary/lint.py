@@ -280,12 +280,22 @@ def _line_of(text: str, entry: Entry, lines: Mapping[str, list[str]]) -> int:
 # ---- checks ----------------------------------------------------------------------------------
 
 
+_PARENT_TYPES = {
+    "company": ("company",),
+    "drug": ("drug", "company"),
+    "regulator": ("regulator", "company"),
+    "programme": ("programme", "regulator", "company"),
+    "document": ("document", "regulator", "company"),
+}
+
+
 def _check_references(glossary: Glossary) -> list[Problem]:
     out = []
     for entry in glossary:
         refs = [
             ("company", entry.company),
             ("parent", entry.parent),
+            ("successor", entry.successor),
             *(("partners", r) for r in entry.partners),
             *(("do_not_confuse", r) for r in entry.do_not_confuse),
         ]
@@ -310,8 +320,28 @@ def _check_references(glossary: Glossary) -> list[Problem]:
                         f"company {ref!r} is a {target.type}, not a company",
                     )
                 )
-            elif fieldname == "parent" and target.type not in (entry.type, "company"):
-                # A subsidiary's parent is a company; a regulator's parent body is a regulator.
+            elif fieldname == "successor" and target.type != entry.type:
+                out.append(
+                    _p(
+                        "error",
+                        entry,
+                        "ref-type",
+                        f"successor {ref!r} is a {target.type}, not a {entry.type}",
+                    )
+                )
+            elif fieldname == "successor" and target.successor:
+                out.append(
+                    _p(
+                        "warning",
+                        entry,
+                        "successor-chain",
+                        f"successor {ref!r} has a successor itself ({target.successor!r}): "
+                        "name the current body",
+                    )
+                )
+            elif fieldname == "parent" and target.type not in _PARENT_TYPES[entry.type]:
+                # A subsidiary's parent is a company; a regulator's parent body is a regulator;
+                # a programme belongs to a regulator or a wider programme.
                 out.append(
                     _p(
                         "error",

@@ -28,8 +28,8 @@ from normalize.glossary.entries import LIST_FIELDS
 FIELD_ORDER = (
     "id", "type", "canonical", "status", "unverified", "abbreviations", "aliases",
     "former_names", "codes", "brands", "tickers", "zh", "zh_brands", "company", "parent",
-    "partners", "class", "inn_status", "jurisdiction", "render", "do_not_confuse",
-    "expected_warnings", "notes", "sources", "examples",
+    "successor", "partners", "class", "inn_status", "jurisdiction", "years", "render",
+    "do_not_confuse", "expected_warnings", "notes", "sources", "examples",
 )  # fmt: skip
 RENDER_ORDER = ("first", "short", "code_at_first")
 EXAMPLE_ORDER = ("match", "no_match")
