@@ -23,9 +23,15 @@ class Entity:
     end: int
     score: float
     method: str  # exact, code, pinyin, fuzzy, phonetic, context, zh, protected, ...
+    # A predecessor (a renamed agency): history, left as written. Output only when set.
+    former: bool = False
+    successor: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        out = dataclasses.asdict(self)
+        if not self.former:
+            del out["former"], out["successor"]
+        return out
 
     def moved(self, delta: int) -> Entity:
         """The same entity ``delta`` characters further on (after an earlier edit)."""

@@ -256,6 +256,7 @@ def entry_forms(
         yield Form(brand, "brand", len(brand) >= 7)
     for name in entry.zh:
         yield Form(name, "zh", False)
+    yield from _unit_zh_forms(entry, glossary)
     for name in entry.zh_brands:
         yield Form(name, "zh_brand", False)
         py = "".join(pinyin(name))
@@ -267,6 +268,19 @@ def entry_forms(
             yield from _drug_zh_forms(name, lexicon, zh_bases)
         else:
             yield from _org_zh_forms(name, lexicon, company=entry.type == "company")
+
+
+def _unit_zh_forms(entry: Entry, glossary: Glossary) -> Iterator[Form]:
+    """A unit written after its parent body is one name: 国家药监局 + 药品审评中心 is the CDE,
+    not the NMPA followed by a centre. Regulators and programmes only: a company after its
+    parent's name is usually a list of two companies."""
+    parent = glossary.get(entry.parent) if entry.parent else None
+    if parent is None or entry.type not in ("regulator", "programme"):
+        return
+    for own in entry.zh:
+        for body in parent.zh:
+            if not own.startswith(body) and not body.endswith(own):
+                yield Form(body + own, "zh", False)
 
 
 def _english_variants(entry: Entry, lexicon: Lexicon) -> Iterator[Form]:

@@ -128,7 +128,7 @@ class Entry:
 
     @property
     def former(self) -> bool:
-        """A predecessor: its mentions are history, annotated with the successor, never rewritten."""
+        """A predecessor: its mentions are history, annotated with its successor, not rewritten."""
         return self.successor is not None
 
     @property

@@ -306,6 +306,8 @@ class TranslatorStage:
                             length + len(name),
                             100.0,
                             "protected",
+                            former=entry.former,
+                            successor=entry.successor,
                         )
                     )
                     pieces.append(name)
