@@ -90,7 +90,7 @@ def test_a_former_name_in_a_later_year_is_reported_as_a_possible_anachronism(
     ("removed", "text", "not_to"),
     [
         ("guangdong_hengrui", "Guangdong Hengrui Pharmaceutical Co., Ltd. got it.", "hengrui"),
-        ("kelun_biotech", "Sichuan Kelun-Biotech Biopharmaceutical Co., Ltd. filed.", "kelun_pharma"),
+        ("kelun_biotech", "Sichuan Kelun-Biotech Biopharmaceutical Co., Ltd. filed.", "kelun_pharma"),  # noqa: E501
         ("fosun_kite", "Fosun Kite Biotechnology Co., Ltd. launched it.", "kite"),
         ("fosun_kite", "Fosun Kite Biotechnology Co., Ltd. launched it.", "fosun_pharma"),
         ("shengdi", "Shanghai Shengdi Pharmaceutical Co., Ltd. is a unit of it.", "suncadia"),
