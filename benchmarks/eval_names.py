@@ -39,8 +39,14 @@ PAGES = ROOT.parent / "shared" / "eval" / "plaintext" / "docs-dev.jsonl"
 
 
 def spans_found(canon: Canonicalizer, text: str) -> list[tuple[int, int, str]]:
+    """Each name found, with the id its entity carries (a former name's: the body it became)."""
     matches, _, tokens = canon.find(text)
-    return [(*char_span(m, tokens), m.entry_id) for m in matches]
+    out = []
+    for m in matches:
+        entry = canon.glossary.get(m.entry_id)
+        eid = entry.successor if entry is not None and entry.successor else m.entry_id
+        out.append((*char_span(m, tokens), eid))
+    return out
 
 
 def judge(
@@ -118,26 +124,46 @@ def main() -> int:
 
     negatives = [r for r in rows if r["label"] == "negative"]
     known = known_drug_keys()
-    merges = 0
+    reduced_canons: dict[str, Canonicalizer] = {}
+
+    def without(entry_id: str | None) -> Canonicalizer:
+        if not entry_id:
+            return canon
+        if entry_id not in reduced_canons:
+            reduced: Glossary = glossary.without(entry_id)
+            reduced_canons[entry_id] = Canonicalizer(
+                reduced, Index.build(reduced, known_drugs=known)
+            )
+        return reduced_canons[entry_id]
+
+    def other_id(given: str | None, names: str) -> str | None:
+        if given is not None:
+            return given
+        found = {eid for n in names_of(names) for _, _, eid in spans_found(canon, n)}
+        return sorted(found)[0] if found else None
+
+    # Both ways, as the held-back check does: with A's entry removed, A's name must not map to
+    # B; with B's removed, B's name must not map to A.
+    merges = {"a": 0, "b": 0}
     for row in negatives:
-        id_a, id_b = row.get("glossary_id_a"), row.get("glossary_id_b")
-        if id_b is None:
-            found_b = {
-                eid for n_b in names_of(row["name_b"]) for _, _, eid in spans_found(canon, n_b)
-            }
-            if not found_b:
+        ids = {"a": row.get("glossary_id_a"), "b": row.get("glossary_id_b")}
+        for side, other in (("a", "b"), ("b", "a")):
+            target = other_id(ids[other], row[f"name_{other}"])
+            if target is None or (side == "b" and not ids["b"]):
                 continue
-            id_b = sorted(found_b)[0]
-        reduced: Glossary = glossary.without(id_a) if id_a else glossary
-        reduced_canon = (
-            Canonicalizer(reduced, Index.build(reduced, known_drugs=known)) if id_a else canon
-        )
-        for name in names_of(row["name_a"]):
-            got = {eid for _, _, eid in spans_found(reduced_canon, name)}
-            if id_b in got:
-                merges += 1
-                print(f"  FALSE MERGE {row['id']}: {name!r} (A={id_a}) -> {id_b}")
-    print(f"must-not-merge pairs: {len(negatives)}  false merges {merges}")
+            reduced_canon = without(ids[side])
+            for name in names_of(row[f"name_{side}"]):
+                got = {eid for _, _, eid in spans_found(reduced_canon, name)}
+                if target in got:
+                    merges[side] += 1
+                    print(
+                        f"  FALSE MERGE {row['id']}: {name!r} ({side.upper()}={ids[side]} "
+                        f"removed) -> {target}"
+                    )
+    print(
+        f"must-not-merge pairs: {len(negatives)}  false merges {merges['a']} "
+        f"(and {merges['b']} with the other side's entry removed)"
+    )
     if PAGES.exists():
         fuzzy_rewrites(canon, args.verbose)
     return 0

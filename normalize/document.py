@@ -23,14 +23,16 @@ class Entity:
     end: int
     score: float
     method: str  # exact, code, pinyin, fuzzy, phonetic, context, zh, protected, ...
-    # A predecessor (a renamed agency): history, left as written. Output only when set.
+    # Named by a predecessor's name ("CFDA" for today's NMPA): ``id`` is the body it became,
+    # ``former_id`` the glossary entry of the old name; the text keeps the old name.
+    # Output only when set.
     former: bool = False
-    successor: str | None = None
+    former_id: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = dataclasses.asdict(self)
         if not self.former:
-            del out["former"], out["successor"]
+            del out["former"], out["former_id"]
         return out
 
     def moved(self, delta: int) -> Entity:

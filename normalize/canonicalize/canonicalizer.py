@@ -52,9 +52,7 @@ class Canonicalizer:
         are found."""
         tokens = tokenize(text)
         t = Text(text, tokens, self.glossary, self.index)
-        no_fuzzy = {
-            j for j, tok in enumerate(tokens) if any(a <= tok.start < b for a, b in exact_only)
-        }
+        no_fuzzy = _tokens_within(tokens, exact_only)
         # candidates by key, then what the words around them say against them
         matches, ambiguous = find_exact(t)
         matches, elsewhere = evidence.revise(evidence.EXACT, t, matches)
@@ -67,18 +65,12 @@ class Canonicalizer:
         )
         # Names that are known but shared by entries the text cannot tell apart are not garbles:
         # keep fuzzy matching off them and tell the editor.
+        taken = covered(matches)
         unresolved = [
-            (s, e, ids)
-            for s, e, ids in ambiguous
-            if not any(j in covered(matches) for j in range(s, e))
+            (s, e, ids) for s, e, ids in ambiguous if not any(j in taken for j in range(s, e))
         ]
         blocked = {j for s, e, _ in unresolved for j in range(s, e)}
-        blocked |= {
-            j
-            for sug in elsewhere
-            for j, tok in enumerate(tokens)
-            if sug.start <= tok.start < sug.end
-        }
+        blocked |= _tokens_within(tokens, [(sug.start, sug.end) for sug in elsewhere])
         # fuzzy candidates, weighed and decided span by span
         found, suggestions = self.fuzzy.find(t, matches, context, blocked | no_fuzzy)
         suggestions += elsewhere
@@ -210,12 +202,27 @@ class Canonicalizer:
         for line in text.split("\n"):
             lines.append((start, start + len(line), function_word_hits(line, self._profiles)))
             start += len(line) + 1
-        if _base_lang(latin_verdict(sum((h for *_, h in lines), Counter()))) not in fuzzy_languages:
+        total: Counter[str] = Counter()
+        for *_, hits in lines:
+            total.update(hits)  # (sum() of Counters copies the total per line)
+        if _base_lang(latin_verdict(total)) not in fuzzy_languages:
             return [(0, len(text))]
         # an English document may still quote a paragraph in another language
         return [
             (a, b) for a, b, hits in lines if _base_lang(latin_verdict(hits)) not in fuzzy_languages
         ]
+
+
+def _tokens_within(tokens: Sequence[Token], ranges: Iterable[tuple[int, int]]) -> set[int]:
+    """The indexes of the tokens that start inside any of the character ``ranges``, found by
+    bisection: a scan of every token per range is quadratic on long texts."""
+    from bisect import bisect_left
+
+    starts = [tok.start for tok in tokens]
+    out: set[int] = set()
+    for a, b in ranges:
+        out.update(range(bisect_left(starts, a), bisect_left(starts, b)))
+    return out
 
 
 def _base_lang(code: str) -> str:

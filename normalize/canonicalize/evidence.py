@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from normalize.canonicalize import thresholds
+from normalize.canonicalize import relations, thresholds
 from normalize.canonicalize.aliases import Form
 from normalize.canonicalize.candidates.spans import span_key
 from normalize.canonicalize.index import _JURISDICTION_WORDS, Index, _jurisdiction_tag, _targets
@@ -188,35 +188,37 @@ def word_by_word(c: Case) -> Support | None:
 # ---- evidence on the names found in a text -------------------------------------------------
 
 
-def place_before_foreign_company(t: Text, matches: list[Match]) -> Revision:
-    """A Chinese place before the name of a company not known to be Chinese makes another
-    company's legal name ("Suzhou Merrimack Biopharmaceutical Co., Ltd." is not Merrimack
-    Pharmaceuticals, Inc.: MT garbled a Chinese company's name into a foreign one). Left as
-    written and reported, unless the entry's own names carry that place."""
+def place_before_company(t: Text, matches: list[Match]) -> Revision:
+    """A Chinese place before a company's name makes another company's legal name when the
+    company is not known as Chinese ("Suzhou Merrimack Biopharmaceutical Co., Ltd." is not
+    Merrimack Pharmaceuticals, Inc.: MT garbled a Chinese company's name into a foreign one),
+    or when its own names carry other places ("Guangdong Hengrui Pharmaceutical" is not
+    Jiangsu Hengrui: a subsidiary or a namesake). Left as written and reported."""
     tokens, index = t.tokens, t.index
     kept: list[Match] = []
     reported: list[Suggestion] = []
     for m in matches:
         prev = tokens[m.start - 1] if m.start > 0 else None
+        own = index.company_places.get(m.entry_id, frozenset())
         if (
-            m.entry_id not in index.foreign
+            (m.entry_id not in index.foreign and not own)
             or prev is None
             or m.chars is not None
             or not prev.text[:1].isupper()
             or prev.key not in index.places
-            or prev.key in index.company_places.get(m.entry_id, ())
+            or prev.key in own
         ):
             kept.append(m)
             continue
         start, end = tokens[m.start - 1].start, tokens[m.end - 1].end
+        reason = (
+            f"{prev.text!r} names a place in China; {m.entry_id} is not known as Chinese"
+            if m.entry_id in index.foreign
+            else f"{prev.text!r} is not {m.entry_id}'s place ({', '.join(sorted(own))}): "
+            "another company of the group, or a namesake"
+        )
         reported.append(
-            Suggestion(
-                t.text[start:end],
-                start,
-                end,
-                ((m.entry_id, m.score),),
-                f"{prev.text!r} names a place in China; {m.entry_id} is not known as Chinese",
-            )
+            Suggestion(t.text[start:end], start, end, ((m.entry_id, m.score),), reason)
         )
     return kept, reported
 
@@ -351,8 +353,14 @@ EVIDENCE: tuple[CandidateEvidence | TextEvidence, ...] = (
     CandidateEvidence("INN stem", inn_stem),
     CandidateEvidence("lowercase phrase", lowercase_phrase),
     CandidateEvidence("word by word", word_by_word),
-    TextEvidence("place", EXACT, place_before_foreign_company),
+    TextEvidence("place", EXACT, place_before_company),
     TextEvidence("route", EXACT, dosage_form_of_another_route),
+    TextEvidence("longer name", EXACT, relations.longer_company_name),
+    TextEvidence("longer drug name", EXACT, relations.longer_drug_name),
+    TextEvidence("garble before a drug", FINAL, relations.garble_before_a_drug),
+    TextEvidence("jurisdiction", FINAL, relations.jurisdiction),
+    TextEvidence("former name", FINAL, relations.former_names),
+    TextEvidence("owner's product", FINAL, relations.owner_and_product),
     TextEvidence("owner", FINAL, owner_is_developer),
 )
 CANDIDATE_EVIDENCE = tuple(e for e in EVIDENCE if isinstance(e, CandidateEvidence))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from normalize.canonicalize.aliases import Form
 from normalize.canonicalize.index import Index
@@ -23,6 +24,53 @@ class Text:
     tokens: Sequence[Token]
     glossary: Glossary
     index: Index
+
+    @cached_property
+    def sentences(self) -> list[int]:
+        """The sentence number of each token (one pass; evidence such as a jurisdiction or a
+        year counts only within the sentence that states it)."""
+        out: list[int] = []
+        number = 0
+        tokens, text = self.tokens, self.text
+        for k, tok in enumerate(tokens):
+            if k and _sentence_break(text, tokens[k - 1], tok):
+                number += 1
+            out.append(number)
+        return out
+
+    def sentence_chars(self, token: int) -> tuple[int, int]:
+        """The character range of the sentence holding ``token`` (bounded: a name's sentence,
+        not the whole text, even when the text has no sentence breaks)."""
+        sentences, tokens = self.sentences, self.tokens
+        number = sentences[token]
+        a = b = token
+        while a > 0 and sentences[a - 1] == number and token - a < _MAX_SENTENCE_TOKENS:
+            a -= 1
+        while (
+            b + 1 < len(tokens) and sentences[b + 1] == number and b - token < _MAX_SENTENCE_TOKENS
+        ):
+            b += 1
+        return tokens[a].start, tokens[b].end
+
+
+_MAX_SENTENCE_TOKENS = 80  # words each side of a name that can still be "its sentence"
+_ABBREVIATIONS = frozenset(
+    {"co", "ltd", "inc", "corp", "no", "dr", "mr", "ms", "st", "vs", "approx"}
+)
+
+
+def _sentence_break(text: str, before: Token, after: Token) -> bool:
+    gap = text[before.end : after.start]
+    if "\n" in gap or any(ch in gap for ch in "!?。！？；"):
+        return True
+    if not gap.startswith("."):
+        return False
+    # "U.S. FDA", "Co., Ltd. said": a period after an abbreviation ends no sentence
+    if before.key in _ABBREVIATIONS or len(before.bare) == 1 or "." in before.text:
+        return False
+    if text[before.start - 2 : before.start - 1] == "." and len(before.bare) <= 2:
+        return False  # "U.S."
+    return after.text[:1].isupper() or after.text[:1].isdigit() or after.is_cjk
 
 
 @dataclass(frozen=True)

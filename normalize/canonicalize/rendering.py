@@ -52,15 +52,21 @@ def render(
         first = entry.id not in seen
         seen.add(entry.id)
         replacement = surface
-        if not rewrite:
-            pass
+        if not rewrite or entry.former or m.method == "jurisdiction":
+            pass  # a former name is history; a generic phrase told apart by its sentence stays
         elif m.form.kind in ("code", "ticker"):
             replacement = m.form.text  # "SHR A1811" -> the glossary's "SHR-A1811"
         elif m.method == "conflict" or (
             (compact(surface) if m.chars else "".join(t.bare for t in tokens[m.start : m.end]))
             not in index.accepted.get(entry.id, set())
         ):
-            replacement = render_name(entry, first, text[:start], text[end:])
+            # a bounded window each side: slicing the whole text per name is quadratic
+            replacement = render_name(
+                entry,
+                first,
+                text[max(0, start - _CONTEXT_CHARS) : start],
+                text[end : end + _CONTEXT_CHARS],
+            )
             last = replacement.rsplit(" ", 1)[-1]
             after = text[end : end + 3]
             if (
@@ -81,16 +87,19 @@ def render(
         pieces.append(replacement)
         out_len += len(replacement)
         cursor = end
+        named = (glossary.get(entry.successor) if entry.successor else None) or entry
         entities.append(
             Entity(
-                entry.id,
-                entry.canonical,
-                entry.type,
+                named.id,
+                named.canonical,
+                named.type,
                 surface,
                 out_start,
                 out_start + len(replacement),
                 round(m.score, 1),
                 m.method,
+                former=named is not entry,
+                former_id=entry.id if named is not entry else None,
             )
         )
         if replacement != surface:
@@ -117,6 +126,9 @@ def render(
         changes=doc.changes + tuple(changes),
         suggestions=doc.suggestions + tuple(suggestions),
     )
+
+
+_CONTEXT_CHARS = 4096  # text each side of a name that decides how it is written (a line or two)
 
 
 def render_name(entry: Entry, first: bool, before: str = "", after: str = "") -> str:

@@ -296,18 +296,24 @@ class TranslatorStage:
                         before += " "
                     name = render_name(entry, entry.id not in seen, before, after)
                     seen.add(entry.id)
+                    # a former name: the body it became (see Entity.former)
+                    named = (
+                        glossary.get(entry.successor)
+                        if glossary is not None and entry.successor
+                        else None
+                    ) or entry
                     entities.append(
                         Entity(
-                            entry.id,
-                            entry.canonical,
-                            entry.type,
+                            named.id,
+                            named.canonical,
+                            named.type,
                             term.surface,
                             length,
                             length + len(name),
                             100.0,
                             "protected",
-                            former=entry.former,
-                            successor=entry.successor,
+                            former=named is not entry,
+                            former_id=entry.id if named is not entry else None,
                         )
                     )
                     pieces.append(name)

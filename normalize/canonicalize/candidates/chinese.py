@@ -13,10 +13,14 @@ def find_chinese(t: Text, taken: set[int]) -> list[Match]:
     if not index.zh:
         return out
     lengths = sorted({len(k) for k in index.zh}, reverse=True)
-    for ti, tok in enumerate(t.tokens):
+    tokens = t.tokens
+    for ti, tok in enumerate(tokens):
         if not tok.is_cjk or ti in taken:
             continue
-        text, j = tok.text, 0
+        mixed = _latin_led(t, ti, lengths)
+        if mixed is not None:
+            out.append(mixed)
+        text, j = tok.text, (mixed.chars[1] - tok.start if mixed and mixed.chars else 0)
         while j < len(text):
             for size in lengths:
                 piece = text[j : j + size]
@@ -32,3 +36,30 @@ def find_chinese(t: Text, taken: set[int]) -> list[Match]:
             else:
                 j += 1
     return out
+
+
+def _latin_led(t: Text, ti: int, lengths: list[int]) -> Match | None:
+    """A Chinese name that opens with Latin letters ("K药", news' nickname for Keytruda's
+    pembrolizumab): the letters are a token of their own, written right before the CJK run."""
+    tokens, index = t.tokens, t.index
+    if ti == 0:
+        return None
+    prev, tok = tokens[ti - 1], tokens[ti]
+    if prev.is_cjk or prev.end != tok.start or len(prev.text) > _MAX_LATIN_LEAD:
+        return None
+    for size in lengths:
+        if size <= len(prev.text) or size - len(prev.text) > len(tok.text):
+            continue
+        piece = prev.text + tok.text[: size - len(prev.text)]
+        bucket = index.zh.get(piece)
+        if bucket is None:
+            continue
+        named = index.rows.of(bucket)
+        if len({eid for eid, _ in named}) != 1:
+            return None
+        eid, form = named[0]
+        return Match(eid, ti - 1, ti + 1, 100.0, "zh", form, (prev.start, prev.start + size))
+    return None
+
+
+_MAX_LATIN_LEAD = 3  # letters a Chinese name may open with ("K药", "PD-1抑制剂" is no name)

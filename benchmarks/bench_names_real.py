@@ -1,0 +1,151 @@
+"""Speed of the canonicalize stage on real English news, and how its cost grows with length.
+
+Real text, read in place from ../shared/eval (never copied into the project):
+  * the English pages of plaintext/docs-dev.jsonl (every line, as scraped), and
+  * the English pages of boilerplate/trafilatura-eval (main text extracted with trafilatura).
+Generated text repeats words and flatters memoization; these do not.
+
+Prints:
+  1. articles/s and MB/s of the whole `normalize clean --no-strip --no-translate` process over a
+     JSONL of those articles (start-up included, as a user pays it) and of the stage alone in
+     one process, against the naive baseline (exact lookup, else rapidfuzz extractOne over every
+     fuzzy form for every 1-4 word span: benchmarks/naive_baseline.py) on the same articles
+     (a sample: it is slow). Target: >= 20x the baseline.
+  2. seconds per MB for one document of 1, 3 and 10 MB (the real articles concatenated, repeated
+     as needed), with `normalize clean --no-strip --no-translate FILE`. Target: 10 MB in at most
+     12x the time of 1 MB (linear growth).
+
+    python benchmarks/bench_names_real.py [--naive-articles 30] [--sizes 1,3,10] [--no-process]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+SHARED = ROOT.parent / "shared" / "eval"
+
+
+def english_articles(max_pages: int) -> list[str]:
+    """Real English article texts: docs-dev pages, and the main text of trafilatura-eval pages
+    (extracted with trafilatura) that are in English."""
+    import gzip
+
+    import trafilatura
+
+    from normalize.translate.langid import detect
+
+    out = []
+    with open(SHARED / "plaintext" / "docs-dev.jsonl", encoding="utf-8") as f:
+        for line in f:
+            page = json.loads(line)
+            if page.get("lang") == "en":
+                out.append(page.get("raw") or "\n".join(x["text"] for x in page["lines"]))
+    pages = sorted((SHARED / "boilerplate" / "trafilatura-eval" / "html").glob("*"))
+    for path in pages[:max_pages]:
+        raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+        text = trafilatura.extract(raw.decode("utf-8", "replace")) or ""
+        if len(text) >= 500 and detect(text) == "en":
+            out.append(text)
+    return out
+
+
+def clean_cmd(*args: str) -> list[str]:
+    return [sys.executable, "-m", "normalize", "clean", "--no-strip", "--no-translate", *args]
+
+
+def run_timed(cmd: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--naive-articles", type=int, default=30)
+    parser.add_argument("--pages", type=int, default=990, help="trafilatura-eval pages to read")
+    parser.add_argument("--sizes", default="1,3,10", help="document sizes in MB")
+    parser.add_argument("--no-process", action="store_true", help="skip the CLI timings")
+    args = parser.parse_args()
+
+    from naive_baseline import NaiveBaseline
+
+    from normalize import Config, Pipeline
+    from normalize.canonicalize.index import compile_glossary
+    from normalize.glossary import load_glossary
+    from normalize.resources import cache_dir
+
+    articles = english_articles(args.pages)
+    total_mb = sum(len(a.encode()) for a in articles) / 1e6
+    print(f"real English articles: {len(articles)} ({total_mb:.2f} MB)")
+    work = Path(tempfile.mkdtemp(prefix="bench-names-"))
+    env = {**os.environ, "NORMALIZE_CACHE": str(work / "cache"), "PYTHONPATH": str(ROOT)}
+
+    # 1. speed against the naive baseline
+    pipeline = Pipeline(Config(strip=False, translate=False, cache_dir=work / "cache"))
+    pipeline.process("warm-up: Hengrui Medicine")  # glossary compiled and cached
+    start = time.perf_counter()
+    for text in articles:
+        pipeline.process(text, lang="en")
+    stage_s = time.perf_counter() - start
+    stage_rate = len(articles) / stage_s
+    print(
+        f"canonicalize stage, one process: {stage_rate:.1f} articles/s, "
+        f"{total_mb / stage_s:.2f} MB/s"
+    )
+    index = compile_glossary(load_glossary(cache_dir=cache_dir(work / "cache")), work / "cache")
+    naive = NaiveBaseline(index)
+    # An even sample (the naive matcher is slow): compared per MB, so article length is fair.
+    sample = articles[:: max(1, len(articles) // args.naive_articles)][: args.naive_articles]
+    sample_mb = sum(len(a.encode()) for a in sample) / 1e6
+    start = time.perf_counter()
+    for text in sample:
+        naive.find(text)
+    naive_s = time.perf_counter() - start
+    naive_mbs = sample_mb / naive_s
+    naive_rate = naive_mbs / total_mb * len(articles)  # articles/s at the corpus' mean length
+    print(
+        f"naive baseline ({len(sample)} articles, {sample_mb:.2f} MB): {naive_mbs:.3f} MB/s "
+        f"({naive_rate:.2f} articles/s at the mean length)"
+    )
+    print(f"stage / naive: {stage_rate / naive_rate:.1f}x   (target >= 20x)")
+    if not args.no_process:
+        jsonl = work / "articles.jsonl"
+        with open(jsonl, "w", encoding="utf-8") as f:
+            for k, text in enumerate(articles):
+                f.write(json.dumps({"id": k, "text": text, "lang": "en"}) + "\n")
+        run_timed([sys.executable, "-m", "normalize", "--version"], env)  # warm file caches
+        process_s = run_timed(clean_cmd(str(jsonl)), env)
+        process_rate = len(articles) / process_s
+        print(
+            f"whole `normalize clean --no-strip --no-translate` process: {process_rate:.1f} "
+            f"articles/s, {total_mb / process_s:.2f} MB/s; / naive: "
+            f"{process_rate / naive_rate:.1f}x   (target >= 20x)"
+        )
+
+    # 2. growth with document length
+    corpus = "\n\n".join(articles)
+    times: dict[int, float] = {}
+    for mb in (int(s) for s in args.sizes.split(",")):
+        size = mb * 1_000_000
+        text = (corpus * (size // len(corpus) + 1))[:size]
+        path = work / f"doc-{mb}mb.txt"
+        path.write_text(text, encoding="utf-8")
+        times[mb] = run_timed(clean_cmd("--max-bytes", str(size * 4), str(path)), env)
+        print(f"one {mb} MB document: {times[mb]:.1f} s ({times[mb] / mb:.2f} s/MB)")
+    if 1 in times and 10 in times:
+        print(f"10 MB / 1 MB time: {times[10] / times[1]:.1f}x   (target <= 12x)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
