@@ -37,6 +37,7 @@ TBX_DROPS: tuple[str, ...] = ()
 _TBX_DESCRIPS = {
     "x-innStatus": ("inn_status", "inn_status"),
     "x-jurisdiction": ("jurisdiction", "jurisdiction"),
+    "x-years": ("years", "years"),
     "x-unverified": ("unverified", "unverified"),
     "x-exampleMatch": ("examples_match", "examples.match"),
     "x-exampleNoMatch": ("examples_no_match", "examples.no_match"),
@@ -102,7 +103,7 @@ def entry_to_dict(entry: Entry) -> dict[str, Any]:
     for key in ("abbreviations", "codes", "brands", "former_names", "tickers", "zh", "zh_brands"):
         if getattr(entry, key):
             d[key] = list(getattr(entry, key))
-    for key in ("company", "parent"):
+    for key in ("company", "parent", "successor"):
         if getattr(entry, key):
             d[key] = getattr(entry, key)
     for key in ("partners", "do_not_confuse"):
@@ -112,6 +113,7 @@ def entry_to_dict(entry: Entry) -> dict[str, Any]:
         ("class", "klass"),
         ("inn_status", "inn_status"),
         ("jurisdiction", "jurisdiction"),
+        ("years", "years"),
     ):
         if getattr(entry, attr):
             d[key] = getattr(entry, attr)
@@ -219,6 +221,7 @@ def _tbx_entry(entry: Entry) -> ET.Element:
     for fieldname, refs in (
         ("company", [entry.company]),
         ("parent", [entry.parent]),
+        ("successor", [entry.successor]),
         ("partners", entry.partners),
         ("do_not_confuse", entry.do_not_confuse),
     ):
@@ -303,7 +306,7 @@ def _tbx_entry_dict(node: ET.Element, n: int) -> dict[str, Any]:
             fieldname = _TBX_DESCRIPS[str(child.get("type"))][1]
             if fieldname.startswith("examples."):
                 d.setdefault("examples", {}).setdefault(fieldname[9:], []).append(child.text or "")
-            elif fieldname in ("inn_status", "jurisdiction"):
+            elif fieldname in ("inn_status", "jurisdiction", "years"):
                 d[fieldname] = text
             else:
                 d.setdefault(fieldname, []).append(text)
@@ -319,9 +322,11 @@ def _tbx_entry_dict(node: ET.Element, n: int) -> dict[str, Any]:
             notes.append(child.text or "")
         elif child.tag == "ref" and child.get("type") == "crossReference":
             fieldname = (
-                text if text in ("company", "parent", "partners", "do_not_confuse") else "partners"
+                text
+                if text in ("company", "parent", "successor", "partners", "do_not_confuse")
+                else "partners"
             )
-            if fieldname in ("company", "parent"):
+            if fieldname in ("company", "parent", "successor"):
                 d[fieldname] = child.get("target")
             else:
                 d.setdefault(fieldname, []).append(child.get("target"))
