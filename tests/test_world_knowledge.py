@@ -163,3 +163,18 @@ def test_a_trial_identifier_that_embeds_a_code_stays_as_written(canon: Canonical
     text = "Patients in SHR-A1811-III-301 and in BGB-3111-302 were followed for a year."
     doc = canon.rewrite(Document(text, lang="en"))
     assert doc.text == text
+
+
+def test_translation_protects_short_forms_and_units_like_full_names(
+    canon: Canonicalizer,
+) -> None:
+    from normalize.translate.protect import find_terms
+
+    names = canon.index.zh_names()
+    terms = find_terms("国家药监局药品审评中心认为K药和O药都可进入医保谈判。", names)
+    assert [(t.entry_id, t.surface) for t in terms] == [
+        ("cde", "国家药监局药品审评中心"),
+        ("pembrolizumab", "K药"),
+        ("nivolumab", "O药"),
+        ("nrdl_negotiation", "医保谈判"),
+    ]
