@@ -8,8 +8,9 @@ or an unknown choice raises :class:`TypeError` or :class:`ValueError` naming the
 
 from __future__ import annotations
 
+import dataclasses
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,9 @@ class Config:
     beam_size: int = 2
     batch_size: int = 16
     translation_cache: bool = True
+    # CPU threads one translation model may use (CTranslate2 intra_threads, torch threads);
+    # 0 = every available core. Parallel runs give each worker its share.
+    threads: int = 0
     # Where compiled glossaries, converted models and the translation cache live.
     # None means the user cache dir (XDG_CACHE_HOME/normalize).
     cache_dir: Path | None = None
@@ -60,6 +64,9 @@ class Config:
                 raise ValueError(
                     f"Config.{name}: {value!r} is not one of {', '.join(map(repr, choices))}"
                 )
+        _check_type("threads", self.threads, int)
+        if self.threads < 0:
+            raise ValueError(f"Config.threads: must be 0 (every core) or more, not {self.threads}")
         for name in ("beam_size", "batch_size", "max_bytes"):
             value = getattr(self, name)
             _check_type(name, value, int)
@@ -74,6 +81,40 @@ class Config:
     def stage_names(self) -> tuple[str, ...]:
         on = {"strip": self.strip, "translate": self.translate, "canonicalize": self.canonicalize}
         return tuple(name for name, enabled in on.items() if enabled)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values only (lists, strings), for JSON, YAML or a cluster job's arguments."""
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, tuple):
+                value = [str(v) for v in value]
+            elif isinstance(value, Path):
+                value = str(value)
+            elif isinstance(value, dict):
+                value = dict(value)
+            out[f.name] = value
+        return out
+
+    @classmethod
+    def from_dict(cls, values: Mapping[str, Any]) -> Config:
+        """The inverse of :meth:`to_dict`; an unknown key is a ValueError, missing ones
+        take their defaults."""
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ValueError(
+                f"Config: unknown field(s) {', '.join(map(repr, unknown))} "
+                f"(known: {', '.join(sorted(known))})"
+            )
+        return cls(**values)
+
+    @classmethod
+    def coerce(cls, config: Config | Mapping[str, Any] | None) -> Config:
+        """A Config from a Config, a plain dict (:meth:`to_dict`'s), or None (the defaults)."""
+        if config is None:
+            return cls()
+        return config if isinstance(config, Config) else cls.from_dict(config)
 
 
 def _check_type(name: str, value: Any, kind: type | tuple[type, ...]) -> None:

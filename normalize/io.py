@@ -53,6 +53,8 @@ class Record:
 
     @property
     def where(self) -> str:
+        if not self.source:  # a record handed over in memory (Pipeline.process_records)
+            return f"record {self.line}" + (f" (id {self.id})" if self.id is not None else "")
         where = f"{self.source}:{self.line}" if self.line else self.source
         return f"{where} (id {self.id})" if self.id is not None else where
 
@@ -328,6 +330,11 @@ def parse_json_record(raw: bytes, source: str, number: int) -> Record:
             number,
             error=f"{source}:{number}: expected a JSON object, got {type(obj).__name__}",
         )
+    return record_from_object(obj, source, number)
+
+
+def record_from_object(obj: dict[str, Any], source: str, number: int) -> Record:
+    """A record from one decoded JSON object (or a table's row: the same fields)."""
     rec_id = obj.get("id")
     rec = Record(
         source,

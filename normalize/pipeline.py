@@ -13,7 +13,7 @@ the CLI (and any batch runner) builds on.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -63,12 +63,20 @@ STAGES: tuple[tuple[str, Callable[[Config, Callable[[], Glossary]], Stage]], ...
 
 
 class Pipeline:
-    """Build once (loads the glossary, models lazily), then call on many documents."""
+    """Build once (loads the glossary, models lazily), then call on many documents.
 
-    def __init__(self, config: Config | None = None, *, glossary: Glossary | None = None) -> None:
+    ``config`` is a :class:`Config` or the plain dict of :meth:`Config.to_dict`. A pipeline
+    pickles as its config (and glossary, if one was passed in), so sending one to a worker
+    process or a cluster node is cheap; the receiving process loads what it needs there.
+    """
+
+    def __init__(
+        self, config: Config | Mapping[str, Any] | None = None, *, glossary: Glossary | None = None
+    ) -> None:
         from normalize import __version__
 
-        self.config = config or Config()
+        self.config = Config.coerce(config)
+        self._given_glossary = glossary is not None
         self._glossary = glossary
         enabled = set(self.config.stage_names)
         self.stages: list[Stage] = [
@@ -81,6 +89,10 @@ class Pipeline:
         for stage in self.stages:
             self.stamp.update(stage.stamp())
         self._profiles: Profiles | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Loaded stages and models stay behind; the receiving process builds its own.
+        return (_rebuild, (self.config, self._glossary if self._given_glossary else None))
 
     def glossary(self) -> Glossary:
         if self._glossary is None:
@@ -126,6 +138,24 @@ class Pipeline:
     ) -> Document:
         return self(Document(text=text, is_html=is_html, url=url, lang=lang))
 
+    def process_records(
+        self,
+        records: Iterable[Mapping[str, Any]],
+        *,
+        fields: Collection[str] | None = None,
+        omit: Collection[str] = (),
+    ) -> list[dict[str, Any]]:
+        """Rows for ``records`` (mappings with ``text`` or ``html``, optional ``id``, ``url``,
+        ``lang``; other fields pass through), in input order. Never raises for a bad record:
+        its row has ``error``. The entry point of every batch engine (:mod:`normalize.batch`)."""
+        from normalize.batch import process_records
+
+        return process_records(self, records, fields=fields, omit=omit)
+
+
+def _rebuild(config: Config, glossary: Glossary | None) -> Pipeline:
+    return Pipeline(config, glossary=glossary)
+
 
 def process(
     text: str,
@@ -159,7 +189,7 @@ def process_record(pipeline: Pipeline, record: Record, *, several_inputs: bool =
     row: dict[str, Any] = dict(record.fields)
     if record.line is None:  # a whole file: its path is the record's name
         row["source"] = record.source
-    elif several_inputs or record.source != "<stdin>":
+    elif record.source and (several_inputs or record.source != "<stdin>"):  # "": in memory
         row.setdefault("source", record.source)
     if record.error is not None:
         row["error"] = record.error

@@ -9,6 +9,7 @@ the old FILE, and an output that is one of the inputs is refused before anything
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import os
 import sys
@@ -19,6 +20,7 @@ from typing import IO, Any
 
 import click
 
+from normalize.batch import parse_field_list, select_fields
 from normalize.cli.common import cli_terms, error, fail, warning
 from normalize.config import BACKENDS, DEFAULT_MAX_BYTES, DEVICES, Config
 from normalize.errors import NormalizeError
@@ -86,11 +88,17 @@ HEADER = "==> {} <=="  # marks each document in text output from several inputs 
     help="Where the translation model runs (auto: a CUDA GPU when the backend sees one).",
 )
 @click.option(
-    "--beam-size", type=click.IntRange(1, 16), default=2, show_default=True,
+    "--beam-size",
+    type=click.IntRange(1, 16),
+    default=2,
+    show_default=True,
     help="Translation beam width (1: greedy, fastest).",
 )
 @click.option(
-    "--batch-size", type=click.IntRange(1, 1024), default=16, show_default=True,
+    "--batch-size",
+    type=click.IntRange(1, 1024),
+    default=16,
+    show_default=True,
     help="Sentences translated together.",
 )
 @click.option("--no-cache", is_flag=True, help="Do not read or write the translation cache.")
@@ -113,6 +121,28 @@ HEADER = "==> {} <=="  # marks each document in text output from several inputs 
     show_default=True,
     help="Remove lines that recur on 3+ pages of the same site (registered domain of the "
     "record's url) within this run (rule site-template).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    default="1",
+    show_default=True,
+    metavar="N|auto",
+    help="Worker processes, each with one pipeline; 0 or auto = the available cores. Output "
+    "order and bytes are those of --jobs 1. Translating on GPU uses one worker per GPU.",
+)
+@click.option(
+    "--fields",
+    default=None,
+    metavar="NAME,...",
+    help="JSON output: keep only these fields (e.g. id,text,entities); an error row also "
+    "keeps error, line and id.",
+)
+@click.option(
+    "--omit",
+    default=None,
+    metavar="NAME,...",
+    help="JSON output: leave out these fields (e.g. changes,html,stamp).",
 )
 @click.option(
     "-o",
@@ -140,6 +170,9 @@ def clean(
     cache_dir: Path | None,
     max_bytes: int,
     site_templates: bool,
+    jobs: str,
+    fields: str | None,
+    omit: str | None,
     output: str,
     debug: bool,
 ) -> None:
@@ -174,7 +207,15 @@ def clean(
     _refuse_output_among_inputs(output, inputs)
     try:
         failed, total = _run(
-            config, inputs, input_format, out_format, output, debug, site_templates
+            config,
+            inputs,
+            input_format,
+            out_format,
+            output,
+            debug,
+            site_templates,
+            _jobs(jobs),
+            (parse_field_list(fields), parse_field_list(omit) or ()),
         )
     except (click.ClickException, click.exceptions.Exit, click.Abort):
         raise
@@ -199,9 +240,18 @@ def _run(
     output: str,
     debug: bool,
     site_templates: bool = True,
+    jobs: int = 1,
+    columns: tuple[tuple[str, ...] | None, tuple[str, ...]] = (None, ()),
 ) -> tuple[int, int]:
-    from normalize.pipeline import Pipeline, process_record
+    from normalize.parallel import plan, process_parallel
+    from normalize.pipeline import Outcome, Pipeline, process_record
 
+    work = None
+    if jobs > 1:
+        work = plan(config, jobs)
+        config = dataclasses.replace(config, threads=work.threads)
+        if work.note:
+            warning(work.note)
     pipeline = Pipeline(config)  # a broken glossary stops here, before any output is opened
     if not inputs and _isatty(sys.stdin):
         click.echo(
@@ -212,23 +262,36 @@ def _run(
     records: Iterable[Record] = read_records(
         inputs, input_format=input_format, max_bytes=config.max_bytes
     )
+    templates = None
     if site_templates:
         from normalize.strip.sitelearn import SiteTemplates, observe_ahead, use_site_templates
 
         templates = SiteTemplates()
         if use_site_templates(pipeline, templates):
             records = observe_ahead(records, templates, _plain_page)
+        else:
+            templates = None
     several = len(inputs) > 1
+    outcomes: Iterable[tuple[Record, Outcome]] = (
+        process_parallel(pipeline, records, work, templates, several_inputs=several)
+        if work is not None and work.jobs > 1
+        else ((r, process_record(pipeline, r, several_inputs=several)) for r in records)
+    )
     progress = _Progress(enabled=_isatty(sys.stderr))
     failed = total = 0
     first_seen: dict[str, str] = {}  # run-wide problem -> the first record it stopped
     with _open_output(output) as out:
-        writer = _Writer(out, out_format, several)
-        for record in records:
-            outcome = process_record(pipeline, record, several_inputs=several)
+        writer = _Writer(out, out_format, several, columns)
+        for record, outcome in outcomes:
             total += 1
             if outcome.error is not None:
                 failed += 1
+                del outcome.row["error"]
+                # Enough to find the record again, even when its JSON could not be read.
+                if record.line is not None:
+                    outcome.row.setdefault("line", record.line)
+                if record.id is not None:
+                    outcome.row.setdefault("id", record.id)
                 outcome.row["error"] = cli_terms(outcome.error)
                 problem = outcome.problem or outcome.error
                 if outcome.kind in RUN_WIDE and problem in first_seen:
@@ -249,6 +312,15 @@ def _run(
         if total and failed == total and out.keep_old:
             out.abandon(f"no record succeeded; {output} is left as it was")
     return failed, total
+
+
+def _jobs(value: str) -> int:
+    from normalize.parallel import resolve_jobs
+
+    try:
+        return resolve_jobs(value)
+    except NormalizeError as exc:
+        raise click.BadParameter(str(exc).removeprefix("--jobs: "), param_hint="'--jobs'") from None
 
 
 def _plain_page(record: Record) -> tuple[str, str | None] | None:
@@ -421,8 +493,15 @@ def _silence_stdout() -> None:
 class _Writer:
     """Chooses the output shape once the first record shows what the input is."""
 
-    def __init__(self, out: _Output, out_format: str | None, several_inputs: bool) -> None:
+    def __init__(
+        self,
+        out: _Output,
+        out_format: str | None,
+        several_inputs: bool,
+        columns: tuple[tuple[str, ...] | None, tuple[str, ...]] = (None, ()),
+    ) -> None:
         self.out, self.format, self.several = out, out_format, several_inputs
+        self.fields, self.omit = columns  # --fields, --omit
         self.pending: list[dict[str, Any]] = []
         self.count = 0
         self.texts = 0  # texts written: separators go between them, not after failed records
@@ -443,6 +522,7 @@ class _Writer:
                 self.out.write(text.rstrip("\n") + "\n")
                 self.texts += 1
             return
+        row = select_fields(row, self.fields, self.omit)
         if self.format == "jsonl":
             self.out.write(dumps_json(row) + "\n")
             self.out.flush()

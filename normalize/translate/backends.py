@@ -96,13 +96,26 @@ def choose_backend(backend: str) -> str:
     return "ctranslate2" if importlib.util.find_spec("ctranslate2") is not None else "transformers"
 
 
-def load_backend(backend: str, model: LocalModel, device: str, cache: Path) -> Backend:
+def load_backend(
+    backend: str, model: LocalModel, device: str, cache: Path, threads: int = 0
+) -> Backend:
+    """``threads``: CPU threads for the model (0 = every available core)."""
     kind = choose_backend(backend)
     if device not in DEVICES:
         raise ModelError(f"unknown device {device!r} (choose from {', '.join(DEVICES)})")
     if kind == "ctranslate2":
-        return CTranslate2Backend.load(model, device, cache)
-    return TransformersBackend.load(model, device, quantize=kind == "transformers-int8")
+        return CTranslate2Backend.load(model, device, cache, threads)
+    return TransformersBackend.load(
+        model, device, quantize=kind == "transformers-int8", threads=threads
+    )
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity, e.g. a container's share)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS, Windows
+        return max(1, os.cpu_count() or 1)
 
 
 def model_max_positions(path: Path, default: int = 512) -> int:
@@ -121,7 +134,9 @@ class CTranslate2Backend:
     max_batch_size: int = 0
 
     @classmethod
-    def load(cls, model: LocalModel, device: str, cache: Path) -> CTranslate2Backend:
+    def load(
+        cls, model: LocalModel, device: str, cache: Path, threads: int = 0
+    ) -> CTranslate2Backend:
         try:
             import ctranslate2
         except ImportError:
@@ -134,7 +149,7 @@ class CTranslate2Backend:
             raise ModelError("Config(device='cuda'): CTranslate2 sees no CUDA device")
         compute = "int8_float16" if device == "cuda" else "int8"
         folder = convert_ct2(model, cache)
-        threads = 0 if device == "cuda" else max(1, os.cpu_count() or 1)
+        threads = 0 if device == "cuda" else (threads or available_cores())
         try:
             translator = ctranslate2.Translator(
                 str(folder),
@@ -169,7 +184,9 @@ class TransformersBackend:
     device: str
 
     @classmethod
-    def load(cls, model: LocalModel, device: str, quantize: bool = False) -> TransformersBackend:
+    def load(
+        cls, model: LocalModel, device: str, quantize: bool = False, threads: int = 0
+    ) -> TransformersBackend:
         try:
             import torch
             from transformers import MarianMTModel
@@ -181,6 +198,8 @@ class TransformersBackend:
             device = "cuda" if torch.cuda.is_available() else "cpu"
         if device == "cuda" and not torch.cuda.is_available():
             raise ModelError("Config(device='cuda'): PyTorch sees no CUDA device")
+        if threads and device == "cpu":
+            torch.set_num_threads(threads)
         model.weights  # noqa: B018 - refuses pickled-only folders
         try:
             net = MarianMTModel.from_pretrained(str(model.path), use_safetensors=True)

@@ -202,7 +202,11 @@ class TranslatorStage:
 
         if engine.backend is None:
             engine.backend = load_backend(
-                self.config.backend, engine.model, self.config.device, self._cache_dir()
+                self.config.backend,
+                engine.model,
+                self.config.device,
+                self._cache_dir(),
+                self.config.threads,
             )
         tokenized = [(s, engine.tokenizer.pieces(s)) for s in sources]
         tokenized.sort(key=lambda st: len(st[1]))  # similar lengths batch with little padding
