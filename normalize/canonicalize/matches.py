@@ -4,6 +4,7 @@ found in it (:class:`Match`) and a glossary form a span might be (:class:`Candid
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -26,51 +27,44 @@ class Text:
     index: Index
 
     @cached_property
-    def sentences(self) -> list[int]:
-        """The sentence number of each token (one pass; evidence such as a jurisdiction or a
-        year counts only within the sentence that states it)."""
-        out: list[int] = []
-        number = 0
-        tokens, text = self.tokens, self.text
-        for k, tok in enumerate(tokens):
-            if k and _sentence_break(text, tokens[k - 1], tok):
-                number += 1
-            out.append(number)
-        return out
+    def breaks(self) -> list[int]:
+        """Where sentences end, as character offsets (one regex pass over the text; evidence
+        such as a jurisdiction or a year counts only within the sentence that states it)."""
+        text = self.text
+        return [
+            m.start()
+            for m in _BREAK.finditer(text)
+            if m.group() != "." or not _abbreviation_before(text, m.start())
+        ]
+
+    def sentence_of(self, token: int) -> int:
+        """The number of the sentence holding ``token``."""
+        return bisect_right(self.breaks, self.tokens[token].start)
 
     def sentence_chars(self, token: int) -> tuple[int, int]:
-        """The character range of the sentence holding ``token`` (bounded: a name's sentence,
-        not the whole text, even when the text has no sentence breaks)."""
-        sentences, tokens = self.sentences, self.tokens
-        number = sentences[token]
-        a = b = token
-        while a > 0 and sentences[a - 1] == number and token - a < _MAX_SENTENCE_TOKENS:
-            a -= 1
-        while (
-            b + 1 < len(tokens) and sentences[b + 1] == number and b - token < _MAX_SENTENCE_TOKENS
-        ):
-            b += 1
-        return tokens[a].start, tokens[b].end
+        """The character range of the sentence holding ``token``, at most
+        :data:`_MAX_SENTENCE_CHARS` each side of it (a text may have no sentence breaks)."""
+        number, at = self.sentence_of(token), self.tokens[token].start
+        start = self.breaks[number - 1] + 1 if number else 0
+        end = self.breaks[number] if number < len(self.breaks) else len(self.text)
+        return max(start, at - _MAX_SENTENCE_CHARS), min(end, at + _MAX_SENTENCE_CHARS)
 
 
-_MAX_SENTENCE_TOKENS = 80  # words each side of a name that can still be "its sentence"
+# A line break, a sentence mark, or a period before a space and a capital, digit or CJK.
+_BREAK = re.compile(r"\n|[!?。！？；]|\.(?=[\"'”’)\]]*\s+[A-Z0-9\u3400-\u9fff])")
+_MAX_SENTENCE_CHARS = 600
 _ABBREVIATIONS = frozenset(
     {"co", "ltd", "inc", "corp", "no", "dr", "mr", "ms", "st", "vs", "approx"}
 )
 
 
-def _sentence_break(text: str, before: Token, after: Token) -> bool:
-    gap = text[before.end : after.start]
-    if "\n" in gap or any(ch in gap for ch in "!?。！？；"):
-        return True
-    if not gap.startswith("."):
+def _abbreviation_before(text: str, period: int) -> bool:
+    """ "Co.", "U.S.", "Dr." : a period after an abbreviation or an initial ends no sentence."""
+    word = re.search(r"[A-Za-z.]{1,8}$", text[max(0, period - 8) : period])
+    if word is None:
         return False
-    # "U.S. FDA", "Co., Ltd. said": a period after an abbreviation ends no sentence
-    if before.key in _ABBREVIATIONS or len(before.bare) == 1 or "." in before.text:
-        return False
-    if text[before.start - 2 : before.start - 1] == "." and len(before.bare) <= 2:
-        return False  # "U.S."
-    return after.text[:1].isupper() or after.text[:1].isdigit() or after.is_cjk
+    letters = word.group().lstrip(".")
+    return "." in letters or len(letters) == 1 or letters.casefold() in _ABBREVIATIONS
 
 
 @dataclass(frozen=True)

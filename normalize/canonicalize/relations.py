@@ -48,15 +48,17 @@ def jurisdiction(t: Text, matches: list[Match]) -> Revision:
     sibling is taken back and reported. A regulator is only moved, never taken back: it is
     itself what names a jurisdiction."""
     glossary, tokens = t.glossary, t.tokens
-    sentences = t.sentences
+    if not any(_movable(glossary.get(m.entry_id)) for m in matches):
+        return matches, []  # nothing a jurisdiction could move
+    sentence_of = t.sentence_of
     cues: dict[int, list[tuple[str, int]]] = {}  # sentence -> (jurisdiction, match or -1)
     for k, tok in enumerate(tokens):
         if tok.key in _JURISDICTION_WORDS:
-            cues.setdefault(sentences[k], []).append((_jurisdiction_tag(tok.text), -1))
+            cues.setdefault(sentence_of(k), []).append((_jurisdiction_tag(tok.text), -1))
     for k, m in enumerate(matches):
         entry = glossary.get(m.entry_id)
         if entry is not None and entry.type == "regulator" and entry.jurisdiction:
-            cues.setdefault(sentences[m.start], []).append(
+            cues.setdefault(sentence_of(m.start), []).append(
                 (_jurisdiction_tag(entry.jurisdiction), k)
             )
     if not cues:
@@ -68,7 +70,7 @@ def jurisdiction(t: Text, matches: list[Match]) -> Revision:
         if entry is None or entry.type not in _JURISDICTION_TYPES or not entry.jurisdiction:
             kept.append(m)
             continue
-        named = {tag for tag, source in cues.get(sentences[m.start], ()) if source != k}
+        named = {tag for tag, source in cues.get(sentence_of(m.start), ()) if source != k}
         own = _jurisdiction_tag(entry.jurisdiction)
         if not named or own in named:
             kept.append(m)
@@ -99,6 +101,13 @@ def jurisdiction(t: Text, matches: list[Match]) -> Revision:
                 )
             )
     return kept, reported
+
+
+def _movable(entry: Entry | None) -> bool:
+    """A programme or document of one jurisdiction, or a regulator with a look-alike."""
+    if entry is None or not entry.jurisdiction or entry.type not in _JURISDICTION_TYPES:
+        return False
+    return entry.type != "regulator" or bool(entry.do_not_confuse)
 
 
 # ---- predecessors --------------------------------------------------------------------------
