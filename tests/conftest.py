@@ -48,3 +48,42 @@ def canon(bundled_glossary: Glossary, session_cache: Path) -> Canonicalizer:
 def pipeline_no_translate(bundled_glossary: Glossary, session_cache: Path) -> Pipeline:
     """What ``normalize clean --no-translate`` runs."""
     return Pipeline(Config(translate=False, cache_dir=session_cache), glossary=bundled_glossary)
+
+
+# ---- engines (tests marked ray / spark) ------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def ray_local(session_cache: Path) -> Iterator[object]:
+    """Ray on this machine with 2 logical CPUs, as CI has; shut down after the session."""
+    ray = pytest.importorskip("ray")
+    pytest.importorskip("ray.data")
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
+    ray.data.DataContext.get_current().enable_progress_bars = False
+    yield ray
+    ray.shutdown()
+
+
+@pytest.fixture(scope="session")
+def spark_local(session_cache: Path) -> Iterator[object]:
+    """A local[2] SparkSession whose Python workers are this interpreter."""
+    import shutil
+    import sys
+
+    pytest.importorskip("pyspark")
+    pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        pytest.skip("Spark needs a Java runtime (.ci/run installs default-jre-headless)")
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    from pyspark.sql import SparkSession
+
+    spark = (
+        SparkSession.builder.master("local[2]")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    yield spark
+    spark.stop()
