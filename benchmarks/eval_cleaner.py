@@ -12,14 +12,16 @@ built by benchmarks/train_line_model.py and on docs-dev, per language: the hones
 --max-pages subsamples trafilatura-eval), html (trafilatura-eval, 990 pages, snippet F1), zh
 (zh-cwced-dev, character F1), plaintext (docs-dev.jsonl, boilerplate lines removed / content
 lines lost), gne (every page yields text). Modes for the HTML sets: cleaner (default: extraction
-+ text rules), extract (extraction only, order auto), extract-trafilatura / extract-readability
-(fixed order), trafilatura, trafilatura-fast, readability (the libraries alone).
++ text rules + line classifier), cleaner-rules (without the classifier), extract (extraction
+only, order auto), extract-trafilatura / extract-readability (fixed order), trafilatura,
+trafilatura-fast, readability (the libraries alone).
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
+import dataclasses
 import gzip
 import json
 import sys
@@ -34,6 +36,7 @@ SHARED = ROOT / ".." / "shared" / "eval"
 
 MODES = (
     "cleaner",
+    "cleaner-rules",
     "extract",
     "extract-trafilatura",
     "extract-readability",
@@ -47,12 +50,15 @@ MODES = (
 
 def run_mode(mode: str, html: str, url: str | None = None) -> str:
     """The text one method produces from one page."""
-    if mode == "cleaner":
+    if mode in ("cleaner", "cleaner-rules"):
         from normalize.config import Config
         from normalize.document import Document
         from normalize.strip.cleaner import CleanerStage
 
-        return CleanerStage.from_config(Config())(Document(html, is_html=True, url=url)).text
+        stage = CleanerStage.from_config(Config())
+        if mode == "cleaner-rules":  # without the line classifier
+            stage = dataclasses.replace(stage, line_model=None)
+        return stage(Document(html, is_html=True, url=url)).text
     if mode.startswith("extract"):
         from normalize.strip.extract import extract_main_text
 

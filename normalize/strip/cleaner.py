@@ -622,7 +622,10 @@ def _classify(
 
 
 def model_inputs(
-    lines: Sequence[_Line], verdicts: Sequence[Verdict], edge_match: Sequence[bool]
+    lines: Sequence[_Line],
+    verdicts: Sequence[Verdict],
+    edge_match: Sequence[bool],
+    cache: dict[str, object] | None = None,
 ) -> tuple[list[int], list[list[float]]]:
     """The lines the classifier judges (non-empty, kept by the rules), as indexes into
     ``lines``, and their feature rows, computed on those lines alone, in order: what a second
@@ -632,6 +635,7 @@ def model_inputs(
         [lines[i].text for i in idx],
         [lines[i].sentence for i in idx],
         [edge_match[i] for i in idx],
+        cache,
     )
     return idx, rows
 
@@ -644,12 +648,13 @@ def _apply_model(
     *,
     short_guard: bool,
 ) -> None:
+    cache: dict[str, object] = {}  # each line's own measures, for the later passes
     for _ in range(MODEL_PASSES):
         if short_guard and _is_short_record(
             [line for i, line in enumerate(lines) if verdicts[i] is None]
         ):
             return
-        idx, rows = model_inputs(lines, verdicts, edge_match)
+        idx, rows = model_inputs(lines, verdicts, edge_match, cache)
         probs = model.probabilities(rows)
         removed = False
         for i, go, p in zip(idx, model.decide(probs), probs, strict=True):

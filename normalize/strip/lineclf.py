@@ -30,12 +30,15 @@ from normalize.resources import data_dir
 MODEL_FILE = "line-model.json"
 # Neighbourhood for the window features (lines each side).
 WINDOW = 3
+# A line's shares (digits, capitals, function words...) are measured on this many characters.
+SAMPLE_CHARS = 160
 # A line whose probability is at least threshold - SMOOTH_MARGIN goes when both its neighbours
 # go (a short line inside a junk block); the margin is stored in the model file.
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
-_DIGITS = re.compile(r"\d")
-_PUNCT = re.compile(r"[^\w\s]")
+_NO_DIGITS = {ord(c): None for c in "0123456789"}
+_WORD_OR_SPACE = re.compile(r"[\w\s]+")  # what is left is punctuation
+_CAPITAL_START = re.compile(r"(?<![^\W\d_])[A-Z\u00c0-\u00de]")
 _SEPARATORS = re.compile(r"\s[|•·/›»>]\s|[|•·›»]")
 _BULLET = re.compile(r"\s*(?:[-*•·▪◦►>]|\d{1,2}[.)、])\s+")
 _DATE = re.compile(
@@ -52,7 +55,7 @@ _EN_FUNCTION_WORDS = (
 )
 _EN_FUNCTION = frozenset(_EN_FUNCTION_WORDS.split())
 # Function characters of Chinese prose (particles, prepositions, conjunctions).
-_ZH_FUNCTION = frozenset("的了在是和与对为将也其已于及等被从而并但这该有就都")
+_ZH_FUNCTION_RE = re.compile("[的了在是和与对为将也其已于及等被从而并但这该有就都]")
 # Words of site furniture in any language this project reads: navigation, accounts, sharing,
 # paywalls, comments, legal footers. Generic vocabulary, never one site's wording.
 _EN_JUNK_WORDS = (
@@ -107,6 +110,19 @@ FEATURES: tuple[str, ...] = (
     "window_junk",
     "first_line",
     "last_line",
+    # bins and products: a linear model sees no thresholds or interactions by itself
+    "size_1",  # at most 1 word
+    "size_2_3",
+    "size_4_7",
+    "size_8_15",
+    "distance_1",  # next to an article sentence
+    "distance_2_3",
+    "distance_4_plus",
+    "size_x_window_sentences",
+    "size_x_distance",
+    "junk_x_distance",
+    "short_x_before_first",
+    "short_x_after_last",
 )
 
 
@@ -127,51 +143,75 @@ class _Stats:
         "short",
         "size",
         "title_share",
+        "units",
         "zh",
     )
 
     def __init__(self, text: str) -> None:
-        n = len(text) or 1
-        cjk = 0 if text.isascii() else sum(map(len, _CJK_RUN.findall(text)))
-        words = _WORD.findall(text) if cjk < n // 2 else []
+        # Shares are measured on the first SAMPLE_CHARS characters (a long line is prose or a
+        # wall of links all along); sizes are scaled up from them.
+        full = len(text)
+        sample = text if full <= SAMPLE_CHARS else text[:SAMPLE_CHARS]
+        n = len(sample) or 1
+        stretch = full / n if full > n else 1.0
+        cjk = 0 if sample.isascii() else sum(map(len, _CJK_RUN.findall(sample)))
+        words = _WORD.findall(sample) if cjk < n // 2 else []
         # Latin words outside CJK runs; CJK characters count half a word each.
         nwords = len(words)
-        units = nwords + cjk / 2
+        units = (nwords + cjk / 2) * stretch
+        self.units = units
         self.size = math.log1p(units)
-        self.chars = math.log1p(len(text))
+        self.chars = math.log1p(full)
         self.cjk_share = cjk / n
         self.zh = 1.0 if cjk >= 2 else 0.0
         last = text.rstrip()[-1:]
         self.ends_sentence = 1.0 if last in _SENTENCE_END else 0.0
         self.ends_colon = 1.0 if last in (":", "：") else 0.0
-        self.digit_share = len(_DIGITS.findall(text)) / n
-        self.punct_share = len(_PUNCT.findall(text)) / n
+        digits = n - len(sample.translate(_NO_DIGITS))
+        self.digit_share = digits / n
+        self.punct_share = len(_WORD_OR_SPACE.sub("", sample)) / n
+        sample_units = nwords + cjk / 2
         if nwords:
-            lowered = [w.lower() for w in words]
-            self.title_share = sum(1 for w in words if w[0].isupper()) / nwords
-            func = sum(1 for w in lowered if w in _EN_FUNCTION)
-            junk = sum(1 for w in lowered if w in _EN_JUNK)
+            lowered = sample.lower() if sample.isascii() else ""
+            low_words = _WORD.findall(lowered) if lowered else [w.lower() for w in words]
+            self.title_share = len(_CAPITAL_START.findall(sample)) / nwords
+            func = sum(map(_EN_FUNCTION.__contains__, low_words))
+            junk = sum(map(_EN_JUNK.__contains__, low_words))
         else:
             self.title_share = 0.0
             func = junk = 0
         if cjk:
-            func += sum(1 for ch in text if ch in _ZH_FUNCTION)
-            junk += 2 * len(_ZH_JUNK.findall(text))
-        self.function_share = func / units if units else 0.0
-        self.junk_share = min(1.0, junk / units) if units else 0.0
-        self.link_share = min(1.0, len(_LINK.findall(text)) / units) if units else 0.0
-        self.separators = math.log1p(len(_SEPARATORS.findall(text)))
-        self.bullet = 1.0 if _BULLET.match(text) else 0.0
-        self.date_like = 1.0 if _DATE.search(text) else 0.0
-        self.short = 1.0 if (cjk <= 8 if cjk >= 2 else nwords <= 4) else 0.0
+            func += len(_ZH_FUNCTION_RE.findall(sample))
+            junk += 2 * len(_ZH_JUNK.findall(sample))
+        self.function_share = func / sample_units if sample_units else 0.0
+        self.junk_share = min(1.0, junk / sample_units) if sample_units else 0.0
+        self.link_share = (
+            min(1.0, len(_LINK.findall(sample)) / sample_units) if sample_units else 0.0
+        )
+        self.separators = math.log1p(len(_SEPARATORS.findall(sample)))
+        self.bullet = 1.0 if _BULLET.match(sample) else 0.0
+        self.date_like = 1.0 if digits and _DATE.search(sample) else 0.0  # dates have digits
+        self.short = 1.0 if (cjk <= 8 if cjk >= 2 else nwords <= 4) and full <= n else 0.0
 
 
 def line_features(
-    texts: Sequence[str], sentence: Sequence[bool], edge_rule: Sequence[bool]
+    texts: Sequence[str],
+    sentence: Sequence[bool],
+    edge_rule: Sequence[bool],
+    cache: dict[str, object] | None = None,
 ) -> list[list[float]]:
-    """One row of :data:`FEATURES` per line of ``texts`` (non-empty lines, in order)."""
+    """One row of :data:`FEATURES` per line of ``texts`` (non-empty lines, in order).
+    ``cache`` keeps each line's own measures between calls on the same document."""
     n = len(texts)
-    stats = [_Stats(t) for t in texts]
+    if cache is None:
+        stats = [_Stats(t) for t in texts]
+    else:
+        stats = []
+        for t in texts:
+            st = cache.get(t)
+            if st is None:
+                st = cache[t] = _Stats(t)
+            stats.append(st)  # type: ignore[arg-type]
     anchors = [i for i in range(n) if sentence[i]]
     first = anchors[0] if anchors else n
     last = anchors[-1] if anchors else -1
@@ -192,6 +232,9 @@ def line_features(
         lo, hi = max(0, i - WINDOW), min(n, i + WINDOW + 1)
         others = [j for j in range(lo, hi) if j != i]
         k = len(others) or 1
+        u, dd = s.units, dist[i]
+        window_sentences = sum(1.0 for j in others if sentence[j]) / k
+        log_dist = math.log1p(min(dd, 50.0))
         rows.append(
             [
                 s.size,
@@ -215,7 +258,7 @@ def line_features(
                 i / (n - 1) if n > 1 else 0.0,
                 1.0 if i < first else 0.0,
                 1.0 if i > last else 0.0,
-                math.log1p(min(dist[i], 50.0)),
+                log_dist,
                 prev.size if prev else 0.0,
                 nxt.size if nxt else 0.0,
                 1.0 if i and sentence[i - 1] else 0.0,
@@ -225,10 +268,22 @@ def line_features(
                 prev.short if prev else 1.0,
                 nxt.short if nxt else 1.0,
                 sum(stats[j].size for j in others) / k,
-                sum(1.0 for j in others if sentence[j]) / k,
+                window_sentences,
                 sum(stats[j].junk_share for j in others) / k,
                 1.0 if i == 0 else 0.0,
                 1.0 if i == n - 1 else 0.0,
+                1.0 if u <= 1 else 0.0,
+                1.0 if 1 < u <= 3 else 0.0,
+                1.0 if 3 < u <= 7 else 0.0,
+                1.0 if 7 < u <= 15 else 0.0,
+                1.0 if dd == 1 else 0.0,
+                1.0 if 2 <= dd <= 3 else 0.0,
+                1.0 if dd >= 4 else 0.0,
+                s.size * window_sentences,
+                s.size * log_dist,
+                s.junk_share * log_dist,
+                s.short * (1.0 if i < first else 0.0),
+                s.short * (1.0 if i > last else 0.0),
             ]
         )
     return rows
