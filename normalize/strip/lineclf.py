@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -155,7 +156,11 @@ class _Stats:
         n = len(sample) or 1
         stretch = full / n if full > n else 1.0
         cjk = 0 if sample.isascii() else sum(map(len, _CJK_RUN.findall(sample)))
-        words = _WORD.findall(sample) if cjk < n // 2 else []
+        ascii_only = not cjk and sample.isascii()
+        if ascii_only:  # lower-casing ASCII text keeps its words where they were
+            words = _WORD.findall(sample.lower())
+        else:
+            words = _WORD.findall(sample) if cjk < n // 2 else []
         # Latin words outside CJK runs; CJK characters count half a word each.
         nwords = len(words)
         units = (nwords + cjk / 2) * stretch
@@ -172,8 +177,7 @@ class _Stats:
         self.punct_share = len(_WORD_OR_SPACE.sub("", sample)) / n
         sample_units = nwords + cjk / 2
         if nwords:
-            lowered = sample.lower() if sample.isascii() else ""
-            low_words = _WORD.findall(lowered) if lowered else [w.lower() for w in words]
+            low_words = words if ascii_only else [w.lower() for w in words]
             self.title_share = len(_CAPITAL_START.findall(sample)) / nwords
             func = sum(map(_EN_FUNCTION.__contains__, low_words))
             junk = sum(map(_EN_JUNK.__contains__, low_words))
@@ -308,7 +312,7 @@ class LineModel:
         offset = self.bias - sum(m * c for m, c in zip(self.mean, coef, strict=True))
         out = []
         for row in rows:
-            z = offset + sum(x * c for x, c in zip(row, coef, strict=True))
+            z = offset + sum(map(operator.mul, row, coef))
             out.append(1.0 / (1.0 + math.exp(-z)) if z > -30 else 0.0)
         return out
 
