@@ -12,6 +12,12 @@ For each mention:
 Prints the shares, over the mentions the exact layers do not know (what suggest is for) and over
 all mentions (a mention the exact layer maps right counts as found and right).
 
+Then all contexts are mined together as one corpus (fuzzy off) and the top 20 near misses, in
+suggest's order, are printed with whether each is a real name: spelled within
+:data:`REAL_NAME_RATIO` of a name the data set annotates (a mention's surface or canonical, a
+compared name), part of one, or two or more words of an annotated surface. The list is printed:
+read it, the mark is a rough automatic one.
+
     python benchmarks/glossary_suggest.py [-v] [--glossary DIR]
 """
 
@@ -35,6 +41,9 @@ from normalize.glossary.mining import Miner, patterns_for  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "eval" / "names-dev.jsonl"
 MIN_OVERLAP = 0.5  # share of each span the other must cover to count as the same name
+MIN_NAME_CHARS = 4  # a near miss and a name share at least this many letters to count
+TOP_NEAR_MISSES = 20
+REAL_NAME_RATIO = 70  # a near miss this close to a name the data set annotates is a real name
 
 
 def locate(context: str, surface: str) -> tuple[int, int] | None:
@@ -175,7 +184,45 @@ def main() -> int:
             f"right entry (known or first) {right_all}/{n} = {right_all / n:.1%}"
         )
     print(f"time: {elapsed:.2f}s for {len(positives)} contexts")
+    top_near_misses(rows, positives, canon, patterns, glossary)
     return 0
+
+
+def top_near_misses(rows, positives, canon, patterns, glossary) -> None:  # type: ignore[no-untyped-def]
+    from rapidfuzz import fuzz
+
+    from normalize.canonicalize.keys import compact
+
+    fields = ("surface", "canonical", "name_a", "name_b", "canonical_a", "canonical_b")
+    names = {compact(str(r.get(k) or "")) for r in rows for k in fields}
+    names = {n for n in names if len(n) >= MIN_NAME_CHARS}
+    # Multi-word pieces of annotated surfaces ("Suzhou Shengdiya" of a longer company name).
+    pieces = {
+        compact(" ".join(words[i:j]))
+        for r in rows
+        for words in [str(r.get("surface") or "").split()]
+        for i in range(len(words))
+        for j in range(i + 2, len(words) + 1)
+    }
+    miner = Miner(canon, patterns, fuzzy=False)
+    for r in positives:
+        miner.add_text(r["context"], r["id"])
+    near = [c for c in miner.results() if c.kind == "near-miss"][:TOP_NEAR_MISSES]
+
+    def real(key: str) -> bool:
+        return key in pieces or any(
+            fuzz.ratio(key, n) >= REAL_NAME_RATIO or (len(key) >= MIN_NAME_CHARS and key in n)
+            for n in names
+        )
+
+    marks = [(c, real(c.key)) for c in near]
+    print(
+        f"top {len(near)} near misses (all contexts as one corpus, fuzzy off): "
+        f"{sum(ok for _, ok in marks)} real names"
+    )
+    for c, ok in marks:
+        first = c.candidates[0]["id"] if c.candidates else ""
+        print(f"  {'name' if ok else 'WORD'}  {c.surface!r} -> {first} {c.score:g} (x{c.count})")
 
 
 if __name__ == "__main__":
