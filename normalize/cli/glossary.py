@@ -70,6 +70,7 @@ def glossary() -> None:
     Check:    lint, test, find TEXT, show ID, stats
     Edit:     add ID, alias add ID ALIAS, fmt, accept FILE   (YAML edited in place, comments kept)
     Start:    init DIR   (an editable copy of the bundled glossary)
+    Review:   diff [REV] (mentions that map differently than at a git revision or folder)
     Mine:     suggest CORPUS... -> review TSV/HTML -> accept
     Exchange: export --format tbx|csv|tsv|json, import FILE
     """
@@ -504,6 +505,47 @@ def fmt(files: tuple[Path, ...], glossaries: tuple[Path, ...], check: bool) -> N
         for path in unformatted:
             click.echo(f"would reformat {path}")
         sys.exit(1)
+
+
+@glossary.command("diff")
+@click.argument("revision", default="HEAD")
+@glossary_option
+@click.option(
+    "--corpus",
+    "corpus",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Also run these texts (text, HTML or JSONL, read like clean; repeatable).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def diff_cmd(
+    revision: str, glossaries: tuple[Path, ...], corpus: tuple[str, ...], fmt: str
+) -> None:
+    """What an edit changes in practice: run the glossary's examples (and --corpus texts)
+    with the glossary at REVISION (a git revision, default HEAD, or a folder) and as it is now,
+    and list every mention whose mapping changed."""
+    from normalize.glossary.effect import diff_glossaries
+    from normalize.glossary.mining import record_texts
+
+    def skip(where: str, problem: str) -> None:
+        click.echo(f"skipped {problem}", err=True)
+
+    texts = list(record_texts(corpus, max_bytes=DEFAULT_MAX_BYTES, on_error=skip)) if corpus else []
+    try:
+        changes, compared = diff_glossaries(revision, _paths(glossaries), texts)
+    except NormalizeError as exc:
+        raise _fail(exc) from None
+    if fmt == "json":
+        click.echo(json.dumps([c.to_dict() for c in changes], ensure_ascii=False, indent=2))
+    else:
+        for change in changes:
+            click.echo(str(change))
+    click.echo(
+        f"{len(changes)} mentions map differently than at {revision} ({compared} texts run)",
+        err=True,
+    )
 
 
 @glossary.command()
