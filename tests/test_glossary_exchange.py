@@ -146,3 +146,4 @@ def test_accept_adds_chinese_names(tmp_path: Path) -> None:
     assert code == 0, err
     entry = load_glossary([folder])["pyrotinib"]
     assert "吡咯替尼胶囊" in entry.zh and "艾瑞尼X" in entry.zh_brands
+    assert run("fmt", "--check", "--glossary", str(folder))[0] == 0
