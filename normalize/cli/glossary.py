@@ -260,14 +260,14 @@ def stats(glossaries: tuple[Path, ...], fmt: str) -> None:
 
 def _commit(workspace: Any, dry_run: bool) -> list[Path]:
     """Lint the edited glossary; write the files only if no new error appeared (or show the
-    diff). Derived-form checks are skipped: they only ever warn."""
+    diff). Checks that only ever warn are skipped: an edit is refused for new errors alone."""
     from normalize.glossary.lint import format_problems, lint_texts, new_problems
 
     before = workspace.originals()
     after = workspace.texts()
-    problems = lint_texts(after, derived=False)
+    problems = lint_texts(after, derived=False, warnings=False)
     if any(p.severity == "error" for p in problems):
-        added = new_problems(lint_texts(before, derived=False), problems)
+        added = new_problems(lint_texts(before, derived=False, warnings=False), problems)
         if added:
             raise click.ClickException(
                 "the edit was not written; it would add these problems:\n"
@@ -485,8 +485,8 @@ def fmt(files: tuple[Path, ...], glossaries: tuple[Path, ...], check: bool) -> N
         if new == text:
             continue
         added = new_problems(
-            lint_texts({str(path): text}, derived=False),
-            lint_texts({str(path): new}, derived=False),
+            lint_texts({str(path): text}, derived=False, warnings=False),
+            lint_texts({str(path): new}, derived=False, warnings=False),
         )
         if added:  # formatting must never change meaning
             raise click.ClickException(
