@@ -2,7 +2,10 @@
 
 Checking (lint, test, find, show, stats), editing in place with comments and layout kept (add,
 alias add, fmt, accept), mining a corpus for new names (suggest) and exchanging glossaries with
-CAT tools and MT services (export, import). Every edit is linted before it is written.
+CAT tools and MT services (export, import), reviewing an edit's effect (diff) and starting an
+editable copy (init). Every edit is linted before it is written.
+Long (about 900 lines) only because there are fourteen commands; each is a thin layer over
+:mod:`normalize.glossary`.
 """
 
 from __future__ import annotations
@@ -618,7 +621,8 @@ def suggest(
     Mark rows in the TSV's `decision` column (alias, alias-exact, code, brand, former,
     abbreviation, new, skip), fix `id`/`type` where needed, then `normalize glossary accept`.
     """
-    from normalize.glossary.mining import mine, record_texts, to_html, to_json, to_tsv
+    from normalize.glossary.mining import mine, record_texts
+    from normalize.glossary.review import to_html, to_json, to_tsv
 
     canonicalizer = _canonicalizer(glossaries)
     skipped: list[str] = []
@@ -670,7 +674,7 @@ def accept(
     alias-exact (alias matched only as written), code, brand, former, abbreviation, zh, zh-brand
     (added to the entry in `id`), new (a draft entry with `id`, `type` and the surface as
     canonical), skip."""
-    from normalize.glossary.mining import read_decisions
+    from normalize.glossary.review import read_decisions
     from normalize.glossary.termbase import slug
 
     ws = _workspace(glossaries)
