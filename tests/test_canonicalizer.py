@@ -722,7 +722,10 @@ def test_a_new_kind_of_evidence_is_one_function_and_one_registration(
             return Support(reason="an editor's veto", veto=True)
         return None
 
-    registry = (*evidence.CANDIDATE_EVIDENCE, evidence.CandidateEvidence("test", no_camrelizumab))
+    registry = (
+        *evidence.CANDIDATE_EVIDENCE,
+        evidence.CandidateEvidence("test", no_camrelizumab, veto=True),
+    )
     monkeypatch.setattr(evidence, "CANDIDATE_EVIDENCE", registry)
     fresh = Canonicalizer(canon.glossary, canon.index)
     assert run(fresh, text).text == text

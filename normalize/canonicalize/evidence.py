@@ -4,8 +4,8 @@ Two kinds, registered in one ordered list, :data:`EVIDENCE`:
 
 - :class:`CandidateEvidence` weighs one fuzzy candidate for one span (:class:`Case`) and returns
   a :class:`Support`: points added to its score (negative: against), or a veto that rules it
-  out with its reason. Every one is asked; points add up in list order, and the first veto is
-  the candidate's verdict.
+  out with its reason. Points add up in list order, and the first veto is the candidate's
+  verdict (evidence registered as ``veto=True`` is not asked once a candidate is ruled out).
 - :class:`TextEvidence` looks at the names found in a text and takes back the ones the words
   around them contradict (a Chinese place before a foreign company, a dosage form of another
   route), reporting them as suggestions, or gives a name to another entry (an owner that is the
@@ -38,7 +38,8 @@ Words = Callable[[str], tuple[tuple[str, ...], tuple[str, ...]]]
 Revision = tuple[list[Match], list[Suggestion]]  # the names kept, and those reported instead
 
 
-@dataclass(frozen=True)
+# (plain slotted classes, not frozen: one is made per candidate, on the hot path)
+@dataclass(slots=True)
 class SpanFacts:
     """One name-like span, as every candidate for it is weighed against."""
 
@@ -59,7 +60,7 @@ class SpanFacts:
         return not self.tokens[0].text[:1].isupper()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Case:
     """One fuzzy candidate for one span."""
 
@@ -328,6 +329,7 @@ FINAL = "final"  # on every name found
 class CandidateEvidence:
     name: str  # shown in ``glossary find`` and kept in :attr:`Candidate.evidence`
     weigh: Callable[[Case], Support | None]
+    veto: bool = False  # it only rules out: not asked about a candidate already ruled out
 
 
 @dataclass(frozen=True)
@@ -337,22 +339,23 @@ class TextEvidence:
     revise: Callable[[Text, list[Match]], Revision]
 
 
-# Order matters: points add up in this order, and the first veto is a candidate's verdict.
+# Order matters: points add up in this order, and the first veto is a candidate's verdict (the
+# vetoes after it are not asked: they cost, and would not change the outcome).
 EVIDENCE: tuple[CandidateEvidence | TextEvidence, ...] = (
     CandidateEvidence("derived form", derived_form),
     CandidateEvidence("context", context),
     CandidateEvidence("transliteration", transliteration),
-    CandidateEvidence("company words", company_words_after_other),
-    CandidateEvidence("lowercase", lowercase_proper_name),
-    CandidateEvidence("lowercase word", lowercase_word),
-    CandidateEvidence("derived company", derived_company_alone),
-    CandidateEvidence("proper name", proper_name_spelling),
-    CandidateEvidence("place", company_place),
-    CandidateEvidence("plain words", plain_words),
-    CandidateEvidence("must not confuse", must_not_confuse),
-    CandidateEvidence("INN stem", inn_stem),
-    CandidateEvidence("lowercase phrase", lowercase_phrase),
-    CandidateEvidence("word by word", word_by_word),
+    CandidateEvidence("company words", company_words_after_other, veto=True),
+    CandidateEvidence("lowercase", lowercase_proper_name, veto=True),
+    CandidateEvidence("lowercase word", lowercase_word, veto=True),
+    CandidateEvidence("derived company", derived_company_alone, veto=True),
+    CandidateEvidence("proper name", proper_name_spelling, veto=True),
+    CandidateEvidence("place", company_place, veto=True),
+    CandidateEvidence("plain words", plain_words, veto=True),
+    CandidateEvidence("must not confuse", must_not_confuse, veto=True),
+    CandidateEvidence("INN stem", inn_stem, veto=True),
+    CandidateEvidence("lowercase phrase", lowercase_phrase, veto=True),
+    CandidateEvidence("word by word", word_by_word, veto=True),
     TextEvidence("place", EXACT, place_before_company),
     TextEvidence("route", EXACT, dosage_form_of_another_route),
     TextEvidence("longer name", EXACT, relations.longer_company_name),
@@ -373,6 +376,8 @@ def weigh(case: Case, score: float) -> tuple[float, str, tuple[tuple[str, Suppor
     verdict = ""
     spoke: tuple[tuple[str, Support], ...] = ()
     for evidence in CANDIDATE_EVIDENCE:
+        if verdict and evidence.veto:
+            continue
         support = evidence.weigh(case)
         if support is None:
             continue
