@@ -46,3 +46,8 @@ class ModelError(NormalizeError):
 
 class RulesError(NormalizeError):
     """A cleaner rule file is malformed: the message names file, line, rule id and the problem."""
+
+
+class CacheWarning(UserWarning):
+    """A cache file could not be used or written (corrupt, not ours, read-only or full folder);
+    the run goes on without it."""

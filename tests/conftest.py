@@ -1,7 +1,8 @@
 """Shared fixtures: one compiled bundled glossary per test session.
 
 Compiling the bundled glossary takes a few seconds, so it is done once and kept in a session
-cache folder; ``NORMALIZE_CACHE`` points there for the whole session, so pipelines the CLI
+cache folder; ``NORMALIZE_CACHE`` points there (and ``NORMALIZE_CACHE_KEY`` at a
+session key) for the whole session, so pipelines the CLI
 builds in tests load the same compiled index and nothing is written to the user's home.
 """
 
@@ -26,8 +27,15 @@ def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     path = tmp_path_factory.getbasetemp() / "cache"
     path.mkdir(exist_ok=True)
     old = os.environ.get("NORMALIZE_CACHE")
+    old_key = os.environ.get("NORMALIZE_CACHE_KEY")
     os.environ["NORMALIZE_CACHE"] = str(path)
+    # The key that signs cache files (normalize.cachefile), kept outside the cache like a user's.
+    os.environ["NORMALIZE_CACHE_KEY"] = str(tmp_path_factory.getbasetemp() / "key" / "cache-key")
     yield path
+    if old_key is None:
+        os.environ.pop("NORMALIZE_CACHE_KEY", None)
+    else:
+        os.environ["NORMALIZE_CACHE_KEY"] = old_key
     if old is None:
         os.environ.pop("NORMALIZE_CACHE", None)
     else:

@@ -166,13 +166,13 @@ def test_known_drug_keys_do_not_import_the_package() -> None:
 def test_cache_folder_keeps_only_the_newest_files_of_a_kind(tmp_path: Path) -> None:
     import os
 
-    from normalize.glossary.entries import CACHE_KEEP, write_pickle
+    from normalize.cachefile import CACHE_KEEP, write
 
     other = tmp_path / "glossary-x.pickle"
     other.write_bytes(b"another family")
     for n in range(CACHE_KEEP + 3):
         path = tmp_path / f"index-{n}.pickle"
-        write_pickle(path, {"n": n}, "index-*.pickle")
+        write(path, {"n": n}, "index-*.pickle")
         os.utime(path, (1_000_000 + n, 1_000_000 + n))  # distinct ages on coarse clocks
     kept = sorted(int(p.stem.split("-")[1]) for p in tmp_path.glob("index-*.pickle"))
     assert kept == list(range(3, CACHE_KEEP + 3))

@@ -36,7 +36,10 @@ def known_drug_keys() -> frozenset[str]:
     try:
         source = _data_file()
         with source.open("rb") as raw, bz2.open(raw) as fh:
-            data = pickle.load(fh)  # a data file shipped inside an installed package
+            # The package's own data file inside its installed folder (site-packages), not a
+            # cache another user could write: trusting it is trusting the package's code, which
+            # unpickles the same file when imported.
+            data = pickle.load(fh)
     except (ModuleNotFoundError, FileNotFoundError, OSError):
         return frozenset()
     names = data.get("drug_variant_to_canonical", {}) if isinstance(data, dict) else {}

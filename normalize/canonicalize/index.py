@@ -13,7 +13,6 @@ Matching itself is :mod:`.canonicalizer`.
 
 from __future__ import annotations
 
-import pickle
 import re
 from array import array
 from collections.abc import Sequence
@@ -439,9 +438,10 @@ def _compiler_fingerprint(glossary: Glossary) -> str:
 
 
 def compile_glossary(glossary: Glossary, cache_dir: Path | None = None) -> Index:
-    """The compiled index for ``glossary``, from the on-disk cache when the files are unchanged."""
-    from normalize import __version__
-    from normalize.glossary.entries import load_pickle, write_pickle
+    """The compiled index for ``glossary``, from the on-disk cache when the files are unchanged.
+    The cache file is a pickle signed with the user's key (:mod:`normalize.cachefile`): one
+    that is not ours, corrupt or stale is ignored with a warning and rebuilt."""
+    from normalize import __version__, cachefile
 
     path = None
     if cache_dir is not None and glossary.digest:
@@ -449,16 +449,12 @@ def compile_glossary(glossary: Glossary, cache_dir: Path | None = None) -> Index
             Path(cache_dir)
             / f"index-{__version__}-{glossary.digest[:16]}-{_compiler_fingerprint(glossary)}.pickle"
         )
-        if path.exists():
-            try:
-                cached = load_pickle(path)
-                if isinstance(cached, Index) and cached.digest == glossary.digest:
-                    return cached
-            except (OSError, pickle.PickleError, EOFError, AttributeError):
-                pass  # a stale or broken cache is rebuilt
+        cached = cachefile.load(path)
+        if isinstance(cached, Index) and cached.digest == glossary.digest:
+            return cached
     index = Index.build(glossary)
     if path is not None:
-        write_pickle(path, index, "index-*.pickle")
+        cachefile.write(path, index, "index-*.pickle")
     return index
 
 

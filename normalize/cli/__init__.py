@@ -7,11 +7,25 @@ Subcommand groups live in sibling modules and are attached here.
 
 from __future__ import annotations
 
+import warnings
+from typing import Any
+
 import click
 
 from normalize import __version__
 from normalize.cli.clean import clean
-from normalize.cli.common import cli_terms
+from normalize.cli.common import cli_terms, warning
+from normalize.errors import CacheWarning
+
+_default_showwarning = warnings.showwarning
+
+
+def _show_warning(message: Any, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+    # The library warns (warnings.warn) when a cache is skipped or rebuilt; users see one line.
+    if issubclass(category, CacheWarning):
+        warning(str(message))
+    else:
+        _default_showwarning(message, category, *args, **kwargs)
 
 
 class _Group(click.Group):
@@ -39,6 +53,7 @@ def main() -> None:
     Stages, in order:  strip (boilerplate) -> translate (zh->en) -> canonicalize (names)
     Start with:        normalize clean article.txt
     """
+    warnings.showwarning = _show_warning
 
 
 main.add_command(clean)
