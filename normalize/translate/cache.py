@@ -2,20 +2,27 @@
 
 Keyed by model, revision, backend, beam size and the normalized source chunk (placeholders
 included, so "QZ701 公布了..." is shared by every name), so re-runs and repeated site text cost
-nothing. A cache that cannot be opened or written is skipped, never an error: it is only a
-speed-up.
+nothing. A cache that cannot be opened or written is skipped with a warning, never an error:
+it is only a speed-up. A file that is not a database (corrupt) is replaced; one that another
+user owns or can write is not used (translations are only read from files the tool wrote).
+Each process opens its own connection (SQLite connections must not cross a fork); WAL and a
+busy timeout let several processes share the file.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
+from normalize import cachefile
+
 CACHE_FILE = "translations.sqlite3"
 _SCHEMA = "CREATE TABLE IF NOT EXISTS mt (key TEXT PRIMARY KEY, source TEXT, target TEXT)"
+BUSY_TIMEOUT_S = 30  # wait this long for another process's write before giving up the cache
 
 
 def normalize_source(text: str) -> str:
@@ -28,22 +35,58 @@ class TranslationCache:
         self.path = folder / CACHE_FILE
         self.namespace = namespace  # model|revision|backend|beam
         self._db: sqlite3.Connection | None = None
+        self._pid = 0
         self._broken = False
 
     def key(self, source: str) -> str:
         return hashlib.sha256(f"{self.namespace}\0{normalize_source(source)}".encode()).hexdigest()
 
     def _connect(self) -> sqlite3.Connection | None:
+        if self._db is not None and self._pid != os.getpid():
+            self._db = None  # a forked child: never use the parent's connection
         if self._db is None and not self._broken:
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                db = sqlite3.connect(str(self.path), timeout=30)
-                db.execute("PRAGMA journal_mode=WAL")
-                db.execute(_SCHEMA)
-                self._db = db
-            except (OSError, sqlite3.Error):
-                self._broken = True
+                self._db = self._open()
+                self._pid = os.getpid()
+            except sqlite3.DatabaseError as exc:
+                if isinstance(exc, sqlite3.OperationalError):
+                    self._give_up(exc)  # locked past the timeout, read-only, disk I/O ...
+                else:  # "file is not a database": a cache, so start a new one
+                    cachefile.warn(f"translation cache {self.path} is corrupt ({exc}): replaced")
+                    try:
+                        for suffix in ("", "-wal", "-shm"):
+                            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+                        self._db = self._open()
+                        self._pid = os.getpid()
+                    except (OSError, sqlite3.Error) as again:
+                        self._give_up(again)
+            except OSError as exc:
+                self._give_up(exc)
         return self._db
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Created private (0600) before SQLite opens it; its -wal/-shm files take the same mode.
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            problem = cachefile.file_problem(os.fstat(fd))
+        finally:
+            os.close(fd)
+        if problem:
+            raise PermissionError(f"refused: {problem}")
+        db = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_S)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute(_SCHEMA)
+        except sqlite3.Error:
+            db.close()
+            raise
+        return db
+
+    def _give_up(self, exc: BaseException) -> None:
+        self._broken = True
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        cachefile.warn(f"translation cache {self.path} not used ({reason})")
 
     def get_many(self, sources: Iterable[str]) -> dict[str, str]:
         db = self._connect()
@@ -60,7 +103,8 @@ class TranslationCache:
                 )
                 for key, target in rows:
                     found[wanted[key]] = target
-        except sqlite3.Error:
+        except sqlite3.Error as exc:
+            self._give_up(exc)
             return {}
         return found
 
@@ -74,8 +118,8 @@ class TranslationCache:
                     "INSERT OR REPLACE INTO mt (key, source, target) VALUES (?, ?, ?)",
                     [(self.key(s), normalize_source(s), t) for s, t in pairs],
                 )
-        except sqlite3.Error:
-            self._broken = True
+        except sqlite3.Error as exc:
+            self._give_up(exc)
 
     def close(self) -> None:
         if self._db is not None:

@@ -9,18 +9,21 @@ CTranslate2 copies are converted once per model folder and kept in ``<cache>/ct2
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import os
 import re
 import shutil
+import tempfile
+import time
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from normalize.errors import MissingDependencyError, ModelError, install_hint
+from normalize.errors import CacheWarning, MissingDependencyError, ModelError, install_hint
 from normalize.yamlfile import load_data
 
 REGISTRY_FILE = "registry.yaml"
@@ -317,13 +320,98 @@ def ct2_dir(model: LocalModel, cache: Path, quantization: str = CT2_QUANTIZATION
     return cache / "ct2" / f"{model.name}-{quantization}-{digest}"
 
 
+CT2_STALE_TMP_S = 3600  # a half-converted folder this old (or of a dead process) is a leftover
+
+
 def convert_ct2(
     model: LocalModel, cache: Path, quantization: str = CT2_QUANTIZATION, force: bool = False
 ) -> Path:
-    """Convert ``model`` to CTranslate2 once; later calls return the cached copy."""
+    """Convert ``model`` to CTranslate2 once; later calls return the cached copy.
+
+    The copy is built in a temporary folder and renamed into place in one step, so other
+    processes see no folder or a complete one; of two processes converting at once, the second
+    rename fails and that process uses the winner's copy. A cache folder that cannot be written
+    (read-only, full) gets a warning and the model is converted in a temporary folder instead.
+    """
     out = ct2_dir(model, cache, quantization)
     if (out / "model.bin").is_file() and not force:
         return out
+    model.weights  # noqa: B018 - refuses pickled-only folders before transformers sees them
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_conversions(out)
+        tmp = Path(tempfile.mkdtemp(prefix=f"{out.name}.tmp{os.getpid()}-", dir=out.parent))
+    except OSError as exc:
+        return _convert_elsewhere(model, quantization, out, exc)
+    try:
+        _convert_into(model, tmp, quantization)
+    except OSError as exc:  # e.g. the disk filled up while writing the weights
+        shutil.rmtree(tmp, ignore_errors=True)
+        return _convert_elsewhere(model, quantization, out, exc)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return _publish(tmp, out, force)
+
+
+def _publish(tmp: Path, out: Path, force: bool) -> Path:
+    """Rename the finished folder ``tmp`` to ``out``; an existing ``out`` wins unless ``force``."""
+    old = None
+    if force and out.exists():
+        old = out.with_name(f"{out.name}.old{os.getpid()}")
+        shutil.rmtree(old, ignore_errors=True)
+        try:
+            out.rename(old)
+        except FileNotFoundError:
+            old = None
+    try:
+        tmp.rename(out)  # a folder onto an existing, non-empty folder fails: we lost a race
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if not (out / "model.bin").is_file():
+            raise ModelError(f"{out}: CTranslate2 copy missing after conversion") from None
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return out
+
+
+def _convert_elsewhere(model: LocalModel, quantization: str, out: Path, exc: OSError) -> Path:
+    reason = exc.strerror or str(exc)
+    warnings.warn(
+        f"cache folder {out.parent} not writable ({reason}): converting {model.name} in a "
+        "temporary folder for this run only",
+        CacheWarning,
+        stacklevel=3,
+    )
+    tmp = Path(tempfile.mkdtemp(prefix="normalize-ct2-"))
+    atexit.register(shutil.rmtree, tmp, True)
+    try:
+        _convert_into(model, tmp, quantization)
+    except OSError as again:
+        raise ModelError(
+            f"{model.path}: CTranslate2 conversion failed: no writable folder "
+            f"({again.strerror or again})"
+        ) from None
+    return tmp
+
+
+def _remove_stale_conversions(out: Path) -> None:
+    """Remove half-converted folders left by a killed or failed run (``NAME.tmpPID-*``)."""
+    from normalize.cachefile import pid_alive
+
+    now = time.time()
+    for tmp in out.parent.glob("*.tmp[0-9]*"):
+        match = re.search(r"\.tmp(\d+)", tmp.name)
+        try:
+            pid = int(match.group(1)) if match else -1
+            if not pid_alive(pid) or now - tmp.stat().st_mtime > CT2_STALE_TMP_S:
+                shutil.rmtree(tmp, ignore_errors=True)
+        except OSError:
+            pass
+
+
+def _convert_into(model: LocalModel, folder: Path, quantization: str) -> None:
+    """Write the CTranslate2 copy of ``model`` into the existing, empty ``folder``."""
     try:
         import ctranslate2.converters as converters
     except ImportError:
@@ -342,20 +430,16 @@ def convert_ct2(
         def load_model(self, model_class: Any, path: str, **kwargs: Any) -> Any:
             return model_class.from_pretrained(path, use_safetensors=True, **kwargs)
 
-    model.weights  # noqa: B018 - refuses pickled-only folders before transformers sees them
-    tmp = out.with_name(out.name + f".tmp{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.parent.mkdir(parents=True, exist_ok=True)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "Recommended: pip install sacremoses" and the like
             _SafetensorsConverter(
                 str(model.path), copy_files=["source.spm", "target.spm", "vocab.json"]
-            ).convert(str(tmp), quantization=quantization, force=True)
+            ).convert(str(folder), quantization=quantization, force=True)
+    except OSError:
+        raise
     except Exception as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
+        cause = exc.__cause__ or exc.__context__
+        if isinstance(cause, OSError):
+            raise cause from None
         raise ModelError(f"{model.path}: CTranslate2 conversion failed: {exc}") from None
-    if out.exists():
-        shutil.rmtree(out)
-    tmp.replace(out)
-    return out
