@@ -45,14 +45,97 @@ if getattr(yaml, "__with_libyaml__", False):
     _FastLineLoader = _CLineLoader
 
 
+MAX_ALIAS_EXPANSION = 100_000  # nodes that aliases (*name) may add: a billion-laughs guard
+
+
+class AliasBombError(ValueError):
+    """Aliases would expand the document far past its written size (a "billion laughs")."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def check_aliases(node: yaml.Node) -> None:
+    """Refuse a composed document whose aliases repeat nodes into more than
+    MAX_ALIAS_EXPANSION extra nodes, or refer to their own ancestor. Composing is linear in
+    the text; it is the later walk over the expanded data (validation, matching) that a few
+    lines of nested aliases make exponential, so the check runs before anything is built. It
+    visits each distinct node once (iteratively: no recursion limit)."""
+    size: dict[int, int] = {}
+    refs: dict[int, int] = {}
+    nodes: dict[int, yaml.Node] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(node, False)]
+    while stack:
+        current, done = stack.pop()
+        key = id(current)
+        if done:
+            open_nodes.discard(key)
+            total = 1
+            for child in _children(current):
+                total += size[id(child)]
+                refs[id(child)] = refs.get(id(child), 0) + 1
+            size[key] = total
+            continue
+        if key in size:
+            continue
+        if key in open_nodes:
+            raise AliasBombError(
+                "an alias refers to a node that contains it (recursive data)",
+                current.start_mark.line + 1,
+            )
+        open_nodes.add(key)
+        nodes[key] = current
+        stack.append((current, True))
+        for child in _children(current):
+            if id(child) not in size:
+                if id(child) in open_nodes:
+                    raise AliasBombError(
+                        "an alias refers to a node that contains it (recursive data)",
+                        child.start_mark.line + 1,
+                    )
+                stack.append((child, False))
+    extra = size[id(node)] - len(size)
+    if extra > MAX_ALIAS_EXPANSION:
+        worst = max((k for k, n in refs.items() if n > 1), key=lambda k: size[k] * (refs[k] - 1))
+        raise AliasBombError(
+            f"aliases repeat the node anchored here into {extra:,} extra nodes "
+            f"(limit {MAX_ALIAS_EXPANSION:,}); write the data out instead of nesting aliases",
+            nodes[worst].start_mark.line + 1,
+        )
+
+
+def _load_checked(text: str, loader_class: type) -> Any:
+    # yaml.load's own steps (compose, construct), with the alias check in between.
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        check_aliases(node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
 def load_yaml(text: str) -> Any:
-    """Parse ``text``; raises :class:`yaml.YAMLError` or :class:`DuplicateKeyError`."""
+    """Parse ``text``; raises :class:`yaml.YAMLError`, :class:`DuplicateKeyError` or
+    :class:`AliasBombError`."""
     if _FastLineLoader is not None:
         try:
-            return yaml.load(text, Loader=_FastLineLoader)
-        except (yaml.YAMLError, DuplicateKeyError):
+            return _load_checked(text, _FastLineLoader)
+        except (yaml.YAMLError, DuplicateKeyError, AliasBombError, RecursionError):
             pass
-    return yaml.load(text, Loader=LineLoader)  # a SafeLoader subclass
+    return _load_checked(text, LineLoader)  # a SafeLoader subclass
 
 
 def load_data(
@@ -67,9 +150,11 @@ def load_data(
     key. ``lines=False`` parses without the ``__line__`` marks (for files of plain lists and
     word mappings, where a mark would read as one more word)."""
     try:
-        return load_yaml(text) if lines else yaml.safe_load(text)
-    except DuplicateKeyError as exc:
+        return load_yaml(text) if lines else _load_checked(text, yaml.SafeLoader)
+    except (DuplicateKeyError, AliasBombError) as exc:
         raise error(f"{filename}:{exc.line}: {exc}") from None
+    except RecursionError:
+        raise error(f"{filename}: {label}: data nested too deeply") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{filename}:{mark.line + 1}" if mark else filename
