@@ -20,6 +20,7 @@ import yaml
 
 from normalize.errors import RulesError
 from normalize.resources import data_dir
+from normalize.strip.linear import LinearRegexError, check, compile_linear, compile_set
 from normalize.strip.rulelits import (
     case_folded_equivalent,
     keyword_pattern,
@@ -56,20 +57,26 @@ class Rule:
     ends_article: bool = False  # the article ends here: what follows goes too (see cleaner)
     lang: str = "any"
     source: str = ""  # file:line
+    # ``pattern`` is Python's parse of ``match`` (its source and flags feed rulelits); lines are
+    # matched by this RE2 copy, in time linear in the line (see normalize.strip.linear).
+    linear: Any = field(init=False, repr=False, compare=False, hash=False, default=None)
+
+    def __post_init__(self) -> None:
+        if self.pattern is not None:
+            compiled = compile_linear(self.pattern.pattern, ignore_case=True)
+            object.__setattr__(self, "linear", compiled)
 
     def matches(self, norm: str) -> bool:
         if norm in self.lines:
             return True
-        if self.pattern is None:
+        if self.linear is None:
             return False
         # Table cells and bullets around a line ("| Comments: 0 |", "* Share") do not hide it.
+        full = self.linear.fullmatch
         return (
-            self.pattern.fullmatch(norm) is not None
-            or (norm[:1] in _FRAME and self.pattern.fullmatch(norm.strip(_FRAME_CHARS)) is not None)
-            or (
-                norm[-1:] in _FRAME
-                and self.pattern.fullmatch(norm.rstrip(_FRAME_CHARS)) is not None
-            )
+            full(norm) is not None
+            or (norm[:1] in _FRAME and full(norm.strip(_FRAME_CHARS)) is not None)
+            or (norm[-1:] in _FRAME and full(norm.rstrip(_FRAME_CHARS)) is not None)
         )
 
 
@@ -133,6 +140,7 @@ class _MatchPlan:
 
     def __init__(self, rules: Sequence[Rule], keep: Any) -> None:
         always: list[str] = []
+        self.always_rules: list[int] = []  # the rule index of each pattern of the always set
         guarded: list[tuple[int, str]] = []
         keywords: dict[str, set[int]] = {}
         exact_folded = True
@@ -152,17 +160,20 @@ class _MatchPlan:
                 for word in need:
                     keywords.setdefault(word, set()).add(len(guarded) - 1)
             if fixed:
-                # The rule's name is an empty group at the *end* of its alternative: the regex
-                # engine skips an alternative on its first character only when the alternative
-                # starts with that character's test, not with a group.
-                always.append(f"(?:{'|'.join(fixed)})(?P<r{i}>)")
-        source = "|".join(always)
+                always.append("|".join(fixed))
+                self.always_rules.append(i)
+        # One RE2 set of the always-tried rules (it reports every rule that matches the whole
+        # line, in one linear pass; the first of them wins), and the guarded branches apart.
         self.folded = exact_folded
-        self.always = re.compile(source, re.IGNORECASE) if always else None
-        self.guarded = tuple((i, re.compile(b, re.IGNORECASE)) for i, b in guarded)
-        self.always_folded = re.compile(source) if always and exact_folded else self.always
+        self.always = compile_set(always, ignore_case=True) if always else None
+        self.guarded = tuple((i, compile_linear(b, ignore_case=True)) for i, b in guarded)
+        self.always_folded = (
+            compile_set(always, ignore_case=False) if always and exact_folded else self.always
+        )
         self.guarded_folded = (
-            tuple((i, re.compile(b)) for i, b in guarded) if exact_folded else self.guarded
+            tuple((i, compile_linear(b, ignore_case=False)) for i, b in guarded)
+            if exact_folded
+            else self.guarded
         )
         # Each keyword is searched by a short piece of it that starts with a rare character
         # (the search skips positions by their first character). The search finds, at each
@@ -189,9 +200,9 @@ class _MatchPlan:
         always = self.always_folded if plain else self.always
         best = None
         if always is not None:
-            match = always.fullmatch(text)
-            if match is not None and match.lastgroup is not None:
-                best = int(match.lastgroup[1:])
+            found = always.Match(text)
+            if found:
+                best = self.always_rules[min(found)]
         if self.keywords is None:
             return best
         guarded = self.guarded_folded if plain else self.guarded
@@ -466,6 +477,10 @@ def _rule(item: Any, filename: str, lang: str, defines: Mapping[str, str]) -> Ru
             pattern = re.compile(source, re.IGNORECASE)
         except re.error as exc:
             raise RulesError(f"{who}: bad regex in 'match': {exc}") from None
+        try:
+            check(source)
+        except LinearRegexError as exc:
+            raise RulesError(f"{who}: 'match': {exc}") from None
         if pattern.fullmatch(""):
             raise RulesError(
                 f"{who}: 'match' matches the empty line; it would remove nothing useful"
