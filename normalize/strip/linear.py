@@ -117,7 +117,7 @@ def _repeat(lo: int, hi: int) -> str:
     return f"{{{lo}}}" if lo == hi else f"{{{lo},{hi}}}"
 
 
-def _emit(items: Any) -> str:
+def _emit(items: Any, capture: bool = False) -> str:
     out = []
     for op, av in items:
         if op in _UNSUPPORTED:
@@ -133,15 +133,18 @@ def _emit(items: Any) -> str:
         elif op is _c.AT:
             out.append(_AT[av])
         elif op is _c.BRANCH:
-            out.append("(?:" + "|".join(_emit(b) for b in av[1]) + ")")
+            out.append("(?:" + "|".join(_emit(b, capture) for b in av[1]) + ")")
         elif op is _c.SUBPATTERN:
-            _group, add, _remove, sub = av
+            group, add, _remove, sub = av
             flags = "i" if add & re.IGNORECASE else ""
-            out.append(f"(?{flags}:{_emit(sub)})")
+            if capture and group is not None:
+                out.append(f"({'(?i)' if flags else ''}{_emit(sub, capture)})")
+            else:
+                out.append(f"(?{flags}:{_emit(sub, capture)})")
         elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
             lo, hi, sub = av
             lazy = "?" if op is _c.MIN_REPEAT else ""
-            out.append(f"(?:{_emit(sub)}){_repeat(lo, hi)}{lazy}")
+            out.append(f"(?:{_emit(sub, capture)}){_repeat(lo, hi)}{lazy}")
         else:
             raise LinearRegexError(f"the construct {op} is not supported by the RE2 engine")
     return "".join(out)
@@ -195,6 +198,19 @@ def compile_linear(source: str, *, ignore_case: bool) -> Any:
         return re2.compile(("(?i)" if ignore_case else "") + to_re2(source), options)
     except re2.error as exc:
         raise LinearRegexError(f"the RE2 engine refuses it: {exc}") from None
+
+
+def compile_search(source: str, flags: int = 0) -> Any:
+    """``source`` (Python syntax, ``flags`` from re.IGNORECASE and re.DOTALL) compiled by RE2
+    with its groups: for searching and substituting in whole HTML pages, where Python's engine
+    is quadratic or worse on crafted markup (many ``<meta `` or ``<`` without ``>``)."""
+    re2 = _re2()
+    options = re2.Options()
+    options.log_errors = False
+    options.max_mem = 64 << 20
+    prefix = ("i" if flags & re.IGNORECASE else "") + ("s" if flags & re.DOTALL else "")
+    text = (f"(?{prefix})" if prefix else "") + _emit(_p.parse(source, flags), capture=True)
+    return re2.compile(text, options)
 
 
 def compile_set(sources: list[str], *, ignore_case: bool) -> Any:
