@@ -623,3 +623,19 @@ def test_stale_conversion_folders_are_removed(
     (leftover / "model.bin").write_bytes(b"half")
     out = registry.convert_ct2(model, cache)  # type: ignore[arg-type]
     assert not leftover.exists() and sorted((cache / "ct2").iterdir()) == [out]
+
+
+def test_a_converted_model_others_can_write_is_not_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from normalize.translate import registry
+
+    model, cache = _fake_model(tmp_path), tmp_path / "cache"
+    monkeypatch.setattr(registry, "_convert_into", _fake_convert())
+    out = registry.convert_ct2(model, cache)  # type: ignore[arg-type]
+    assert registry.convert_ct2(model, cache) == out  # ours: reused
+    (out / "model.bin").write_bytes(b"planted")
+    (out / "model.bin").chmod(0o666)
+    with pytest.warns(CacheWarning, match="group or others can write"):
+        other = registry.convert_ct2(model, cache)  # type: ignore[arg-type]
+    assert other != out and (other / "model.bin").read_bytes() == b"converted"

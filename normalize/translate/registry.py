@@ -335,7 +335,15 @@ def convert_ct2(
     """
     out = ct2_dir(model, cache, quantization)
     if (out / "model.bin").is_file() and not force:
-        return out
+        problem = _foreign(out)
+        if problem is None:
+            return out
+        warnings.warn(
+            f"converted model {out} not used ({problem}): converting in a temporary folder",
+            CacheWarning,
+            stacklevel=2,
+        )
+        return _convert_elsewhere(model, quantization, out, None)
     model.weights  # noqa: B018 - refuses pickled-only folders before transformers sees them
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -345,6 +353,8 @@ def convert_ct2(
         return _convert_elsewhere(model, quantization, out, exc)
     try:
         _convert_into(model, tmp, quantization)
+        for path in tmp.iterdir():  # not writable by others whatever the umask (see _foreign)
+            path.chmod(path.stat().st_mode & ~0o022)
     except OSError as exc:  # e.g. the disk filled up while writing the weights
         shutil.rmtree(tmp, ignore_errors=True)
         return _convert_elsewhere(model, quantization, out, exc)
@@ -375,14 +385,31 @@ def _publish(tmp: Path, out: Path, force: bool) -> Path:
     return out
 
 
-def _convert_elsewhere(model: LocalModel, quantization: str, out: Path, exc: OSError) -> Path:
-    reason = exc.strerror or str(exc)
-    warnings.warn(
-        f"cache folder {out.parent} not writable ({reason}): converting {model.name} in a "
-        "temporary folder for this run only",
-        CacheWarning,
-        stacklevel=3,
-    )
+def _foreign(out: Path) -> str | None:
+    """Why the converted copy ``out`` may not be trusted (another user owns or can write the
+    folder or a file in it), or None: models are loaded only from files this user wrote."""
+    from normalize.cachefile import file_problem
+
+    try:
+        for path in (out, *out.iterdir()):
+            problem = file_problem(path.lstat())
+            if problem:
+                return f"{path.name}: {problem}"
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
+
+
+def _convert_elsewhere(
+    model: LocalModel, quantization: str, out: Path, exc: OSError | None
+) -> Path:
+    if exc is not None:
+        warnings.warn(
+            f"cache folder {out.parent} not writable ({exc.strerror or exc}): converting "
+            f"{model.name} in a temporary folder for this run only",
+            CacheWarning,
+            stacklevel=3,
+        )
     tmp = Path(tempfile.mkdtemp(prefix="normalize-ct2-"))
     atexit.register(shutil.rmtree, tmp, True)
     try:
