@@ -6,9 +6,10 @@ bench_canonicalize.py) it prints:
 
   * cold: load_glossary + compile_glossary with an empty cache folder (this process);
   * warm: the same in a fresh process from the cache (best of three, imports excluded);
-  * side by side on the same cache files, best of five: a bare ``pickle.loads`` of the payload
-    (what versions before the signed cache did) and ``cachefile.load`` (ownership check +
-    HMAC-SHA256 + ``pickle.loads``), and their ratio.
+  * side by side on the same cache files, best of five, alternating: the unsigned load of
+    versions before signed caches (open + ``pickle.load``, collector paused) and
+    ``cachefile.load`` (ownership check + HMAC-SHA256 + ``pickle.loads``), and their ratio
+    (the machine may be shared: compare the ratio, not the seconds).
 
     python benchmarks/bench_cache_load.py [--entries 50000] [--workdir DIR] [--skip-large]
 """
