@@ -370,7 +370,7 @@ def test_a_corrupt_index_cache_warns_once_in_the_cli_and_is_rebuilt(
     index_file.write_bytes(b"I12x\n.")
     out = _clean(cache, key)
     assert out.returncode == 0 and out.stdout == expected
-    assert out.stderr.startswith("normalize: warning: cache file ") and "rebuilding" in out.stderr
+    assert out.stderr.startswith("Warning: cache file ") and "rebuilding" in out.stderr
     assert _clean(cache, key).stderr == ""
 
 
