@@ -178,3 +178,8 @@ def test_translation_protects_short_forms_and_units_like_full_names(
         ("nivolumab", "O药"),
         ("nrdl_negotiation", "医保谈判"),
     ]
+
+
+def test_a_code_in_full_width_brackets_is_not_added_again(canon: Canonicalizer) -> None:
+    doc = canon.rewrite(Document("Ruikang Trastuzumab（SHR-A1811）was approved.", lang="en"))
+    assert doc.text.count("SHR-A1811") == 1, doc.text

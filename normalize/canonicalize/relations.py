@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 from normalize.canonicalize.index import _JURISDICTION_WORDS, _jurisdiction_tag
 from normalize.canonicalize.keys import Token
-from normalize.canonicalize.matches import Match, Text, char_span
+from normalize.canonicalize.matches import Match, Text, char_span, covered
 from normalize.document import Suggestion
 from normalize.glossary.entries import Entry, parse_years
 
@@ -150,12 +150,13 @@ def longer_company_name(t: Text, matches: list[Match]) -> Revision:
     reported, so fuzzy matching keeps off it too."""
     kept: list[Match] = []
     reported: list[Suggestion] = []
+    named = covered(matches)  # a neighbour that is itself a known name makes no longer name
     for m in matches:
         entry = t.glossary.get(m.entry_id)
         if entry is None or entry.type != "company" or m.chars is not None:
             kept.append(m)
             continue
-        extra = _name_word_before(t, m) or _name_words_after(t, m)
+        extra = _name_word_before(t, m, named) or _name_words_after(t, m, named)
         if extra is None:
             kept.append(m)
             continue
@@ -186,26 +187,26 @@ def _plain_name_word(t: Text, tok: Token) -> bool:
     )
 
 
-def _name_word_before(t: Text, m: Match) -> str | None:
+def _name_word_before(t: Text, m: Match, named: set[int]) -> str | None:
     """A name word right before the match, in the same name ("Fosun" Kite Biotechnology)."""
     tokens = t.tokens
     if m.start == 0:
         return None
     prev = tokens[m.start - 1]
-    if prev.possessive or t.text[prev.end : tokens[m.start].start] != " ":
+    if m.start - 1 in named or prev.possessive or t.text[prev.end : tokens[m.start].start] != " ":
         return None
     if not _plain_name_word(t, prev) or _written_in(t.glossary[m.entry_id], prev.key):
         return None
     return prev.text
 
 
-def _name_words_after(t: Text, m: Match) -> str | None:
+def _name_words_after(t: Text, m: Match, named: set[int]) -> str | None:
     """Name words after the match that run on into company words (Fosun "Kite
     Biotechnology Co., Ltd."): the legal name is longer than the match."""
     tokens, index = t.tokens, t.index
     if tokens[m.end - 1].possessive:
         return None
-    if m.end < len(tokens):
+    if m.end < len(tokens) and m.end not in named:
         nxt = tokens[m.end]
         if (
             t.text[tokens[m.end - 1].end : nxt.start] in _HYPHENS
@@ -220,6 +221,7 @@ def _name_words_after(t: Text, m: Match) -> str | None:
         and j - m.end < LONGER_NAME_WORDS
         and t.text[tokens[j - 1].end : tokens[j].start] == " "
         and _plain_name_word(t, tokens[j])
+        and j not in named
         and not tokens[j - 1].possessive
     ):
         j += 1

@@ -139,7 +139,7 @@ def render_name(entry: Entry, first: bool, before: str = "", after: str = "") ->
         first
         and entry.code_at_first
         and entry.codes
-        and not re.match(r"\s*\(", after)  # a code or gloss in brackets follows already
+        and not re.match(r"\s*[(（]", after)  # a code or gloss in brackets follows already
         and not re.match(r"['’]s\b", after)  # "X (CODE)'s" reads badly
     ):
         name = f"{name} ({entry.codes[0]})"

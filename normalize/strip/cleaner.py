@@ -199,6 +199,34 @@ class CleanerStage:
             warnings=doc.warnings + tuple(warnings),
         )
 
+    def settle(self, doc: Document) -> Document:
+        """Join the hard-wrapped English lines that the later stages made long enough to count
+        as such: a name rewritten longer (a code added at first mention) can carry a line
+        past :data:`UNWRAP_MIN_CHARS`, and a second run would join it then. Joined now, so a
+        run's output is its own fixed point; the joins are changes of stage ``settle`` (a
+        newline becomes a space: no offset moves)."""
+        text = doc.text
+        if "\n" not in text:
+            return doc
+        chars = list(text)
+        changes: list[Change] = []
+        lines = text.split("\n")
+        current: str | None = None  # the line as joined so far
+        at = 0
+        for i, line in enumerate(lines):
+            end = at + len(line)
+            current = line if current is None else current + " " + line
+            # (the English rule only: a joined English line takes a space, the same length)
+            if i + 1 < len(lines) and current and _continues(current, lines[i + 1], set()):
+                chars[end] = " "
+                changes.append(Change("settle", "repair", "\n", " ", end, end + 1, rule="unwrap"))
+            else:
+                current = None
+            at = end + 1
+        if not changes:
+            return doc
+        return doc.evolve(text="".join(chars), changes=doc.changes + tuple(changes))
+
     def stamp(self) -> dict[str, str]:
         return {
             "strip": f"rules {self.rules.digest}, "

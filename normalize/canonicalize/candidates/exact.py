@@ -77,7 +77,11 @@ def find_exact(t: Text) -> tuple[list[Match], Ambiguous]:
             hit = _transposed_acronym(t, tokens[i], i)
         if tokens[i].key[:EXACT_PREFIX] in index.core_prefixes:
             core_hit = company_core(t, i)
-            if core_hit is not None and (hit is None or core_hit.end > hit.end):
+            if (
+                core_hit is not None
+                and (hit is None or core_hit.end > hit.end)
+                and not _overrun(t, core_hit)
+            ):
                 hit = core_hit
         if hit:
             out.append(hit)
@@ -85,6 +89,29 @@ def find_exact(t: Text) -> tuple[list[Match], Ambiguous]:
         else:
             i += 1
     return out, ambiguous
+
+
+def _overrun(t: Text, core_hit: Match) -> bool:
+    """Whether a word of a core match opens a written name that ends beyond it: in "Alphamab
+    Pharma Mar, S.A." the company word "Pharma" belongs to PharmaMar's name, not Alphamab's."""
+    return any(_exact_end(t, k) > core_hit.end for k in range(core_hit.start + 1, core_hit.end))
+
+
+def _exact_end(t: Text, i: int) -> int:
+    """Where the longest glossary form opening at token ``i`` ends (``i`` if none does)."""
+    tokens, index = t.tokens, t.index
+    end, key, cased = i, "", ""
+    for size in range(1, min(index.max_tokens, len(tokens) - i) + 1):
+        tok = tokens[i + size - 1]
+        if tok.is_cjk:
+            break
+        key += tok.bare
+        cased += tok.cased
+        if len(key) >= EXACT_PREFIX and len(key) > index.prefixes.get(key[:EXACT_PREFIX], 0):
+            break
+        if key in index.exact or cased in index.exact_cased:
+            end = i + size
+    return end
 
 
 def _transposed_acronym(t: Text, token: Token, i: int) -> Match | None:
