@@ -55,6 +55,11 @@ def jurisdiction(t: Text, matches: list[Match]) -> Revision:
     for k, tok in enumerate(tokens):
         if tok.key in _JURISDICTION_WORDS:
             cues.setdefault(sentence_of(k), []).append((_jurisdiction_tag(tok.text), -1))
+        elif tok.text.isupper() and len(tok.text) >= 2:
+            # a regulator's abbreviation, also inside another name ("Priority Review (FDA)")
+            place = _regulator_jurisdiction(t, tok)
+            if place is not None:
+                cues.setdefault(sentence_of(k), []).append((place, -1))
     for k, m in enumerate(matches):
         entry = glossary.get(m.entry_id)
         if entry is not None and entry.type == "regulator" and entry.jurisdiction:
@@ -86,8 +91,16 @@ def jurisdiction(t: Text, matches: list[Match]) -> Revision:
         where = ", ".join(sorted(tag.lstrip("@") for tag in named))
         if len(siblings) == 1:
             why = f"the sentence names {where}; {entry.id} applies in {entry.jurisdiction}"
+            # A name written as the entry writes it stays as written (the generic "priority
+            # review" is right for either); a garbled one is rewritten as before.
+            written = "".join(tok.bare for tok in tokens[m.start : m.end])
+            method = (
+                "jurisdiction"
+                if m.chars is None and written in t.index.accepted.get(m.entry_id, ())
+                else m.method
+            )
             kept.append(
-                Match(siblings[0].id, m.start, m.end, m.score, "jurisdiction", m.form, m.chars, why)
+                Match(siblings[0].id, m.start, m.end, m.score, method, m.form, m.chars, why)
             )
         elif entry.type == "regulator":
             kept.append(m)
@@ -101,6 +114,15 @@ def jurisdiction(t: Text, matches: list[Match]) -> Revision:
                 )
             )
     return kept, reported
+
+
+def _regulator_jurisdiction(t: Text, tok: Token) -> str | None:
+    """The jurisdiction tag of the regulator whose abbreviation ``tok`` is, if it is one."""
+    for eid, form in t.index.rows.of(t.index.exact_cased.get(tok.cased)):
+        entry = t.glossary.get(eid)
+        if form.kind == "abbreviation" and entry is not None and entry.type == "regulator":
+            return _jurisdiction_tag(entry.jurisdiction) if entry.jurisdiction else None
+    return None
 
 
 def _movable(entry: Entry | None) -> bool:
