@@ -237,6 +237,8 @@ def _name_words_after(t: Text, m: Match, named: set[int]) -> str | None:
             and not _written_in(t.glossary[m.entry_id], nxt.key)
         ):
             return "-" + nxt.text  # "Kelun-Biotech": one word of another name
+    if tokens[m.end - 1].key in index.company_words:
+        return None  # "Hengrui Pharma CARsgen Therapeutics": a name ended, the next begins
     j = m.end
     while (
         j < len(tokens)
