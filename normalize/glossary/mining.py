@@ -15,6 +15,9 @@ as unmatched too, so garbled renderings surface for review) that look like
 
 Each candidate comes with its count, its best glossary entries (rapidfuzz ratio on compact keys,
 dosage phrases and legal suffixes dropped, never across INN stems) and example contexts.
+
+Over 600 lines because mining is one pipeline (spans, guards, candidates, ranking) whose
+steps share the span model; its review formats live in :mod:`.review`.
 """
 
 from __future__ import annotations

@@ -14,6 +14,10 @@ through the same line rules:
 
 Every removed line is a :class:`Change` with the rule id; repairs are ``repair`` changes.
 Cleaning is idempotent: cleaning the output again changes nothing.
+
+Over 600 lines because the stage's line decisions (rules, classifier, edge clusters, short
+records, unwrapping and its settle step) read each other's state line by line; the rules,
+the classifier, extraction and decoding live in their own modules.
 """
 
 from __future__ import annotations
