@@ -44,7 +44,7 @@ def spans_found(canon: Canonicalizer, text: str) -> list[tuple[int, int, str]]:
     out = []
     for m in matches:
         entry = canon.glossary.get(m.entry_id)
-        eid = entry.successor if entry is not None and entry.successor else m.entry_id
+        eid = canon.glossary.current(entry).id if entry is not None else m.entry_id
         out.append((*char_span(m, tokens), eid))
     return out
 

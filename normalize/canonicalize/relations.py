@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from normalize.canonicalize.candidates.companies import HYPHENS
 from normalize.canonicalize.index import _JURISDICTION_WORDS, _jurisdiction_tag
 from normalize.canonicalize.keys import Token
 from normalize.canonicalize.matches import Match, Text, char_span, covered
@@ -27,7 +28,6 @@ from normalize.glossary.entries import Entry, parse_years
 Revision = tuple[list[Match], list[Suggestion]]
 
 _JURISDICTION_TYPES = ("programme", "document", "regulator")
-_HYPHENS = frozenset("-‐‑–")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 LONGER_NAME_WORDS = 3  # capitalized words a longer company name may add before its company words
 SWAP_PREFIX = 5  # a portfolio look-alike opens with at least this many letters of the drug
@@ -231,7 +231,7 @@ def _name_words_after(t: Text, m: Match, named: set[int]) -> str | None:
     if m.end < len(tokens) and m.end not in named:
         nxt = tokens[m.end]
         if (
-            t.text[tokens[m.end - 1].end : nxt.start] in _HYPHENS
+            t.text[tokens[m.end - 1].end : nxt.start] in HYPHENS
             and nxt.text[:1].isupper()
             and (nxt.key in index.company_words or _plain_name_word(t, nxt))
             and not _written_in(t.glossary[m.entry_id], nxt.key)
@@ -329,7 +329,7 @@ def owner_and_product(t: Text, matches: list[Match]) -> Revision:
             )
     if not swapped:
         return matches, reported
-    return [swapped.get(m.start, m) if m.start in swapped else m for m in matches], reported
+    return [swapped.get(m.start, m) for m in matches], reported
 
 
 def _is_company(t: Text, entry_id: str) -> bool:

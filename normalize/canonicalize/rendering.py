@@ -87,7 +87,7 @@ def render(
         pieces.append(replacement)
         out_len += len(replacement)
         cursor = end
-        named = (glossary.get(entry.successor) if entry.successor else None) or entry
+        named = glossary.current(entry)
         entities.append(
             Entity(
                 named.id,

@@ -153,6 +153,10 @@ class Glossary:
     def get(self, entry_id: str) -> Entry | None:
         return self.entries.get(entry_id)
 
+    def current(self, entry: Entry) -> Entry:
+        """The body a former name stands for today (its ``successor``), else the entry."""
+        return (self.entries.get(entry.successor) if entry.successor else None) or entry
+
     @property
     def short_digest(self) -> str:
         return self.digest[:12]

@@ -301,11 +301,7 @@ class TranslatorStage:
                     name = render_name(entry, entry.id not in seen, before, after)
                     seen.add(entry.id)
                     # a former name: the body it became (see Entity.former)
-                    named = (
-                        glossary.get(entry.successor)
-                        if glossary is not None and entry.successor
-                        else None
-                    ) or entry
+                    named = glossary.current(entry) if glossary is not None else entry
                     entities.append(
                         Entity(
                             named.id,

@@ -9,7 +9,7 @@ from normalize.canonicalize.index import EXACT_PREFIX
 from normalize.canonicalize.keys import name_tokens
 from normalize.canonicalize.matches import Match, Text, joined
 
-_HYPHENS = frozenset("-‐‑–")
+HYPHENS = frozenset("-‐‑–")  # what joins two words into one name ("Kelun-Biotech")
 
 
 def company_core(t: Text, i: int) -> Match | None:
@@ -26,7 +26,7 @@ def company_core(t: Text, i: int) -> Match | None:
         j += 1
     if j == i or j >= len(tokens) or tokens[j].key not in index.company_words:
         return None
-    if t.text[tokens[j - 1].end : tokens[j].start] in _HYPHENS:
+    if t.text[tokens[j - 1].end : tokens[j].start] in HYPHENS:
         return None  # "Kelun-Biotech": the company word is part of another name
     ids = index.core.get("".join(tok.key for tok in tokens[i:j]).replace("'", ""))
     if not ids or len(ids) > 1:
