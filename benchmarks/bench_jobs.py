@@ -1,17 +1,19 @@
 """``normalize clean --jobs 2`` against ``--jobs 1``, side by side on the same input; prints
 records/s, the ratio (target >= 1.7x on 2 cores) and the load average around each pair.
 
-    python benchmarks/bench_jobs.py                 # English and translation, ~4-6 minutes
+    python benchmarks/bench_jobs.py                 # English and translation, ~12 minutes
     python benchmarks/bench_jobs.py --quick         # fewer records
     python benchmarks/bench_jobs.py --only english
 
-English: 2,000 short synthetic articles (benchmarks/synthetic.py, cut to ~1,200 characters),
-``--no-translate``. Translation: Chinese records of one or two sentences from
-tests/data/tiny_mt_corpus.txt (numbered so no two are alike), through the random-weight
-opus-mt-zh-en-shaped model of bench_translate.py on CTranslate2, the translation cache off.
-Each pair runs ROUNDS times, alternating which goes first; the best of each is reported, and
-the two outputs are checked to be byte-identical. Each run is a real `normalize` subprocess,
-so start-up (imports, glossary, model load) is included.
+English: real articles, whole (the English pages of ../shared's docs-dev and of the first
+--pages trafilatura-eval pages, as bench_names_real.py reads them), ``--no-translate``.
+Translation: Chinese records of one or two sentences from tests/data/tiny_mt_corpus.txt
+(numbered so no two are alike), through the random-weight opus-mt-zh-en-shaped model of
+bench_translate.py on CTranslate2, the translation cache off.
+Each setting (--jobs 1 with every core, --jobs 1 --threads 1, --jobs 2) runs ROUNDS times,
+alternating the order; the best of each is reported, the ratio is --jobs 2 over the faster
+single-process setting, and the outputs are checked to be byte-identical. Each run is a real
+`normalize` subprocess, so start-up (imports, glossary, model load) is included.
 """
 
 from __future__ import annotations
@@ -33,16 +35,16 @@ ENGLISH_CHARS = 1200
 CORPUS = ROOT / "tests" / "data" / "tiny_mt_corpus.txt"
 
 
-def english_records(path: Path, n: int) -> Path:
-    from benchmarks.synthetic import make_articles
-    from normalize.glossary.entries import load_glossary
+def english_records(path: Path, pages: int) -> tuple[Path, int]:
+    """Real English articles (bench_names_real's: docs-dev pages as scraped, trafilatura-eval
+    main texts), read in place from ../shared, whole; returns the file and the record count."""
+    from benchmarks.bench_names_real import english_articles
 
+    articles = english_articles(pages)
     with path.open("w", encoding="utf-8") as out:
-        for i, article in enumerate(make_articles(load_glossary(), n, seed=5)):
-            text = article.text[:ENGLISH_CHARS]
-            text = text[: text.rfind(".") + 1] or text
+        for i, text in enumerate(articles):
             out.write(json.dumps({"id": i, "text": text}) + "\n")
-    return path
+    return path, len(articles)
 
 
 def chinese_records(path: Path, n: int) -> Path:
@@ -75,29 +77,41 @@ def run(args: list[str], out: Path) -> float:
     return elapsed
 
 
-def pair(label: str, args: list[str], n: int, work: Path) -> None:
-    best: dict[int, float] = {}
+# What each row runs: the two single-process settings (every core for one model, and one
+# thread) and two workers of one thread each. The ratio is --jobs 2 over the faster of the two
+# single-process runs, so a bad default thread count cannot flatter it.
+VARIANTS = {"jobs 1": ["--jobs", "1"], "jobs 1 -t1": ["--jobs", "1", "--threads", "1"],
+            "jobs 2": ["--jobs", "2"]}  # fmt: skip
+
+
+def pair(label: str, args: list[str], n: int, work: Path, variants: dict[str, list[str]]) -> None:
+    best: dict[str, float] = {}
     loads = []
     for r in range(ROUNDS):
         loads.append(os.getloadavg()[0])
-        for jobs in (1, 2) if r % 2 == 0 else (2, 1):
-            elapsed = run([*args, "--jobs", str(jobs)], work / f"{label}-{jobs}.jsonl")
-            best[jobs] = min(best.get(jobs, elapsed), elapsed)
+        names = list(variants) if r % 2 == 0 else list(reversed(variants))
+        for name in names:
+            out = work / f"{label}-{name.replace(' ', '')}.jsonl"
+            elapsed = run([*args, *variants[name]], out)
+            best[name] = min(best.get(name, elapsed), elapsed)
     loads.append(os.getloadavg()[0])
-    one, two = (work / f"{label}-{j}.jsonl" for j in (1, 2))
-    same = one.read_bytes() == two.read_bytes()
+    outputs = {(work / f"{label}-{name.replace(' ', '')}.jsonl").read_bytes() for name in variants}
+    same = len(outputs) == 1
+    single = min(best["jobs 1"], best.get("jobs 1 -t1", best["jobs 1"]))
+    t1 = f"{n / best['jobs 1 -t1']:.1f}" if "jobs 1 -t1" in best else "-"
     print(
-        f"{label:<12}{n:>8}{n / best[1]:>12.1f}{n / best[2]:>12.1f}{best[1] / best[2]:>8.2f}x"
+        f"{label:<12}{n:>8}{n / best['jobs 1']:>12.1f}{t1:>12}"
+        f"{n / best['jobs 2']:>12.1f}{single / best['jobs 2']:>8.2f}x"
         f"{'yes' if same else 'NO':>11}   {' '.join(f'{x:.1f}' for x in loads)}"
     )
     if not same:
-        sys.exit(f"{label}: --jobs 2 output differs from --jobs 1")
+        sys.exit(f"{label}: the outputs of {', '.join(variants)} differ")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--english", type=int, default=2000)
-    parser.add_argument("--chinese", type=int, default=160)
+    parser.add_argument("--pages", type=int, default=300, help="trafilatura-eval pages read")
+    parser.add_argument("--chinese", type=int, default=80)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--only", choices=("english", "translation"))
     parser.add_argument(
@@ -105,7 +119,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.quick:
-        args.english, args.chinese = 400, 40
+        args.pages, args.chinese = 60, 24
     work = args.workdir / "jobs"
     work.mkdir(parents=True, exist_ok=True)
     cache = args.workdir / "cache"
@@ -115,13 +129,16 @@ def main() -> None:
         f"best of {ROUNDS} runs each, alternating order"
     )
     print(
-        f"{'input':<12}{'records':>8}{'--jobs 1/s':>12}{'--jobs 2/s':>12}{'ratio':>9}"
+        f"{'input':<12}{'records':>8}{'--jobs 1/s':>12}{'+-t 1/s':>12}{'--jobs 2/s':>12}"
+        f"{'ratio':>9}"
         f"{'identical':>11}   load average (1 min) before each round, after"
     )
     if args.only in (None, "english"):
-        path = english_records(work / "english.jsonl", args.english)
+        path, n = english_records(work / "english.jsonl", args.pages)
         run(["--no-translate", str(path)], work / "warm.jsonl")  # compiles the glossary once
-        pair("english", ["--no-translate", str(path)], args.english, work)
+        # --threads only concerns translation: English compares the two process counts.
+        english = {k: v for k, v in VARIANTS.items() if k != "jobs 1 -t1"}
+        pair("english", ["--no-translate", str(path)], n, work, english)
     if args.only in (None, "translation"):
         from benchmarks.bench_translate import build
 
@@ -129,7 +146,7 @@ def main() -> None:
         path = chinese_records(work / "chinese.jsonl", args.chinese)
         common = ["--model", str(model), "--backend", "ctranslate2", "--no-cache", str(path)]
         run([*common[:-1], str(chinese_records(work / "warm-zh.jsonl", 2))], work / "warm.jsonl")
-        pair("translation", common, args.chinese, work)
+        pair("translation", common, args.chinese, work, VARIANTS)
 
 
 if __name__ == "__main__":

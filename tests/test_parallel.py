@@ -120,6 +120,42 @@ def test_plan_shares_cores_and_gives_each_gpu_one_translating_worker(
     assert parallel.plan(Config(translate=False), 8) == parallel.Plan(8, 1)
 
 
+@pytest.mark.parametrize(
+    ("args", "threads"), [((), 3), (("--threads", "1"), 1), (("--threads", "5"), 5)]
+)
+def test_threads_option_overrides_the_cores_share(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, args: tuple[str, ...], threads: int
+) -> None:
+    """--threads is each worker's thread count; without it the workers split the cores."""
+    import normalize.translate.backends as backends
+
+    monkeypatch.setattr(backends, "available_cores", lambda: 6)
+    seen: list[int] = []
+
+    def capture(pipeline: Pipeline, records: object, plan: object, *a: object, **k: object):
+        seen.append(pipeline.config.threads)
+        return iter(())
+
+    monkeypatch.setattr(parallel, "process_parallel", capture)
+    source = tmp_path / "a.txt"
+    source.write_text("BeiGene said zanubrutinib sales rose.\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        main,
+        [
+            "clean",
+            "--no-translate",
+            "--cache-dir",
+            str(tmp_path),
+            "--jobs",
+            "2",
+            *args,
+            str(source),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert seen == [threads]
+
+
 def test_a_gpu_worker_sees_only_its_gpu(monkeypatch: pytest.MonkeyPatch) -> None:
     import multiprocessing
 

@@ -101,6 +101,14 @@ HEADER = "==> {} <=="  # marks each document in text output from several inputs 
     show_default=True,
     help="Sentences translated together.",
 )
+@click.option(
+    "--threads",
+    type=click.IntRange(0, 1024),
+    default=0,
+    show_default=True,
+    help="CPU threads per translation model; 0 = the available cores shared among --jobs "
+    "workers. Small models on few cores often run faster with 1.",
+)
 @click.option("--no-cache", is_flag=True, help="Do not read or write the translation cache.")
 @click.option(
     "--cache-dir",
@@ -166,6 +174,7 @@ def clean(
     device: str,
     beam_size: int,
     batch_size: int,
+    threads: int,
     no_cache: bool,
     cache_dir: Path | None,
     max_bytes: int,
@@ -198,6 +207,7 @@ def clean(
         device=device,
         beam_size=beam_size,
         batch_size=batch_size,
+        threads=threads,
         translation_cache=not no_cache,
         cache_dir=cache_dir,
         max_bytes=max_bytes,
@@ -249,7 +259,7 @@ def _run(
     work = None
     if jobs > 1:
         work = plan(config, jobs)
-        config = dataclasses.replace(config, threads=work.threads)
+        config = dataclasses.replace(config, threads=config.threads or work.threads)
         if work.note:
             warning(work.note)
     pipeline = Pipeline(config)  # a broken glossary stops here, before any output is opened
