@@ -165,16 +165,15 @@ class _MatchPlan:
         # One RE2 set of the always-tried rules (it reports every rule that matches the whole
         # line, in one linear pass; the first of them wins), and the guarded branches apart.
         self.folded = exact_folded
-        self.always = compile_set(always, ignore_case=True) if always else None
-        self.guarded = tuple((i, compile_linear(b, ignore_case=True)) for i, b in guarded)
-        self.always_folded = (
-            compile_set(always, ignore_case=False) if always and exact_folded else self.always
-        )
-        self.guarded_folded = (
-            tuple((i, compile_linear(b, ignore_case=False)) for i, b in guarded)
-            if exact_folded
-            else self.guarded
-        )
+        self._always_sources, self._guarded_sources = always, guarded
+        self._ignore_case: tuple[Any, tuple[tuple[int, Any], ...]] | None = None
+        if exact_folded:
+            self.always_folded = compile_set(always, ignore_case=False) if always else None
+            self.guarded_folded = tuple(
+                (i, compile_linear(b, ignore_case=False)) for i, b in guarded
+            )
+        else:
+            self.always_folded, self.guarded_folded = self.ignore_case()
         # Each keyword is searched by a short piece of it that starts with a rare character
         # (the search skips positions by their first character). The search finds, at each
         # position, the shortest piece there; a piece that only starts like a longer one
@@ -191,13 +190,25 @@ class _MatchPlan:
             for found in keywords
         }
 
+    def ignore_case(self) -> tuple[Any, tuple[tuple[int, Any], ...]]:
+        """The ignore-case set and branches, compiled on first use: when the folded ones are
+        equivalent, only lines with a dotless "ı" need them, and compiling them is about half
+        of a plain English run's start-up."""
+        if self._ignore_case is None:
+            always, guarded = self._always_sources, self._guarded_sources
+            self._ignore_case = (
+                compile_set(always, ignore_case=True) if always else None,
+                tuple((i, compile_linear(b, ignore_case=True)) for i, b in guarded),
+            )
+        return self._ignore_case
+
     def first(self, text: str) -> int | None:
         """The index of the first rule whose pattern matches the whole of ``text`` (a case
         folded line)."""
         # Keywords are lower-case literals; "ı" is the one case-folded character that an
         # ignore-case "i" matches, so such lines skip the shortcuts.
         plain = "ı" not in text
-        always = self.always_folded if plain else self.always
+        always, guarded = (self.always_folded, self.guarded_folded) if plain else self.ignore_case()
         best = None
         if always is not None:
             found = always.Match(text)
@@ -205,7 +216,6 @@ class _MatchPlan:
                 best = self.always_rules[min(found)]
         if self.keywords is None:
             return best
-        guarded = self.guarded_folded if plain else self.guarded
         if plain:
             branches: set[int] = set()
             pos = 0
