@@ -173,10 +173,12 @@ def _nested(items: Any, outer: tuple[int, int] | None) -> str | None:
     return None
 
 
-def check(source: str) -> None:
-    """Raise :class:`LinearRegexError` for a pattern with nested quantifiers or one RE2
-    cannot run; ``source`` must already compile with ``re``."""
-    parsed = _p.parse(source, re.IGNORECASE)
+def check(source: str) -> Any:
+    """``source`` compiled by RE2 ignoring case, as :func:`compile_linear` gives it; raise
+    :class:`LinearRegexError` for a pattern with nested quantifiers or one RE2 cannot run.
+    ``source`` must already compile with ``re``. (One parse serves both: parsing is most of a
+    run's start-up.)"""
+    parsed = _p.parse(source, 0)
     problem = _nested(parsed, None)
     if problem:
         raise LinearRegexError(
@@ -184,18 +186,22 @@ def check(source: str) -> None:
             "bound the outer repeat, e.g. {2,30} (on a rule's collapsed line, "
             r"\s* is \s? and \s+ is \s)"
         )
-    compile_linear(source, ignore_case=True)
+    return _compile_re2(_emit(parsed), ignore_case=True)
 
 
 def compile_linear(source: str, *, ignore_case: bool) -> Any:
     """``source`` compiled by RE2 (captures off: only whether and where it matches)."""
+    return _compile_re2(to_re2(source), ignore_case=ignore_case)
+
+
+def _compile_re2(text: str, *, ignore_case: bool) -> Any:
     re2 = _re2()
     options = re2.Options()
     options.never_capture = True
     options.log_errors = False  # reported as LinearRegexError instead
     options.max_mem = 64 << 20  # room for bounded repeats of large classes
     try:
-        return re2.compile(("(?i)" if ignore_case else "") + to_re2(source), options)
+        return re2.compile(("(?i)" if ignore_case else "") + text, options)
     except re2.error as exc:
         raise LinearRegexError(f"the RE2 engine refuses it: {exc}") from None
 

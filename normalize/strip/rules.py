@@ -59,10 +59,11 @@ class Rule:
     source: str = ""  # file:line
     # ``pattern`` is Python's parse of ``match`` (its source and flags feed rulelits); lines are
     # matched by this RE2 copy, in time linear in the line (see normalize.strip.linear).
-    linear: Any = field(init=False, repr=False, compare=False, hash=False, default=None)
+    # (Given when the loader already compiled it while checking the pattern.)
+    linear: Any = field(repr=False, compare=False, hash=False, default=None)
 
     def __post_init__(self) -> None:
-        if self.pattern is not None:
+        if self.pattern is not None and self.linear is None:
             compiled = compile_linear(self.pattern.pattern, ignore_case=True)
             object.__setattr__(self, "linear", compiled)
 
@@ -473,7 +474,7 @@ def _rule(item: Any, filename: str, lang: str, defines: Mapping[str, str]) -> Ru
         )
     if "match" not in item and "lines" not in item:
         raise RulesError(f"{who}: needs 'match' (a regex) or 'lines' (exact lines)")
-    pattern = None
+    pattern = linear = None
     if "match" in item:
         if not isinstance(item["match"], str) or not item["match"].strip():
             raise RulesError(f"{who}: 'match' must be a non-empty regex string")
@@ -488,7 +489,7 @@ def _rule(item: Any, filename: str, lang: str, defines: Mapping[str, str]) -> Ru
         except re.error as exc:
             raise RulesError(f"{who}: bad regex in 'match': {exc}") from None
         try:
-            check(source)
+            linear = check(source)
         except LinearRegexError as exc:
             raise RulesError(f"{who}: 'match': {exc}") from None
         if pattern.fullmatch(""):
@@ -514,6 +515,7 @@ def _rule(item: Any, filename: str, lang: str, defines: Mapping[str, str]) -> Ru
         flags["ends_article"],
         lang,
         f"{filename}:{line}",
+        linear,
     )
 
 
