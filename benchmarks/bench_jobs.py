@@ -15,17 +15,20 @@ alternating the order; the best of each is reported, the ratio is --jobs 2 over 
 single-process setting, and the outputs are checked to be byte-identical. Each run is a real
 `normalize` subprocess, so start-up (imports, glossary, rules, model load) is included; it is
 also timed alone (the first record only: single process / --jobs 2) and "after" is the ratio
-with it taken off both sides, the scaling a long run approaches.
+with it taken off both sides, the scaling a long run approaches. Peak memory is the
+proportional set size of the whole process tree (parent and workers), sampled.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -33,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 ROUNDS = 2
+MEMORY_EVERY_S = 0.2  # how often the process tree's memory is sampled
 ENGLISH_CHARS = 1200
 CORPUS = ROOT / "tests" / "data" / "tiny_mt_corpus.txt"
 
@@ -62,20 +66,60 @@ def chinese_records(path: Path, n: int) -> Path:
     return path
 
 
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its descendants, from /proc (Linux)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        for task in Path(f"/proc/{p}/task").glob("*/children"):
+            with contextlib.suppress(OSError):
+                todo.extend(int(c) for c in task.read_text().split())
+    return out
+
+
+def _pss_mb(pid: int) -> float:
+    """Proportional set size of ``pid``'s process tree: pages shared by forked workers are
+    split between them, not counted once per worker as RSS would."""
+    total = 0
+    for p in _tree(pid):
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+    return total / 1024
+
+
+PEAK_MB: dict[str, float] = {}  # peak memory of the process tree, by output name
+
+
 def run(args: list[str], out: Path) -> float:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     t0 = time.perf_counter()
+    peak = 0.0
     with out.open("wb") as sink:
-        done = subprocess.run(
+        proc = subprocess.Popen(
             [sys.executable, "-m", "normalize", "clean", *args],
             stdout=sink,
             stderr=subprocess.PIPE,
             env=env,
-            check=False,
         )
+        stop = threading.Event()
+
+        def watch() -> None:
+            nonlocal peak
+            while not stop.wait(MEMORY_EVERY_S):
+                peak = max(peak, _pss_mb(proc.pid))
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+        _, err = proc.communicate()
+        stop.set()
+        watcher.join()
     elapsed = time.perf_counter() - t0
-    if done.returncode != 0:
-        sys.exit(f"normalize clean {' '.join(args)} failed:\n{done.stderr.decode()[-2000:]}")
+    if proc.returncode != 0:
+        sys.exit(f"normalize clean {' '.join(args)} failed:\n{err.decode()[-2000:]}")
+    PEAK_MB[out.name] = max(PEAK_MB.get(out.name, 0.0), peak)
     return elapsed
 
 
@@ -116,6 +160,9 @@ def pair(label: str, args: list[str], n: int, work: Path, variants: dict[str, li
         f"{start[one]:>7.1f}/{start['jobs 2']:<5.1f}{steady:>8.2f}x"
         f"{'yes' if same else 'NO':>11}   {' '.join(f'{x:.1f}' for x in loads)}"
     )
+    mb = {k: PEAK_MB[f"{label}-{k.replace(' ', '')}.jsonl"] for k in variants}
+    print(f"{'':<12}peak memory (PSS of the process tree): " + ", ".join(
+        f"{k} {v:.0f} MB" for k, v in mb.items()))  # fmt: skip
     if not same:
         sys.exit(f"{label}: the outputs of {', '.join(variants)} differ")
 
