@@ -20,8 +20,10 @@ class Pools:
         self._pools: dict[str, tuple[dict[int, float], str]] = {}
 
     def near(self, key: str) -> tuple[dict[int, float], str]:
-        """The fuzzy forms near ``key`` (position -> spelling score), gathered by spelling or by
-        consonant skeleton, and the key's skeleton."""
+        """The fuzzy forms near ``key`` (position -> spelling score) and the key's skeleton
+        ("" when no form is near): the POOL_LIMIT forms best by spelling, at least RAW_FLOOR
+        alike, and, when those fill the limit, any others as alike among the POOL_LIMIT best
+        by consonant skeleton."""
         hit = self._pools.get(key)
         if hit is not None:
             return hit
@@ -39,8 +41,9 @@ class Pools:
             limit=thresholds.POOL_LIMIT,
         ):
             pool[a + pos] = score
-        skel = skeleton(key)
-        if len(skel) >= 3:
+        skel = skeleton(key) if pool else ""
+        if len(pool) == thresholds.POOL_LIMIT and len(skel) >= 3:
+            # (a pool short of the limit already holds every form RAW_FLOOR alike)
             for _c, _score, pos in process.extract(
                 skel,
                 index.fuzzy_skeletons[a:b],
@@ -48,7 +51,9 @@ class Pools:
                 score_cutoff=thresholds.SKELETON_PREFILTER,
                 limit=thresholds.POOL_LIMIT,
             ):
-                pool.setdefault(a + pos, fuzz.ratio(key, index.fuzzy_keys[a + pos]))
+                raw = fuzz.ratio(key, index.fuzzy_keys[a + pos])
+                if raw >= floor and a + pos not in pool:
+                    pool[a + pos] = raw
         self._remember(key, pool, skel)
         return pool, skel
 
@@ -62,6 +67,9 @@ class Pools:
         ``cdist`` scores them all against every form at once, on every core (on a
         50,000-entry glossary ~15x faster than one ``extract`` per key). Same result as
         :meth:`near`, which then finds them remembered."""
+        index = self.index
+        if len(index.fuzzy_keys) < thresholds.PREFETCH_MIN_FORMS:
+            return  # one key at a time is as fast: not even the keys are worth gathering
         new = sorted(
             {
                 k
@@ -71,11 +79,7 @@ class Pools:
                 and not any(ch.isdigit() for ch in k)
             }
         )
-        index = self.index
-        if (
-            len(new) < thresholds.PREFETCH_MIN_KEYS
-            or len(index.fuzzy_keys) < thresholds.PREFETCH_MIN_FORMS
-        ):
+        if len(new) < thresholds.PREFETCH_MIN_KEYS:
             return  # one key at a time is as fast
         import numpy as np
         from rapidfuzz import fuzz, process
@@ -102,9 +106,13 @@ class Pools:
             for row, (key, skel) in enumerate(zip(batch, skels, strict=True)):
                 a, b = index.window(index.fuzzy_starts, len(key), floor)
                 pool = _top(key, spelling[row], a, b, index.fuzzy_keys, floor)
-                if len(skel) >= 3:
+                if not pool:
+                    skel = ""
+                elif len(pool) == thresholds.POOL_LIMIT and len(skel) >= 3:
                     for pos in _top(skel, skeletal[row], a, b, index.fuzzy_skeletons, prefilter):
-                        pool.setdefault(pos, fuzz.ratio(key, index.fuzzy_keys[pos]))
+                        raw = fuzz.ratio(key, index.fuzzy_keys[pos])
+                        if raw >= floor and pos not in pool:
+                            pool[pos] = raw
                 self._remember(key, pool, skel)
 
 
