@@ -40,11 +40,15 @@ def clean_text(text: str) -> str:
 
 def tokenize(text: str) -> list[Token]:
     """Words of ``text`` with offsets into ``text`` itself (no normalization of the input)."""
-    tokens = []
+    tokens: list[Token] = []
+    append = tokens.append
+    new = tuple.__new__  # Token's own __new__ is Python code: a tenth of the time on news
     for m in _TOKEN.finditer(text):
-        word, start, end = m.group(), m.start(), m.end()
+        word = m.group()
+        start, end = m.span()
         possessive = False
-        pm = _POSSESSIVE.search(word) if ("'" in word or "’" in word) else None
+        apostrophe = "'" in word or "’" in word
+        pm = _POSSESSIVE.search(word) if apostrophe else None
         if pm and len(word) > 2:
             word, end, possessive = word[: pm.start()], start + pm.start(), True
         elif (
@@ -57,18 +61,12 @@ def tokenize(text: str) -> list[Token]:
             key = word.lower()  # NFKC and casefold change no ASCII word: the common case, fast
         else:
             key = unicodedata.normalize("NFKC", word).casefold().replace("’", "'")
-        tokens.append(
-            Token(
-                word,
-                start,
-                end,
-                key,
-                possessive,
-                "\u3400" <= word[0] <= "\ufaff",
-                key.replace("'", ""),
-                word.replace("'", "").replace("’", ""),
-            )
-        )
+        if apostrophe or "'" in key:
+            bare, cased = key.replace("'", ""), word.replace("'", "").replace("’", "")
+        else:
+            bare, cased = key, word
+        cjk = "\u3400" <= word[0] <= "\ufaff"
+        append(new(Token, (word, start, end, key, possessive, cjk, bare, cased)))
     return tokens
 
 

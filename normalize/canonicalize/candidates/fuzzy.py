@@ -33,6 +33,18 @@ class Fuzzy:
         self.pools = Pools(index)
         # form text -> (its token keys, its space-separated words as keys); filled as used
         self._form_words: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self._plain: dict[str, bool] = {}  # word -> is_plain_english, remembered as asked
+        # the last three letters of every INN stem: most keys end otherwise, found at once
+        self._stem_ends = frozenset(stem[-3:] for stem in index.stems)
+
+    def plain(self, word: str) -> bool:
+        """:func:`..index.is_plain_english` on this index, remembered (news repeats its words)."""
+        hit = self._plain.get(word)
+        if hit is None:
+            if len(self._plain) >= thresholds.POOL_MEMO_MAX:
+                self._plain.clear()  # bounded, as the pools are
+            hit = self._plain[word] = is_plain_english(word, self.index.english)
+        return hit
 
     def words(self, name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         words = self._form_words.get(name)
@@ -46,10 +58,7 @@ class Fuzzy:
         garbled name (plain English, company words alone, too short, with digits)."""
         index = self.index
         # (short lowercase words in a phrase are function words or numbers: "for two")
-        plain = all(
-            is_plain_english(t.bare, index.english) or (len(t.bare) <= 3 and t.text.islower())
-            for t in span
-        )
+        plain = all(self.plain(t.bare) or (len(t.bare) <= 3 and t.text.islower()) for t in span)
         if plain and (len(span) == 1 or span[0].bare not in index.first_words):
             # "patients", "focuses", "The Company": plain English, not a garbled name (unless
             # it opens like a known multi-word name: "State Drug Administration").
@@ -62,7 +71,7 @@ class Fuzzy:
         places = frozenset(
             t.key for t in span[: len(span) - len(without_places(span, index.places))]
         )
-        stem = stem_of(key, index.stems) or ""
+        stem = (stem_of(key, index.stems) if key[-3:] in self._stem_ends else None) or ""
         head = skeleton(key[: -len(stem)]) if stem and index.translit else None
         return evidence.SpanFacts(
             span, key, company_tail, plain, places, set(context), stem, head,
@@ -134,7 +143,7 @@ class Fuzzy:
         named_beside = evidence.neighbours(t, matches)
         memo: dict[object, list[Candidate]] = {}
         by_start: dict[int, list[int]] = {}
-        for start, end in index_name_spans(index, text, tokens, taken):
+        for start, end in index_name_spans(index, text, tokens, taken, self.plain):
             by_start.setdefault(start, []).append(end)
         self.pools.prefetch(
             span_key(index, tokens[start:end])[0]

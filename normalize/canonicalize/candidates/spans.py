@@ -3,7 +3,8 @@ on (its company core, without leading place names)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 
 from normalize.canonicalize import thresholds
 from normalize.canonicalize.index import _SPAN_STOP, Index, is_plain_english
@@ -20,11 +21,14 @@ def name_spans(
     text: str,
     english: frozenset[str] = frozenset(),
     company_words: frozenset[str] = frozenset(),
+    plain_word: Callable[[str], bool] | None = None,
 ) -> Iterable[tuple[int, int]]:
     """Token spans that could be a (garbled) name: alphabetic, not stop words at the edges;
     several words only if capitalized throughout or opening like a known multi-word name
     ("breakthrough therapeutics"); never plain English words alone ("The Company"), unless
     they open like a known name ("State Drug Administration")."""
+    if plain_word is None:
+        plain_word = partial(is_plain_english, english=english)
     n = len(tokens)
     for i in range(n):
         first = tokens[i]
@@ -32,7 +36,7 @@ def name_spans(
             continue
         opens_name = first.bare in first_words
         capitalized = first.text[:1].isupper()
-        plain = is_plain_english(first.bare, english)
+        plain = plain_word(first.bare)
         for size in range(1, thresholds.MAX_FUZZY_TOKENS + 1):
             j = i + size
             last = tokens[j - 1] if j <= n else None
@@ -48,7 +52,7 @@ def name_spans(
                         break
                 elif last.key not in CONNECTORS and (capitalized or not opens_name):
                     break
-                plain = plain and is_plain_english(last.bare, english)
+                plain = plain and plain_word(last.bare)
             if last.key in _SPAN_STOP or (plain and not (opens_name and size > 1)):
                 if last.possessive:
                     break
@@ -59,10 +63,17 @@ def name_spans(
 
 
 def index_name_spans(
-    index: Index, text: str, tokens: Sequence[Token], taken: set[int]
+    index: Index,
+    text: str,
+    tokens: Sequence[Token],
+    taken: set[int],
+    plain_word: Callable[[str], bool] | None = None,
 ) -> Iterable[tuple[int, int]]:
-    """:func:`name_spans` with the index's word lists."""
-    return name_spans(tokens, taken, index.first_words, text, index.english, index.company_words)
+    """:func:`name_spans` with the index's word lists (``plain_word``: a remembering
+    :func:`is_plain_english` on them)."""
+    return name_spans(
+        tokens, taken, index.first_words, text, index.english, index.company_words, plain_word
+    )
 
 
 def span_key(index: Index, span: Sequence[Token]) -> tuple[str, bool]:
