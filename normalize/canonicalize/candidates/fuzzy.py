@@ -53,9 +53,10 @@ class Fuzzy:
             self._form_words[name] = words
         return words
 
-    def facts(self, span: Sequence[Token], context: Iterable[str]) -> evidence.SpanFacts | None:
-        """What the evidence weighs a span's candidates against; None for spans that are no
-        garbled name (plain English, company words alone, too short, with digits)."""
+    def name_key(self, span: Sequence[Token]) -> tuple[str, bool, bool] | None:
+        """The key a span is scored on, whether it ends in company words, and whether it is
+        all plain English; None for spans that are no garbled name (plain English, company
+        words alone, too short, with digits)."""
         index = self.index
         # (short lowercase words in a phrase are function words or numbers: "for two")
         plain = all(self.plain(t.bare) or (len(t.bare) <= 3 and t.text.islower()) for t in span)
@@ -68,6 +69,15 @@ class Fuzzy:
         key, company_tail = span_key(index, span)
         if len(key) < MIN_FUZZY_CHARS or any(ch.isdigit() for ch in key):
             return None
+        return key, company_tail, plain
+
+    def facts(
+        self, span: Sequence[Token], context: Iterable[str], named: tuple[str, bool, bool]
+    ) -> evidence.SpanFacts:
+        """What the evidence weighs a span's candidates against (``named``: its
+        :meth:`name_key`)."""
+        index = self.index
+        key, company_tail, plain = named
         places = frozenset(
             t.key for t in span[: len(span) - len(without_places(span, index.places))]
         )
@@ -93,11 +103,14 @@ class Fuzzy:
             return memo[memo_key]
         from rapidfuzz import fuzz
 
-        facts = self.facts(span, context)
-        if facts is None:
+        named = self.name_key(span)
+        if named is None:
             return []
+        pool, skel = self.pools.near(named[0])
+        if not pool:
+            return []  # most name-like spans of real news: no glossary form is near
+        facts = self.facts(span, context, named)
         index = self.index
-        pool, skel = self.pools.near(facts.key)
         out = []
         for pos, raw in pool.items():
             if raw < thresholds.RAW_FLOOR:
@@ -128,6 +141,8 @@ class Fuzzy:
         memo: dict[object, object] | None = None,
     ) -> tuple[Candidate | None, str]:
         """:func:`..decision.decide` on this glossary."""
+        if not candidates:
+            return None, "no candidate"  # most spans of real news: decided without the rules
         return decisions.decide(self.glossary, self.index, candidates, span, memo)
 
     def find(
@@ -165,6 +180,8 @@ class Fuzzy:
                     (decision.adjusted if decision else -1.0, end, candidates, decision, reason)
                 )
             _, end, candidates, decision, reason = max(options, key=lambda o: (o[0], o[1]))
+            if not candidates:
+                continue  # nothing to settle or suggest
             span = tokens[start:end]
             decision, reason = decisions.settle(
                 index, decision, reason, candidates, named_beside(start, end), span
