@@ -18,6 +18,7 @@ class Pools:
     def __init__(self, index: Index) -> None:
         self.index = index
         self._pools: dict[str, tuple[dict[int, float], str]] = {}
+        self._windows: dict[tuple[int, int], list[str]] = {}  # (a, b) -> fuzzy_keys[a:b]
 
     def near(self, key: str) -> tuple[dict[int, float], str]:
         """The fuzzy forms near ``key`` (position -> spelling score) and the key's skeleton
@@ -33,9 +34,12 @@ class Pools:
         floor = thresholds.RAW_FLOOR
         a, b = index.window(index.fuzzy_starts, len(key), floor)
         pool: dict[int, float] = {}
+        window = self._windows.get((a, b))
+        if window is None:
+            window = self._windows[a, b] = index.fuzzy_keys[a:b]  # one per key length
         for _c, score, pos in process.extract(
             key,
-            index.fuzzy_keys[a:b],
+            window,
             scorer=fuzz.ratio,
             score_cutoff=floor,
             limit=thresholds.POOL_LIMIT,

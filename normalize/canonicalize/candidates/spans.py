@@ -43,15 +43,16 @@ def name_spans(
             if last is None or (j - 1) in taken or last.is_cjk or not last.bare.isalpha():
                 break
             if size > 1:
-                if not joined(text, tokens[j - 2], last):
-                    break
-                if "," in text[tokens[j - 2].end : last.start] and last.key not in company_words:
-                    break  # "Shanghai, Beijing" is a list; only "Co., Ltd." runs on past a comma
+                # (the cheap tests of the words first: most words end every span at once)
                 if last.text[:1].isupper():
                     if not capitalized:
                         break
                 elif last.key not in CONNECTORS and (capitalized or not opens_name):
                     break
+                if not joined(text, tokens[j - 2], last):
+                    break
+                if "," in text[tokens[j - 2].end : last.start] and last.key not in company_words:
+                    break  # "Shanghai, Beijing" is a list; only "Co., Ltd." runs on past a comma
                 plain = plain and plain_word(last.bare)
             if last.key in _SPAN_STOP or (plain and not (opens_name and size > 1)):
                 if last.possessive:
