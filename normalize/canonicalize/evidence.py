@@ -512,13 +512,13 @@ def real_drug_tokens(index: Index, tokens: Sequence[Token], taken: set[int]) -> 
         # A drug name opens with a drug word: skip the plain English ones quickly.
         if i in taken or first.is_cjk or len(first.key) < 4 or first.key in english:
             continue
-        key = first.key
+        key = first.bare  # (bare: the key without apostrophes)
         for size in range(2, 5):
             j = i + size - 1
             if j >= len(tokens) or j in taken or tokens[j].is_cjk:
                 break
-            key += tokens[j].key
-            if key.replace("'", "") in known:
+            key += tokens[j].bare
+            if key in known:
                 out.update(range(i, j + 1))
     return out
 
