@@ -26,11 +26,17 @@ The classifier judges the lines the rules keep (see normalize/strip/lineclf.py);
 rules remove are hard decisions and are counted as removed in the figures. A joined
 (hard-wrapped) line takes the label of its parts when they agree.
 
-Leave-site-out: documents are grouped by registered domain into FOLDS folds; each fold is
-scored by a model trained on the others, with its threshold chosen on the training folds only
-(inner leave-site-out predictions: the lowest threshold at which the classifier's own content
-loss stays within LOSS_TARGET). The figures are per language (en, zh, other) over all
-labelled lines.
+Leave-site-out: documents are grouped by registered domain into FOLDS folds (trafilatura-eval
+keys that are not URLs, "hard::nationnews.com-schools.html", are read for their host, so a
+site's pages share a fold); each fold is scored by a model trained on the others, with its
+thresholds chosen on the training folds only (inner leave-site-out predictions: per script,
+Chinese lines and the rest, the lowest threshold at which the classifier's own content loss on
+that script's lines stays within LOSS_TARGET). The figures are per language (en, zh, other)
+over all labelled lines.
+
+The model has two stages (normalize/strip/lineclf.py): the second sees the first's logits for
+the line and its neighbours. It learns from first-stage logits predicted out of fold (by site,
+INNER_FOLDS folds), as it meets them on new sites.
 
 Training is deterministic: sorted inputs, folds by a hash of the domain, Newton's method on
 L2-regularised logistic regression (numpy); the same data gives the same file.
@@ -61,7 +67,7 @@ import numpy as np  # noqa: E402
 
 from normalize.strip.cleaner import clean_text, model_inputs, removed_spans, rule_pass  # noqa: E402
 from normalize.strip.encoding import decode_html  # noqa: E402
-from normalize.strip.lineclf import FEATURES, LineModel  # noqa: E402
+from normalize.strip.lineclf import FEATURES, LOGIT_CLIP, WINDOW, Linear, LineModel  # noqa: E402
 from normalize.strip.rules import RuleSet, load_rules  # noqa: E402
 
 FOLDS = 5
@@ -147,11 +153,30 @@ def _lang(lines: Sequence[str]) -> str:
     return "en" if words and sum(w in common for w in words) >= 0.06 * len(words) else "other"
 
 
+_SUFFIXES = ("com", "co", "org", "net", "gov", "edu", "ac")
+
+
+def _host_of_key(key: str) -> str:
+    """The host in a trafilatura-eval key that is not a URL ("hard::nationnews.com-schools.html",
+    "hard::pcgamer.com.skyrim.html"): the parts up to the first public suffix (a country code
+    after com/org...), so that a site's pages share a fold."""
+    parts = key.split("::", 1)[-1].split("-", 1)[0].removesuffix(".html").split(".")
+    for i in range(1, len(parts)):
+        if parts[i] in _SUFFIXES or len(parts[i]) == 2:
+            if parts[i] in _SUFFIXES and i + 1 < len(parts) and len(parts[i + 1]) == 2:
+                i += 1
+            return ".".join(parts[: i + 1])
+    return ".".join(parts)
+
+
 def registered_domain(url_or_host: str) -> str:
-    host = urlsplit(url_or_host).hostname if "//" in url_or_host else url_or_host
+    if "//" in url_or_host:
+        host = urlsplit(url_or_host).hostname
+    else:
+        host = _host_of_key(url_or_host) if "::" in url_or_host else url_or_host
     parts = (host or url_or_host).lower().removeprefix("www.").split(".")
     if len(parts) >= 3 and (
-        parts[-2] in ("com", "co", "org", "net", "gov", "edu", "ac") or len(parts[-2]) <= 2
+        parts[-2] in _SUFFIXES or len(parts[-2]) <= 2
     ):
         return ".".join(parts[-3:])
     return ".".join(parts[-2:])
@@ -339,54 +364,122 @@ def fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return mean, scale, w[:-1], float(w[-1])
 
 
-def as_model(
-    params: tuple[np.ndarray, np.ndarray, np.ndarray, float], threshold: float
-) -> LineModel:
+Params = tuple[np.ndarray, np.ndarray, np.ndarray, float]
+
+
+def _logits(params: Params, x: np.ndarray) -> np.ndarray:
     mean, scale, w, b = params
-    return LineModel(tuple(map(float, mean)), tuple(map(float, scale)), tuple(map(float, w)),
-                     b, threshold, SMOOTH_MARGIN)  # fmt: skip
+    return ((x - mean) / scale) @ w + b
+
+
+def stack(x: np.ndarray, logits: np.ndarray, doc: np.ndarray) -> np.ndarray:
+    """lineclf.stack_rows for many documents at once (rows grouped by document, in order)."""
+    n = len(logits)
+    z = np.clip(logits, -LOGIT_CLIP, LOGIT_CLIP)
+    first = np.r_[True, doc[1:] != doc[:-1]] if n else np.zeros(0, bool)
+    last = np.r_[doc[1:] != doc[:-1], True] if n else np.zeros(0, bool)
+    prev = np.where(first, 0.0, np.r_[0.0, z[:-1]])
+    nxt = np.where(last, 0.0, np.r_[z[1:], 0.0])
+    starts = np.maximum.accumulate(np.where(first, np.arange(n), 0))
+    ends = np.minimum.accumulate(np.where(last, np.arange(n), n)[::-1])[::-1] + 1
+    idx = np.arange(n)
+    lo = np.maximum(starts, idx - WINDOW)
+    hi = np.minimum(ends, idx + WINDOW + 1)
+    csum = np.r_[0.0, np.cumsum(z)]
+    k = hi - lo - 1
+    window = np.where(k > 0, (csum[hi] - csum[lo] - z) / np.maximum(k, 1), 0.0)
+    extra = np.column_stack([z, prev, nxt, window, np.minimum(prev, nxt), np.maximum(prev, nxt)])
+    return np.hstack([x, extra])
+
+
+def fit_stages(table: Table, rows: np.ndarray, groups: Sequence[str]) -> tuple[Params, Params]:
+    """Both stages on ``rows`` (every row of some documents, in order). The second stage learns
+    from first-stage logits predicted out of fold (by site), as it will meet them on new
+    sites."""
+    x, y = table.x[rows], table.y[rows]
+    doc = np.asarray(table.doc)[rows]
+    labelled = y >= 0
+    first = fit(x[labelled], y[labelled])
+    logits = np.zeros(len(rows))
+    inner = np.array(folds_of([groups[d] for d in doc], INNER_FOLDS, salt="stack"))
+    for f in range(INNER_FOLDS):
+        train_rows = labelled & (inner != f)
+        if not train_rows.any():
+            logits[inner == f] = _logits(first, x[inner == f])
+            continue
+        logits[inner == f] = _logits(fit(x[train_rows], y[train_rows]), x[inner == f])
+    second = fit(stack(x, logits, doc)[labelled], y[labelled])
+    return first, second
+
+
+def predict(stages: tuple[Params, Params], x: np.ndarray, doc: np.ndarray) -> np.ndarray:
+    first, second = stages
+    z = _logits(second, stack(x, _logits(first, x), doc))
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+
+def _linear(params: Params) -> Linear:
+    mean, scale, w, b = params
+    return Linear(tuple(map(float, mean)), tuple(map(float, scale)), tuple(map(float, w)),
+                  float(b))  # fmt: skip
+
+
+def as_model(stages: tuple[Params, Params], threshold: float, zh_threshold: float) -> LineModel:
+    return LineModel(_linear(stages[0]), _linear(stages[1]), threshold, zh_threshold,
+                     SMOOTH_MARGIN)  # fmt: skip
 
 
 def folds_of(groups: Sequence[str], k: int, salt: str = "") -> list[int]:
     return [int(hashlib.sha256((salt + g).encode()).hexdigest(), 16) % k for g in groups]
 
 
-def choose_threshold(table: Table, doc_ids: Sequence[int], groups: Sequence[str]) -> float:
-    """The lowest threshold at which the classifier loses at most LOSS_TARGET of the content
-    lines of these documents (inner leave-site-out predictions; what the rules lose, hard
-    decisions the classifier cannot change, is not counted against it)."""
+def _rows_of(table: Table, doc_ids: Sequence[int]) -> np.ndarray:
     doc_set = set(doc_ids)
-    rows = np.array([i for i, d in enumerate(table.doc) if d in doc_set], dtype=np.int64)
-    inner = folds_of([groups[table.doc[i]] for i in rows], INNER_FOLDS, salt="inner")
+    return np.array([i for i, d in enumerate(table.doc) if d in doc_set], dtype=np.int64)
+
+
+def choose_thresholds(
+    table: Table, doc_ids: Sequence[int], groups: Sequence[str]
+) -> tuple[float, float]:
+    """Per script (Chinese lines, the rest): the lowest threshold at which the classifier loses
+    at most LOSS_TARGET of that script's labelled content lines among the lines it judges,
+    on inner leave-site-out predictions within these documents (never the test fold)."""
+    rows = _rows_of(table, doc_ids)
+    doc = np.asarray(table.doc)[rows]
+    inner = np.array(folds_of([groups[d] for d in doc], INNER_FOLDS, salt="inner"))
     probs = np.zeros(len(rows))
     for f in range(INNER_FOLDS):
-        test = np.array([j for j, g in enumerate(inner) if g == f], dtype=np.int64)
-        train = np.array([j for j, g in enumerate(inner) if g != f], dtype=np.int64)
-        labelled = train[table.y[rows[train]] >= 0]
-        if not len(test) or not len(labelled):
+        test = np.flatnonzero(inner == f)
+        train_rows = rows[inner != f]
+        if not len(test) or not (table.y[train_rows] >= 0).any():
             continue
-        model = as_model(fit(table.x[rows[labelled]], table.y[rows[labelled]]), 0.5)
-        probs[test] = model.probabilities(table.x[rows[test]].tolist())
-    content = sum(table.rule_content[d] for d in doc_ids)
+        stages = fit_stages(table, train_rows, groups)
+        probs[test] = predict(stages, table.x[rows[test]], doc[test])
+    y = table.y[rows]
+    zh = table.x[rows, FEATURES.index("zh")] > 0
     by_doc: dict[int, list[int]] = {}
-    for j, i in enumerate(rows):
-        by_doc.setdefault(table.doc[i], []).append(j)
-    for t in THRESHOLDS:
-        model = LineModel((), (), (), 0.0, t, SMOOTH_MARGIN)
-        lost = 0
-        for js in by_doc.values():
-            go = model.decide(probs[js].tolist())
-            lost += sum(1 for j, g in zip(js, go, strict=True) if g and table.y[rows[j]] == 0)
-        if lost <= LOSS_TARGET * content:
-            return t
-    return 1.01  # nothing goes by the classifier
+    for j, d in enumerate(doc):
+        by_doc.setdefault(int(d), []).append(j)
+    chosen = []
+    for script in (~zh, zh):
+        content = int(((y == 0) & script).sum())
+        for t in [*THRESHOLDS, 1.01]:
+            model = LineModel(Linear((), (), (), 0.0), None, t, t, SMOOTH_MARGIN)
+            lost = 0
+            for js in by_doc.values():
+                p = probs[js].tolist()
+                go = model.decide(p, [t] * len(p))
+                lost += sum(1 for j, g in zip(js, go, strict=True)
+                            if g and y[j] == 0 and script[j])  # fmt: skip
+            if lost <= LOSS_TARGET * content:
+                break
+        chosen.append(t)
+    return chosen[0], chosen[1]
 
 
 def train(table: Table, doc_ids: Sequence[int], groups: Sequence[str]) -> LineModel:
-    doc_set = set(doc_ids)
-    rows = np.array([i for i, d in enumerate(table.doc) if d in doc_set and table.y[i] >= 0])
-    params = fit(table.x[rows], table.y[rows])
-    return as_model(params, choose_threshold(table, doc_ids, groups))
+    stages = fit_stages(table, _rows_of(table, doc_ids), groups)
+    return as_model(stages, *choose_thresholds(table, doc_ids, groups))
 
 
 # --- evaluation --------------------------------------------------------------------------------
@@ -436,13 +529,14 @@ def cross_validate(docs: list[Doc], rules: RuleSet, table: Table) -> None:
     for f in range(FOLDS):
         train_ids = [i for i, g in enumerate(fold) if g != f]
         model = train(table, train_ids, groups)
-        thresholds.append(model.threshold)
+        thresholds.append((model.threshold, model.zh_threshold))
         for i, g in enumerate(fold):
             if g == f:
                 score(docs[i], rules, model, ours)
                 score(docs[i], rules, None, base)
     print(f"leave-site-out, {FOLDS} folds by registered domain ({len(set(groups))} domains), "
-          f"thresholds chosen on the training folds: {thresholds}")  # fmt: skip
+          "thresholds (other, Chinese lines) chosen on the training folds: "
+          f"{thresholds}")  # fmt: skip
     report(ours, KEYS, "  rules + line classifier:")
     report(base, KEYS, "  rules alone (before this classifier):")
 
@@ -487,7 +581,7 @@ def main() -> None:
             "l2": L2,
         }
         args.out.write_text(model.to_json(meta) + "\n", encoding="utf-8")
-        print(f"wrote {args.out} (threshold {model.threshold})")
+        print(f"wrote {args.out} (thresholds {model.threshold}, Chinese {model.zh_threshold})")
 
 
 if __name__ == "__main__":

@@ -121,3 +121,24 @@ def test_lead_source_only_where_prose_precedes_the_first_sentence() -> None:
 )
 def test_decode_text(data: bytes, text: str, encoding: str | None) -> None:
     assert decode_text(data) == (text, encoding)
+
+
+def test_shape_guesses_do_not_remove_lines_of_readabilitys_article() -> None:
+    """readability-lxml's output is the article as its markup shows it: a diagram drawn in
+    box characters, a table's bare numbers and a verse reference stay (rules that guess from
+    a line's shape); a line a rule names (a copyright footer) still goes."""
+    from normalize.config import Config
+    from normalize.document import Document
+    from normalize.strip.cleaner import CleanerStage
+
+    body = ZH_BODY.replace(
+        "</p><p>业内",
+        "</p><p>研发</p><p>│</p><p>↓</p><p>上市</p><p>2026</p><p>太22:37</p><p>业内",
+    ) + "<p>版权所有 © 2026 某某网 保留所有权利</p>"
+    page = PAGE.format(meta="", title="某某药业创新药获批上市", body=body)
+    doc = CleanerStage.from_config(Config())(Document(page, is_html=True))
+    lines = doc.text.splitlines()
+    assert any("readability" in c.rule for c in doc.changes if c.action == "extract")
+    for kept in ("│", "↓", "2026", "太22:37"):
+        assert kept in lines
+    assert not any("版权所有" in line for line in lines)

@@ -12,7 +12,15 @@ from pathlib import Path
 import pytest
 
 from normalize.errors import RulesError
-from normalize.strip.lineclf import FEATURES, LineModel, line_features, parse_line_model
+from normalize.strip.lineclf import (
+    FEATURES,
+    STACK_FEATURES,
+    Linear,
+    LineModel,
+    line_features,
+    parse_line_model,
+    stack_rows,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "rules" / "line-model.json"
@@ -55,8 +63,10 @@ def test_shipped_model_is_plain_json_for_these_features() -> None:
     raw = MODEL.read_text(encoding="utf-8")
     obj = json.loads(raw)  # plain JSON, loaded without pickle
     assert obj["features"] == list(FEATURES)
+    assert obj["stack_features"] == list(STACK_FEATURES)
     model = parse_line_model(raw, str(MODEL))
     assert 0.0 < model.threshold <= 1.01
+    assert 0.0 < model.zh_threshold <= 1.01
 
 
 def test_training_twice_gives_the_same_file() -> None:
@@ -71,14 +81,17 @@ def test_training_twice_gives_the_same_file() -> None:
         outs.append(model.to_json({}))
     assert outs[0] == outs[1]
     model = parse_line_model(outs[0], "trained")
-    # the file's weights make the decisions: probabilities from it match numpy's
-    table = t.build_table(docs, load_rules())
-    mean, scale, w, b = t.fit(table.x[table.y >= 0], table.y[table.y >= 0])
+    # the file's weights make the decisions: probabilities from it (pure Python, one document
+    # at a time) match the trainer's (numpy, all documents at once)
     import numpy as np
 
-    z = ((table.x - mean) / scale) @ w + b
-    expected = 1 / (1 + np.exp(-z))
-    got = model.probabilities(table.x.tolist())
+    table = t.build_table(docs, load_rules())
+    doc = np.asarray(table.doc)
+    stages = t.fit_stages(table, np.arange(len(doc)), [d.group for d in docs])
+    expected = t.predict(stages, table.x, doc)
+    got: list[float] = []
+    for d in range(len(docs)):
+        got.extend(model.probabilities(table.x[doc == d].tolist()))
     assert max(abs(a - e) for a, e in zip(got, expected, strict=True)) < 1e-4
 
 
@@ -93,10 +106,22 @@ def test_features_have_one_value_per_name() -> None:
 
 
 def test_smoothing_takes_a_near_line_between_two_removed_ones() -> None:
-    model = LineModel((), (), (), 0.0, 0.9, 0.2)
-    assert model.decide([0.95, 0.8, 0.95]) == [True, True, True]
-    assert model.decide([0.95, 0.8, 0.1]) == [True, False, False]
-    assert model.decide([0.1, 0.65, 0.95]) == [False, False, True]
+    model = LineModel(Linear((), (), (), 0.0), None, 0.9, 0.95, 0.2)
+    assert model.decide([0.95, 0.8, 0.95], [0.9] * 3) == [True, True, True]
+    assert model.decide([0.95, 0.8, 0.1], [0.9] * 3) == [True, False, False]
+    assert model.decide([0.1, 0.65, 0.95], [0.9] * 3) == [False, False, True]
+    # a Chinese line has its own threshold
+    assert model.thresholds([[1.0 if name == "zh" else 0.0 for name in FEATURES]]) == [0.95]
+
+
+def test_stack_rows_see_the_neighbours_decisions() -> None:
+    rows = [[0.0], [1.0], [2.0]]
+    out = stack_rows(rows, [-9.0, 1.0, 2.0])
+    assert len(out[0]) == 1 + len(STACK_FEATURES)
+    # logit (clipped), previous, next, window mean, min and max of the two neighbours
+    assert out[0][1:] == [-6.0, 0.0, 1.0, 1.5, 0.0, 1.0]
+    assert out[1][1:] == [1.0, -6.0, 2.0, -2.0, -6.0, 2.0]
+    assert out[2][1:] == [2.0, 1.0, 0.0, -2.5, 0.0, 1.0]
 
 
 @pytest.mark.parametrize(
@@ -104,9 +129,24 @@ def test_smoothing_takes_a_near_line_between_two_removed_ones() -> None:
     [
         ("{", "not valid JSON"),
         ('{"format": "x"}', "not a normalize line model"),
-        ('{"format": "normalize line model 1", "features": ["size"]}', "other features"),
+        ('{"format": "normalize line model 2", "features": ["size"]}', "other features"),
     ],
 )
 def test_bad_model_files_are_named(text: str, message: str) -> None:
     with pytest.raises(RulesError, match=message):
         parse_line_model(text, "bad.json")
+
+
+def test_main_run_is_the_stretch_with_the_most_article_text() -> None:
+    long = "The company said its drug met the main goal of the trial in adults with asthma."
+    teaser = "Read how another company raised money for its own trial in a big round."
+    menu = ["Menu", "Deals", "Science", "Jobs", "Events", "Podcasts", "Awards", "Sign in"]
+    texts = [teaser, *menu, long, long + " Again.", "Share", long]
+    sentence = [True] + [False] * len(menu) + [True, True, False, True]
+    rows = line_features(texts, sentence, [False] * len(texts))
+    in_main = [r[FEATURES.index("in_main")] for r in rows]
+    # the teaser is a sentence too, but eight menu lines (costing more than its words) part
+    # it from the article; one short line inside the article does not
+    assert in_main == [0.0] * 9 + [1.0] * 4
+    assert rows[0][FEATURES.index("before_main")] == 1.0
+    assert rows[0][FEATURES.index("main_distance")] > 0.0

@@ -85,6 +85,20 @@ SHORT_DOC_MAX_LINES = 5
 # run over the output would do), at most this many times.
 MODEL_PASSES = 3
 
+# Rules whose removals do not stand in readability-lxml's output (Chinese pages, or the
+# fallback): guesses from a line's shape or place, which there cost more article text than
+# junk (ASCII diagrams, numbered verses, a table's numbers, dates in the text; measured on
+# zh-cwced-dev with benchmarks/eval_cleaner.py zh).
+READABILITY_KEEPS = frozenset(
+    {
+        "punctuation-only",
+        "number-only",
+        "edge-cluster",
+        "repeated-line",
+        "zh-byline-time",
+        "zh-dateline",
+    }
+)
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _LOWER_ASCII = frozenset("abcdefghijklmnopqrstuvwxyz")
@@ -161,6 +175,7 @@ class CleanerStage:
     def __call__(self, doc: Document) -> Document:
         changes: list[Change] = []
         text = doc.text
+        method = ""
         if doc.is_html:
             from normalize.strip.extract import extract_main_text
 
@@ -178,13 +193,14 @@ class CleanerStage:
                     "changes below index the extracted text",
                 )
             )
-            text = extraction.text
+            text, method = extraction.text, extraction.method
         template: tuple[str, frozenset[str]] = ("", frozenset())
         if self.templates is not None:
             template = self.templates.template_lines(text, doc.url)
         warnings: list[str] = []
         if doc.is_html and not text.strip():
             warnings.append(f"{self.name}: no main text found in the HTML; the output is empty")
+        readability = method == "readability"
         cleaned, line_changes = clean_text(
             text,
             self.rules,
@@ -192,8 +208,11 @@ class CleanerStage:
             stage=self.name,
             warnings=warnings,
             extracted=doc.is_html,
-            model=self.line_model,
+            # readability-lxml's output is the article as its markup shows it: only removals
+            # that name what they remove stand there, and no guess by the classifier
+            model=None if readability else self.line_model,
             template=template,
+            keep_rules=READABILITY_KEEPS if readability else frozenset(),
         )
         changes.extend(line_changes)
         return doc.evolve(
@@ -257,13 +276,15 @@ def clean_text(
     extracted: bool = False,
     model: LineModel | None = None,
     template: tuple[str, frozenset[str]] = ("", frozenset()),
+    keep_rules: frozenset[str] = frozenset(),
 ) -> tuple[str, list[Change]]:
     """Clean plain ``text``; returns the text and the changes (offsets index ``text``).
     What a reader should know (every line looked like boilerplate) is appended to
     ``warnings`` when given. ``extracted``: the text was extracted from HTML, so a short text
     is not a record someone wrote and a page of nothing but junk comes out empty. ``model``:
     the line classifier that judges the lines the rules keep (none: rules alone).
-    ``template``: a site and the lines found recurring on its pages in this batch."""
+    ``template``: a site and the lines found recurring on its pages in this batch.
+    ``keep_rules``: ids of rules whose removals do not stand (the line stays)."""
     # Every decision is per line (a line with CJK characters is Chinese text), never per
     # document, so that removing lines cannot change how the rest is treated (idempotence).
     changes: list[Change] = []
@@ -274,6 +295,8 @@ def clean_text(
     verdicts, edge_match = _classify(
         lines, rules, profile, url, short_guard=not extracted, template=template
     )
+    if keep_rules:
+        verdicts = [None if v is not None and v[0] in keep_rules else v for v in verdicts]
     if model is not None:
         _apply_model(lines, verdicts, edge_match, model, short_guard=not extracted)
     if any(line.text for line in lines) and all(
@@ -689,7 +712,8 @@ def _apply_model(
         idx, rows = model_inputs(lines, verdicts, edge_match, cache)
         probs = model.probabilities(rows)
         removed = False
-        for i, go, p in zip(idx, model.decide(probs), probs, strict=True):
+        go_lines = model.decide(probs, model.thresholds(rows))
+        for i, go, p in zip(idx, go_lines, probs, strict=True):
             if go:
                 verdicts[i] = ("line-model", f"line classifier: boilerplate p={p:.2f}")
                 removed = True

@@ -3,12 +3,15 @@ features of the line *and its neighbours*?
 
 The rules decide first (:mod:`.cleaner`); the classifier sees the lines they keep, in order,
 as a second run over the output would see them, and removes those whose probability of being
-boilerplate reaches the model's threshold. Decisions are then smoothed over neighbouring lines
-(as jusText does with its near-good class): a line just below the threshold goes when the lines
-on both sides of it go.
+boilerplate reaches the model's threshold (one for Chinese lines, one for the rest). Decisions
+are then smoothed over neighbouring lines (as jusText does with its near-good class): a line
+just below the threshold goes when the lines on both sides of it go.
 
-The model is logistic regression over :data:`FEATURES`, shipped as plain JSON
-(``rules/line-model.json``: feature names, standardisation, weights, threshold), trained by
+The model is two stacked logistic regressions: the first over :data:`FEATURES` (the line, its
+neighbours' measures, its place relative to the article's sentences and main run), the second
+over those and the first stage's judgement of the line and its neighbours
+(:data:`STACK_FEATURES`: the neighbours' decisions). It is shipped as plain JSON
+(``rules/line-model.json``: feature names, standardisation, weights, thresholds), trained by
 ``benchmarks/train_line_model.py``. Inference is pure Python (no numpy: an English run must
 start fast), a few microseconds a line.
 """
@@ -23,6 +26,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 from normalize.errors import RulesError
@@ -36,18 +40,21 @@ SAMPLE_CHARS = 160
 # A line whose probability is at least threshold - SMOOTH_MARGIN goes when both its neighbours
 # go (a short line inside a junk block); the margin is stored in the model file.
 
+# Every pattern here runs once per line the classifier judges: each is written so that Python's
+# engine skips quickly to where it can match (a leading character class, no IGNORECASE; lines
+# are lower-cased once where case does not matter).
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
-_NO_DIGITS = {ord(c): None for c in "0123456789"}
 _WORD_OR_SPACE = re.compile(r"[\w\s]+")  # what is left is punctuation
-_CAPITAL_START = re.compile(r"(?<![^\W\d_])[A-Z\u00c0-\u00de]")
 _SEPARATORS = re.compile(r"\s[|•·/›»>]\s|[|•·›»]")
+_SEPARATOR_CHAR = re.compile(r"[|•·/›»>]")
 _BULLET = re.compile(r"\s*(?:[-*•·▪◦►>]|\d{1,2}[.)、])\s+")
-_DATE = re.compile(
-    r"\d{4}[-./年]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}|\d{1,2}:\d{2}|\d{1,2}月\d{1,2}日"
-    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}\b",
-    re.IGNORECASE,
+_DATE_NUMERIC = re.compile(
+    r"\d(?:\d{3}[-./年]\d|\d?(?:[-./]\d{1,2}[-./]\d{2,4}|:\d{2}|月\d{1,2}日))"
 )
-_LINK = re.compile(r"https?://|www\.|\.(?:com|cn|org|net|html?)\b|@\w", re.IGNORECASE)
+_DATE_MONTH = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d")
+_LINK = re.compile(r"[h.w@](?:(?<=h)ttps?://|(?<=w)ww\.|(?<=\.)(?:com|cn|org|net|html?)\b|(?<=@)\w)")
+_LINK_HINTS = ("http", "www.", ".com", ".cn", ".org", ".net", ".htm", "@")
+_FIRST_CHAR = operator.itemgetter(0)
 _SENTENCE_END = frozenset('.!?…。！？"”’)）」』')
 _EN_FUNCTION_WORDS = (
     "the of and to in a is that for on with as was by it its at from has have had be are an "
@@ -68,6 +75,8 @@ _EN_JUNK_WORDS = (
     "loading skip navigation rss contact careers sitemap disclaimer paywall"
 )
 _EN_JUNK = frozenset(_EN_JUNK_WORDS.split())
+_EN_ADDRESS = frozenset(["you", "your", "yours", "you're", "you'll", "you've", "please"])
+_ZH_ADDRESS = re.compile("您|请|欢迎")
 _ZH_JUNK = re.compile(
     "登录|注册|分享|评论|首页|更多|返回|扫码|关注|下载|客户端|阅读|点击|版权|责任编辑|来源|作者|"
     "编辑|声明|免责|订阅|微信|微博|公众号|打开|查看|相关|推荐|热门|上一篇|下一篇|举报|收藏|点赞|"
@@ -124,11 +133,35 @@ FEATURES: tuple[str, ...] = (
     "junk_x_distance",
     "short_x_before_first",
     "short_x_after_last",
+    # reader address ("you", "your", "please"; 您, 请): prompts, paywalls, comment rules
+    "address_share",
+    # the article's main run: the stretch of lines with the most article text, short lines
+    # inside it costing MAIN_GAP_COST (a sidebar teaser or a comment is a sentence too, but
+    # lies outside it)
+    "in_main",
+    "main_distance",  # log(1 + lines to the main run)
+    "before_main",
+    "after_main",
+    "size_x_in_main",
+    "short_x_in_main",
 )
+# The second stage sees the first stage's decisions on the line and its neighbours (logits,
+# clipped to +-LOGIT_CLIP; a missing neighbour at the document's edge counts 0).
+STACK_FEATURES: tuple[str, ...] = (
+    "logit",
+    "prev_logit",
+    "next_logit",
+    "window_logit",  # mean over WINDOW lines each side, the line itself left out
+    "min_neighbour_logit",
+    "max_neighbour_logit",
+)
+LOGIT_CLIP = 6.0
+MAIN_GAP_COST = 2.0  # in words: what a non-sentence line costs the main run
 
 
 class _Stats:
     __slots__ = (
+        "address_share",
         "bullet",
         "chars",
         "cjk_share",
@@ -155,13 +188,10 @@ class _Stats:
         sample = text if full <= SAMPLE_CHARS else text[:SAMPLE_CHARS]
         n = len(sample) or 1
         stretch = full / n if full > n else 1.0
-        cjk = 0 if sample.isascii() else sum(map(len, _CJK_RUN.findall(sample)))
-        ascii_only = not cjk and sample.isascii()
-        if ascii_only:  # lower-casing ASCII text keeps its words where they were
-            words = _WORD.findall(sample.lower())
-        else:
-            words = _WORD.findall(sample) if cjk < n // 2 else []
+        ascii_only = sample.isascii()
+        cjk = 0 if ascii_only else sum(map(len, _CJK_RUN.findall(sample)))
         # Latin words outside CJK runs; CJK characters count half a word each.
+        words = _WORD.findall(sample) if cjk < n // 2 else []
         nwords = len(words)
         units = (nwords + cjk / 2) * stretch
         self.units = units
@@ -172,29 +202,40 @@ class _Stats:
         last = text.rstrip()[-1:]
         self.ends_sentence = 1.0 if last in _SENTENCE_END else 0.0
         self.ends_colon = 1.0 if last in (":", "：") else 0.0
-        digits = n - len(sample.translate(_NO_DIGITS))
+        digits = sum(map(sample.count, "0123456789"))
         self.digit_share = digits / n
         self.punct_share = len(_WORD_OR_SPACE.sub("", sample)) / n
         sample_units = nwords + cjk / 2
+        low = sample.lower()
         if nwords:
-            low_words = words if ascii_only else [w.lower() for w in words]
-            self.title_share = len(_CAPITAL_START.findall(sample)) / nwords
+            # words, lower-cased in one call (a word has no space in it)
+            low_words = " ".join(words).lower().split(" ")
+            capitals = sum(map(str.isupper, map(_FIRST_CHAR, words)))
+            self.title_share = capitals / nwords
             func = sum(map(_EN_FUNCTION.__contains__, low_words))
             junk = sum(map(_EN_JUNK.__contains__, low_words))
+            address = sum(map(_EN_ADDRESS.__contains__, low_words))
         else:
             self.title_share = 0.0
-            func = junk = 0
+            func = junk = address = 0
         if cjk:
             func += len(_ZH_FUNCTION_RE.findall(sample))
             junk += 2 * len(_ZH_JUNK.findall(sample))
+            address += 2 * len(_ZH_ADDRESS.findall(sample))
+        self.address_share = min(1.0, address / sample_units) if sample_units else 0.0
         self.function_share = func / sample_units if sample_units else 0.0
         self.junk_share = min(1.0, junk / sample_units) if sample_units else 0.0
-        self.link_share = (
-            min(1.0, len(_LINK.findall(sample)) / sample_units) if sample_units else 0.0
+        links = (
+            len(_LINK.findall(low)) if any(map(low.__contains__, _LINK_HINTS)) else 0
         )
-        self.separators = math.log1p(len(_SEPARATORS.findall(sample)))
+        self.link_share = min(1.0, links / sample_units) if sample_units else 0.0
+        self.separators = (
+            math.log1p(len(_SEPARATORS.findall(sample))) if _SEPARATOR_CHAR.search(sample) else 0.0
+        )
         self.bullet = 1.0 if _BULLET.match(sample) else 0.0
-        self.date_like = 1.0 if digits and _DATE.search(sample) else 0.0  # dates have digits
+        self.date_like = (  # dates have digits
+            1.0 if digits and (_DATE_NUMERIC.search(sample) or _DATE_MONTH.search(low)) else 0.0
+        )
         self.short = 1.0 if (cjk <= 8 if cjk >= 2 else nwords <= 4) and full <= n else 0.0
 
 
@@ -229,16 +270,24 @@ def line_features(
     for i in range(n - 1, -1, -1):
         d = 0.0 if sentence[i] else d + 1
         dist[i] = min(dist[i], d)
+    main_start, main_end = _main_run(stats, sentence)
+    # prefix sums for the window means
+    sizes = list(accumulate((s.size for s in stats), initial=0.0))
+    junks = list(accumulate((s.junk_share for s in stats), initial=0.0))
+    sents = list(accumulate((1 if x else 0 for x in sentence), initial=0))
     rows: list[list[float]] = []
     for i, s in enumerate(stats):
         prev = stats[i - 1] if i else None
         nxt = stats[i + 1] if i + 1 < n else None
         lo, hi = max(0, i - WINDOW), min(n, i + WINDOW + 1)
-        others = [j for j in range(lo, hi) if j != i]
-        k = len(others) or 1
+        k = hi - lo - 1 or 1
         u, dd = s.units, dist[i]
-        window_sentences = sum(1.0 for j in others if sentence[j]) / k
+        window_sentences = (sents[hi] - sents[lo] - (1 if sentence[i] else 0)) / k
         log_dist = math.log1p(min(dd, 50.0))
+        in_main = 1.0 if main_start <= i <= main_end else 0.0
+        main_gap = 0 if in_main else (main_start - i if i < main_start else i - main_end)
+        if main_end < 0:
+            main_gap = n
         rows.append(
             [
                 s.size,
@@ -271,9 +320,9 @@ def line_features(
                 nxt.junk_share if nxt else 0.0,
                 prev.short if prev else 1.0,
                 nxt.short if nxt else 1.0,
-                sum(stats[j].size for j in others) / k,
+                (sizes[hi] - sizes[lo] - s.size) / k,
                 window_sentences,
-                sum(stats[j].junk_share for j in others) / k,
+                (junks[hi] - junks[lo] - s.junk_share) / k,
                 1.0 if i == 0 else 0.0,
                 1.0 if i == n - 1 else 0.0,
                 1.0 if u <= 1 else 0.0,
@@ -288,57 +337,132 @@ def line_features(
                 s.junk_share * log_dist,
                 s.short * (1.0 if i < first else 0.0),
                 s.short * (1.0 if i > last else 0.0),
+                s.address_share,
+                in_main,
+                math.log1p(min(main_gap, 50)),
+                1.0 if i < main_start else 0.0,
+                1.0 if i > main_end else 0.0,
+                s.size * in_main,
+                s.short * in_main,
             ]
         )
     return rows
 
 
+def _main_run(stats: Sequence[_Stats], sentence: Sequence[bool]) -> tuple[int, int]:
+    """First and last index of the run of lines with the most article text: each sentence
+    scores its size in words, any other line costs MAIN_GAP_COST (the maximum-sum
+    subarray); (0, -1) when there is no sentence."""
+    best, best_start, best_end = 0.0, 0, -1
+    run, start = 0.0, 0
+    for i, s in enumerate(stats):
+        value = s.units if sentence[i] else -MAIN_GAP_COST
+        if run <= 0:
+            run, start = value, i
+        else:
+            run += value
+        if run > best:
+            best, best_start, best_end = run, start, i
+    return best_start, best_end
+
+
+FORMAT = "normalize line model 2"
+_ZH_COLUMN = FEATURES.index("zh")
+
+
 @dataclass(frozen=True)
-class LineModel:
-    """Logistic regression over standardised :data:`FEATURES`."""
+class Linear:
+    """Logistic regression over standardised features."""
 
     mean: tuple[float, ...]
     scale: tuple[float, ...]
     weights: tuple[float, ...]
     bias: float
-    threshold: float  # remove a line at or above this probability of boilerplate
+
+    def logits(self, rows: Sequence[Sequence[float]]) -> list[float]:
+        # Folded into one weight and offset per feature: (x - m) / s * w = x * (w / s) - m w / s
+        coef = [w / s for w, s in zip(self.weights, self.scale, strict=True)]
+        offset = self.bias - sum(m * c for m, c in zip(self.mean, coef, strict=True))
+        return [offset + sum(map(operator.mul, row, coef)) for row in rows]
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "mean": [round(x, 6) for x in self.mean],
+            "scale": [round(x, 6) for x in self.scale],
+            "weights": [round(x, 6) for x in self.weights],
+            "bias": round(self.bias, 6),
+        }
+
+
+def stack_rows(
+    rows: Sequence[Sequence[float]], logits: Sequence[float]
+) -> list[list[float]]:
+    """The second stage's rows: a line's features, then :data:`STACK_FEATURES` from the first
+    stage's logits (one document's lines, in order)."""
+    clip = [max(-LOGIT_CLIP, min(LOGIT_CLIP, z)) for z in logits]
+    n = len(clip)
+    out = []
+    for i, row in enumerate(rows):
+        prev = clip[i - 1] if i else 0.0
+        nxt = clip[i + 1] if i + 1 < n else 0.0
+        lo, hi = max(0, i - WINDOW), min(n, i + WINDOW + 1)
+        k = hi - lo - 1
+        window = (sum(clip[lo:hi]) - clip[i]) / k if k else 0.0
+        out.append(
+            [*row, clip[i], prev, nxt, window, min(prev, nxt), max(prev, nxt)]
+        )
+    return out
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z)) if z > -30 else 0.0
+
+
+@dataclass(frozen=True)
+class LineModel:
+    """Two stacked logistic regressions: the first over :data:`FEATURES`, the second over
+    those and :data:`STACK_FEATURES` (the first stage's judgement of the neighbours).
+    Thresholds are per script: Chinese lines (the ``zh`` feature) and the rest."""
+
+    stage1: Linear
+    stage2: Linear | None
+    threshold: float  # remove a non-Chinese line at or above this probability of boilerplate
+    zh_threshold: float  # the same for Chinese lines
     smooth_margin: float  # see the module docstring
     source: str = ""
     digest: str = ""  # of the file, for output stamps
 
     def probabilities(self, rows: Sequence[Sequence[float]]) -> list[float]:
-        # Folded into one weight and offset per feature: (x - m) / s * w = x * (w / s) - m w / s
-        coef = [w / s for w, s in zip(self.weights, self.scale, strict=True)]
-        offset = self.bias - sum(m * c for m, c in zip(self.mean, coef, strict=True))
-        out = []
-        for row in rows:
-            z = offset + sum(map(operator.mul, row, coef))
-            out.append(1.0 / (1.0 + math.exp(-z)) if z > -30 else 0.0)
-        return out
+        """Probability of boilerplate of each line of one document (rows in order)."""
+        logits = self.stage1.logits(rows)
+        if self.stage2 is not None:
+            logits = self.stage2.logits(stack_rows(rows, logits))
+        return [_sigmoid(z) for z in logits]
 
-    def decide(self, probs: Sequence[float]) -> list[bool]:
-        """Which lines go: at or above the threshold, or near it with both neighbours going."""
-        hard = [p >= self.threshold for p in probs]
-        near = self.threshold - self.smooth_margin
+    def thresholds(self, rows: Sequence[Sequence[float]]) -> list[float]:
+        return [self.zh_threshold if row[_ZH_COLUMN] else self.threshold for row in rows]
+
+    def decide(self, probs: Sequence[float], thresholds: Sequence[float]) -> list[bool]:
+        """Which lines go: at or above their threshold, or near it with both neighbours
+        going."""
+        hard = [p >= t for p, t in zip(probs, thresholds, strict=True)]
         out = list(hard)
-        for i, p in enumerate(probs):
-            if not hard[i] and p >= near:
-                left = hard[i - 1] if i else True
-                right = hard[i + 1] if i + 1 < len(probs) else True
-                if left and right and (i and i + 1 < len(probs)):
-                    out[i] = True
+        last = len(probs) - 1
+        for i in range(1, last):
+            if not hard[i] and hard[i - 1] and hard[i + 1]:
+                out[i] = probs[i] >= thresholds[i] - self.smooth_margin
         return out
 
     def to_json(self, meta: dict[str, object]) -> str:
         return json.dumps(
             {
-                "format": "normalize line model 1",
+                "format": FORMAT,
                 "features": list(FEATURES),
-                "mean": [round(x, 6) for x in self.mean],
-                "scale": [round(x, 6) for x in self.scale],
-                "weights": [round(x, 6) for x in self.weights],
-                "bias": round(self.bias, 6),
+                "stack_features": list(STACK_FEATURES),
+                "stage1": self.stage1.as_json(),
+                "stage2": self.stage2.as_json() if self.stage2 else None,
                 "threshold": round(self.threshold, 6),
+                "zh_threshold": round(self.zh_threshold, 6),
                 "smooth_margin": round(self.smooth_margin, 6),
                 "meta": meta,
             },
@@ -347,39 +471,59 @@ class LineModel:
         )
 
 
+def _parse_linear(obj: object, n: int, source: str, key: str) -> Linear:
+    if not isinstance(obj, dict):
+        raise RulesError(f"{source}: {key!r} must be an object")
+    for part in ("mean", "scale", "weights"):
+        values = obj.get(part)
+        if (
+            not isinstance(values, list)
+            or len(values) != n
+            or not all(isinstance(v, int | float) for v in values)
+        ):
+            raise RulesError(f"{source}: {key}.{part} must be {n} numbers")
+    if any(v <= 0 for v in obj["scale"]):
+        raise RulesError(f"{source}: {key}.scale values must be positive")
+    if not isinstance(obj.get("bias"), int | float):
+        raise RulesError(f"{source}: {key}.bias must be a number")
+    return Linear(
+        tuple(float(v) for v in obj["mean"]),
+        tuple(float(v) for v in obj["scale"]),
+        tuple(float(v) for v in obj["weights"]),
+        float(obj["bias"]),
+    )
+
+
 def parse_line_model(text: str, source: str) -> LineModel:
     """A model from its JSON; errors name the file and the problem (never pickle)."""
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
         raise RulesError(f"{source}:{exc.lineno}: not valid JSON: {exc.msg}") from None
-    if not isinstance(obj, dict) or obj.get("format") != "normalize line model 1":
-        raise RulesError(f"{source}: not a normalize line model (format 1)")
-    if obj.get("features") != list(FEATURES):
+    if not isinstance(obj, dict) or obj.get("format") != FORMAT:
+        raise RulesError(f"{source}: not a normalize line model ({FORMAT!r})")
+    if obj.get("features") != list(FEATURES) or obj.get("stack_features") != list(
+        STACK_FEATURES
+    ):
         raise RulesError(
             f"{source}: the model was trained on other features than this version computes; "
             "retrain it with benchmarks/train_line_model.py"
         )
     n = len(FEATURES)
-    for key in ("mean", "scale", "weights"):
-        values = obj.get(key)
-        if (
-            not isinstance(values, list)
-            or len(values) != n
-            or not all(isinstance(v, int | float) for v in values)
-        ):
-            raise RulesError(f"{source}: {key!r} must be {n} numbers")
-    if any(v <= 0 for v in obj["scale"]):
-        raise RulesError(f"{source}: 'scale' values must be positive")
-    for key in ("bias", "threshold", "smooth_margin"):
+    stage1 = _parse_linear(obj.get("stage1"), n, source, "stage1")
+    stage2 = (
+        None
+        if obj.get("stage2") is None
+        else _parse_linear(obj["stage2"], n + len(STACK_FEATURES), source, "stage2")
+    )
+    for key in ("threshold", "zh_threshold", "smooth_margin"):
         if not isinstance(obj.get(key), int | float):
             raise RulesError(f"{source}: {key!r} must be a number")
     return LineModel(
-        tuple(float(v) for v in obj["mean"]),
-        tuple(float(v) for v in obj["scale"]),
-        tuple(float(v) for v in obj["weights"]),
-        float(obj["bias"]),
+        stage1,
+        stage2,
         float(obj["threshold"]),
+        float(obj["zh_threshold"]),
         float(obj["smooth_margin"]),
         source,
         hashlib.sha256(text.encode("utf-8")).hexdigest()[:12],
