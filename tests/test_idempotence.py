@@ -1,109 +1,46 @@
 """Property tests: a second run changes nothing more.
 
-Texts are generated from the bundled glossary's names (canonical, rendered and alias forms,
-codes, Chinese names), garbled copies of them (a letter dropped, doubled or swapped, case
-changed, pinyin-like vowel swaps), plain words and the punctuation around names in news text.
+Texts are word salads of the bundled glossary's names, garbled names and plain words
+(:mod:`word_salad`, shared with benchmarks/bench_idempotence.py, which counts failures over
+thousands of them).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
+from word_salad import names, salad
 
 from normalize.canonicalize import Canonicalizer
 from normalize.document import Document
 from normalize.glossary.entries import load_glossary
 from normalize.pipeline import Pipeline
 
-PLAIN = [
-    "the",
-    "company",
-    "said",
-    "sales",
-    "rose",
-    "in",
-    "the",
-    "first",
-    "half",
-    "and",
-    "patients",
-    "received",
-    "the",
-    "drug",
-    "on",
-    "Monday",
-    "after",
-    "approval",
-    "by",
-    "regulators",
-    "in",
-    "China",
-    "while",
-    "analysts",
-    "expect",
-    "growth",
-    "shares",
-    "results",
-    "trial",
-    "phase",
-    "data",
-    "safety",
-    "cancer",
-    "antibody",
-]
-JOINERS = (" ", " ", " ", ", ", ". ", "'s ", " (", ") ", " and ", "\n", ": ", '"', "; ")
+T = TypeVar("T")
 
 
-def _names() -> list[str]:
-    # Read at import time for the strategy; cheap (no compile).
-    names: set[str] = set()
-    for entry in load_glossary():
-        names.update({entry.canonical, entry.first_form, entry.short_form})
-        names.update(a.text for a in entry.aliases)
-        names.update(entry.codes[:1] + entry.abbreviations[:1] + entry.brands[:1] + entry.zh[:1])
-    return sorted(names)
+class Drawn:
+    """The word-salad generator's choices (:class:`word_salad.Chooser`) as hypothesis draws,
+    so that failing texts shrink."""
 
+    def __init__(self, draw: st.DrawFn) -> None:
+        self.draw = draw
 
-NAMES = _names()
-VOWELS = "aeiou"
+    def choice(self, seq: Sequence[T]) -> T:
+        return self.draw(st.sampled_from(seq))
 
-
-@st.composite
-def garbles(draw: st.DrawFn) -> str:
-    name = draw(st.sampled_from(NAMES))
-    if len(name) < 4 or not name.isascii():
-        return name
-    i = draw(st.integers(0, len(name) - 2))
-    how = draw(st.sampled_from(("drop", "double", "swap", "vowel", "upper", "lower", "title")))
-    if how == "drop":
-        return name[:i] + name[i + 1 :]
-    if how == "double":
-        return name[: i + 1] + name[i:]
-    if how == "swap":
-        return name[:i] + name[i + 1] + name[i] + name[i + 2 :]
-    if how == "vowel" and name[i].lower() in VOWELS:
-        return name[:i] + draw(st.sampled_from(VOWELS)) + name[i + 1 :]
-    if how == "upper":
-        return name.upper()
-    if how == "lower":
-        return name.lower()
-    return name.title()
-
-
-pieces = st.one_of(st.sampled_from(NAMES), garbles(), st.sampled_from(PLAIN))
+    def randint(self, a: int, b: int) -> int:
+        return self.draw(st.integers(a, b))
 
 
 @st.composite
 def texts(draw: st.DrawFn) -> str:
-    words = draw(st.lists(pieces, min_size=1, max_size=14))
-    out = [words[0]]
-    for word in words[1:]:
-        out.append(draw(st.sampled_from(JOINERS)))
-        out.append(word)
-    return "".join(out)
+    return salad(Drawn(draw))
 
 
 # No shrinking while a property is a known failure: it only costs time.
@@ -190,5 +127,5 @@ def test_pipeline_without_translation_twice_changes_nothing_more(
 
 
 def test_generator_covers_the_glossary() -> None:
-    assert len(NAMES) > 300
+    assert len(names()) > 300
     assert Path(load_glossary().files[0]).exists()
