@@ -118,9 +118,9 @@ class Pipeline:
                 source = doc.text
         settle = getattr(self.stages[0], "settle", None) if len(self.stages) > 1 else None
         if settle is not None:
-            # Lines the later stages lengthened are unwrapped as the strip stage would on a
-            # second run: the output is its own fixed point.
-            doc = settle(doc)
+            # Lines the later stages changed are judged again as the strip stage would judge
+            # them on a second run: the output is its own fixed point.
+            doc = settle(doc, source)
         # The article's language, not the output's: a translated record says where it came
         # from. A stage's own stamp (the translation model) is this document's alone.
         lang = given or self.detect_language(source)

@@ -26,6 +26,7 @@ import dataclasses
 import re
 import sys
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -222,33 +223,32 @@ class CleanerStage:
             warnings=doc.warnings + tuple(warnings),
         )
 
-    def settle(self, doc: Document) -> Document:
-        """Join the hard-wrapped English lines that the later stages made long enough to count
-        as such: a name rewritten longer (a code added at first mention) can carry a line
-        past :data:`UNWRAP_MIN_CHARS`, and a second run would join it then. Joined now, so a
-        run's output is its own fixed point; the joins are changes of stage ``settle`` (a
-        newline becomes a space: no offset moves)."""
+    def settle(self, doc: Document, cleaned: str | None = None) -> Document:
+        """Judge the lines again after the later stages changed the text this stage cleaned
+        (``cleaned``), as a second run would judge them: a name rewritten longer can make a line
+        long enough to read as a sentence (then a word before it is a menu item) or to be
+        unwrapped, a Chinese name written in English can make a line read as a label. Done now,
+        so a run's output is its own fixed point. The removals and joins are changes of stage
+        ``settle``; entities move with their text (one on a removed line goes)."""
         text = doc.text
-        if "\n" not in text:
+        if text == cleaned:
+            return doc  # what this stage made is its own fixed point
+        kept, sources, changes = _clean(
+            text, self.rules, doc.url, "settle", None, False, self.line_model, ("", frozenset())
+        )
+        new_text = "\n".join(kept)
+        if new_text == text:
             return doc
-        chars = list(text)
-        changes: list[Change] = []
-        lines = text.split("\n")
-        current: str | None = None  # the line as joined so far
-        at = 0
-        for i, line in enumerate(lines):
-            end = at + len(line)
-            current = line if current is None else current + " " + line
-            # (the English rule only: a joined English line takes a space, the same length)
-            if i + 1 < len(lines) and current and _continues(current, lines[i + 1], set()):
-                chars[end] = " "
-                changes.append(Change("settle", "repair", "\n", " ", end, end + 1, rule="unwrap"))
-            else:
-                current = None
-            at = end + 1
-        if not changes:
-            return doc
-        return doc.evolve(text="".join(chars), changes=doc.changes + tuple(changes))
+        segments = _kept_segments(text, kept, sources)
+        starts = [a for a, _, _ in segments]
+        entities = []
+        for e in doc.entities:
+            i = bisect_right(starts, e.start) - 1
+            if i >= 0 and e.end <= segments[i][1]:
+                entities.append(e.moved(segments[i][2] - segments[i][0]))
+        return doc.evolve(
+            text=new_text, entities=tuple(entities), changes=doc.changes + tuple(changes)
+        )
 
     def stamp(self) -> dict[str, str]:
         return {
@@ -285,6 +285,29 @@ def clean_text(
     the line classifier that judges the lines the rules keep (none: rules alone).
     ``template``: a site and the lines found recurring on its pages in this batch.
     ``keep_rules``: ids of rules whose removals do not stand (the line stays)."""
+    kept, _, changes = _clean(
+        text, rules, url, stage, warnings, extracted, model, template, keep_rules
+    )
+    return "\n".join(kept), changes
+
+
+# A kept output line's parts: each a line of the input (after unwrapping) and where its text
+# starts in the output line.
+_Sources = list[tuple[_Line, int]]
+
+
+def _clean(
+    text: str,
+    rules: RuleSet,
+    url: str | None,
+    stage: str,
+    warnings: list[str] | None,
+    extracted: bool,
+    model: LineModel | None,
+    template: tuple[str, frozenset[str]],
+    keep_rules: frozenset[str] = frozenset(),
+) -> tuple[list[str], list[_Sources], list[Change]]:
+    """:func:`clean_text`'s work: the kept lines, the input lines each is made of, the changes."""
     # Every decision is per line (a line with CJK characters is Chinese text), never per
     # document, so that removing lines cannot change how the rest is treated (idempotence).
     changes: list[Change] = []
@@ -314,6 +337,7 @@ def clean_text(
         if not extracted:
             verdicts = [None] * len(lines)
     kept: list[str] = []
+    sources: list[_Sources] = []
     last_kept: _Line | None = None
     # A removed line stands between the last kept line and this one, or the last kept line grew
     # by a join: either way the unwrap decision is taken again.
@@ -322,6 +346,7 @@ def clean_text(
         if not line.text:
             if kept and kept[-1] != "":
                 kept.append("")
+                sources.append([])
             recheck = False
             continue
         if verdict is not None:
@@ -368,15 +393,46 @@ def clean_text(
                     stage, "repair", "\n", joiner, last_kept.end, last_kept.end + 1, rule="unwrap"
                 )
             )
+            sources[-1].append((line, len(kept[-1]) + len(joiner)))
             kept[-1] += joiner + line.text
             joined = True
         else:
             kept.append(line.text)
+            sources.append([(line, 0)])
         last_kept, recheck = line, joined
     while kept and kept[-1] == "":
         kept.pop()
+        sources.pop()
     changes.sort(key=lambda c: (c.start or 0, c.action != "repair"))
-    return "\n".join(kept), changes
+    return kept, sources, changes
+
+
+def _kept_segments(
+    text: str, kept: Sequence[str], sources: Sequence[_Sources]
+) -> list[tuple[int, int, int]]:
+    """Where the text of ``text`` that :func:`_clean` kept as it was went: (start, end, new
+    start) runs, in order. A line it repaired (not only joined) has none."""
+    out: list[tuple[int, int, int]] = []
+    at = 0  # where the kept line starts in the new text
+    for line_text, parts in zip(kept, sources, strict=True):
+        for line, offset in parts:
+            if text[line.start : line.end] != line.original:
+                continue
+            runs: list[tuple[int, int, int]] = []
+            pos, j = line.start, offset
+            for k, raw in enumerate(line.original.split("\n")):
+                if k:  # the line break: joined by a space, or by nothing (Chinese)
+                    pos += 1
+                    j += line_text.startswith(" ", j) and not raw.startswith(" ")
+                if not line_text.startswith(raw, j):
+                    runs = []
+                    break
+                runs.append((pos, pos + len(raw), at + j))
+                pos, j = pos + len(raw), j + len(raw)
+            if j == offset + len(line.text):
+                out.extend(runs)
+        at += len(line_text) + 1
+    return out
 
 
 def removed_spans(changes: Sequence[Change]) -> list[tuple[int, int]]:
