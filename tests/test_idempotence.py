@@ -85,6 +85,12 @@ def canonicalize(canon: Canonicalizer):  # type: ignore[no-untyped-def]
 @example(text="The NMPA's Center for Drug Evaluation (CDE) said so")
 @example(text="NHC Hengrui Pharma CCARsgen Therapeutics")
 @example(text="China Food and Drug Administration (CFDA) and Merck Kelun's Merck\nSHR-3162")
+# A Chinese company name followed by a company word, written in English, reads as one name
+# with it; a legal suffix cut off "Eli Lilly and Company" left a name ending in "and".
+@example(text="礼来 Limited said so, and 药明生物 Pharma agreed")
+@example(text="礼来 and Hengrui shares rose")
+# A garble inside a longer written name: corrected, the whole name is an alias.
+@example(text="ado-rastuzumab emtansine and fam-trastuzumb deruxtecan-nxki")
 def test_canonicalizer_twice_changes_nothing_more(canonicalize, text: str) -> None:  # type: ignore[no-untyped-def]
     once = canonicalize(text)
     assert canonicalize(once) == once

@@ -283,6 +283,9 @@ def _unit_zh_forms(entry: Entry, glossary: Glossary) -> Iterator[Form]:
                 yield Form(body + own, "zh", False)
 
 
+_CUT_JOINERS = frozenset({"and", "&", "of"})
+
+
 def _english_variants(entry: Entry, lexicon: Lexicon) -> Iterator[Form]:
     """Company names without their legal suffix ("... Co., Ltd.")."""
     if entry.type != "company":
@@ -299,6 +302,8 @@ def _english_variants(entry: Entry, lexicon: Lexicon) -> Iterator[Form]:
                 ):
                     stripped = stripped[: -len(suffix)].rstrip(" .,")
                     changed = True
+        if stripped.rsplit(" ", 1)[-1].lower() in _CUT_JOINERS:
+            continue  # "Eli Lilly and Company" less "Company" is no name ("Eli Lilly and X")
         if stripped != name and len(stripped) >= 4:
             yield Form(stripped, "variant", True)
 

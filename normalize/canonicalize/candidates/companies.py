@@ -77,7 +77,10 @@ def extend_companies(t: Text, matches: list[Match]) -> list[Match]:
         if (
             entry is None
             or entry.type != "company"
-            or m.chars is not None
+            # a Chinese name inside a longer run of characters ends there; one that ends its
+            # run is followed by what follows it ("礼来 Limited": written "Eli Lilly Limited",
+            # a second run would read the company word as part of the name)
+            or (m.chars is not None and m.chars[1] != tokens[m.end - 1].end)
             or tokens[m.end - 1].possessive
         ):
             out.append(m)
@@ -103,9 +106,10 @@ def extend_companies(t: Text, matches: list[Match]) -> list[Match]:
         end = company_words_after(t, end)
         if any(j in starts for j in range(m.end, end)):
             end = m.end
+        chars = None if m.chars is None else (m.chars[0], tokens[end - 1].end)
         out.append(
             m
             if end == m.end
-            else Match(m.entry_id, m.start, end, m.score, m.method, m.form, None, m.why)
+            else Match(m.entry_id, m.start, end, m.score, m.method, m.form, chars, m.why)
         )
     return out
