@@ -125,6 +125,13 @@ def test_name_with_its_code_in_brackets_keeps_one_code(canon: Canonicalizer) -> 
     assert ids(doc) == ["trastuzumab_rezetecan", "trastuzumab_rezetecan"]
 
 
+def test_name_written_with_its_abbreviation_keeps_the_one_that_follows(
+    canon: Canonicalizer,
+) -> None:
+    doc = run(canon, "It got the Orphan Drug Desigantion (ODD) in May.")
+    assert doc.text == "It got the Orphan Drug Designation (ODD) in May."
+
+
 def test_case_sensitive_abbreviations(canon: Canonicalizer) -> None:
     doc = run(canon, "The CDE accepted the application. The cde is a word here.")
     assert [(e.id, e.surface) for e in doc.entities] == [("cde", "CDE")]

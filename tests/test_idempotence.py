@@ -91,6 +91,13 @@ def canonicalize(canon: Canonicalizer):  # type: ignore[no-untyped-def]
 @example(text="礼来 and Hengrui shares rose")
 # A garble inside a longer written name: corrected, the whole name is an alias.
 @example(text="ado-rastuzumab emtansine and fam-trastuzumb deruxtecan-nxki")
+# A rewrite that makes a longer name with the word before it ("China" + the NMPA's name); a
+# form read across a bracket.
+@example(text="vedolizumab and China MNPA")
+@example(text="Hengrui (pharmamar")
+# An exact name taken back as part of a longer company name with an unknown word that fuzzy
+# matching then finds to be a name (found exactly on the second run).
+@example(text="Harceptin AZ said")
 def test_canonicalizer_twice_changes_nothing_more(canonicalize, text: str) -> None:  # type: ignore[no-untyped-def]
     once = canonicalize(text)
     assert canonicalize(once) == once

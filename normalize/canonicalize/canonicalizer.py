@@ -17,7 +17,11 @@ from normalize.canonicalize import decision, evidence, rendering, thresholds
 from normalize.canonicalize.candidates.chinese import find_chinese
 from normalize.canonicalize.candidates.companies import extend_companies
 from normalize.canonicalize.candidates.exact import disambiguate, find_exact
-from normalize.canonicalize.candidates.extend import extend_drug_names, join_parent
+from normalize.canonicalize.candidates.extend import (
+    complete_written,
+    extend_drug_names,
+    join_parent,
+)
 from normalize.canonicalize.candidates.fuzzy import Fuzzy
 from normalize.canonicalize.candidates.spans import index_name_spans, span_key
 from normalize.canonicalize.index import Index, compile_glossary
@@ -55,7 +59,9 @@ class Canonicalizer:
         no_fuzzy = _tokens_within(tokens, exact_only)
         # candidates by key, then what the words around them say against them
         matches, ambiguous = find_exact(t)
+        exact = matches
         matches, elsewhere = evidence.revise(evidence.EXACT, t, matches)
+        taken_back = [m for m in exact if m not in matches]
         matches += find_chinese(t, taken=covered(matches))
         matches = join_parent(t, matches)
         context = evidence.named_in(self.index, matches, tokens)
@@ -85,11 +91,14 @@ class Canonicalizer:
             for s, e, ids in unresolved
         ]
         matches += found
+        if taken_back and found:
+            matches, elsewhere = _restore(t, matches, found, taken_back, elsewhere)
         # names that contradict each other, what the words around them say, their full extent
         matches = decision.resolve_conflicts(t, matches)
         matches, reported = evidence.revise(evidence.FINAL, t, matches)
         suggestions += reported
         matches = extend_companies(t, matches)
+        matches = complete_written(t, matches)
         matches.sort(key=lambda m: m.start)
         return matches, suggestions, tokens
 
@@ -211,6 +220,26 @@ class Canonicalizer:
         return [
             (a, b) for a, b, hits in lines if _base_lang(latin_verdict(hits)) not in fuzzy_languages
         ]
+
+
+def _restore(
+    t: Text,
+    matches: list[Match],
+    found: list[Match],
+    taken_back: list[Match],
+    elsewhere: list[Suggestion],
+) -> tuple[list[Match], list[Suggestion]]:
+    """The exact names taken back for a neighbour that fuzzy matching then found to be a name
+    ("Harceptin AZ" read as a longer company name until Harceptin was found to be Herceptin)
+    are judged again with it known, as a second run, finding it exactly, would judge them."""
+    edges = {m.start for m in found} | {m.end for m in found}
+    again = [m for m in taken_back if m.start in edges or m.end in edges]
+    if not again:
+        return matches, elsewhere
+    kept, _ = evidence.revise(evidence.EXACT, t, sorted([*matches, *again], key=lambda m: m.start))
+    restored = [m for m in again if m in kept]
+    spans = {char_span(m, t.tokens) for m in restored}
+    return [*matches, *restored], [s for s in elsewhere if (s.start, s.end) not in spans]
 
 
 def _tokens_within(tokens: Sequence[Token], ranges: Iterable[tuple[int, int]]) -> set[int]:

@@ -18,6 +18,7 @@ from normalize.canonicalize.matches import Match, char_span
 from normalize.document import Change, Document, Entity, Suggestion
 from normalize.glossary.entries import Entry, Glossary
 
+_LAST_BRACKETS = re.compile(r"\s*([(（][^()（）]*[)）])$")
 _SENTENCE_END = re.compile(r"(?:^|[.!?。！？]\s*|\n\s*)[\"'“‘(\[]*$")
 
 
@@ -135,6 +136,9 @@ def render_name(entry: Entry, first: bool, before: str = "", after: str = "") ->
     """How ``entry`` is written in running text: its full form (plus its code, where the entry
     asks for it) at the first mention, its short form after; capitalized at a sentence start."""
     name = entry.first_form if first else entry.short_form
+    bracketed = _LAST_BRACKETS.search(name)
+    if bracketed and after.lstrip().startswith(bracketed.group(1)):
+        name = name[: bracketed.start()]  # "... Administration (NMPA)" before "(NMPA)" already
     if (
         first
         and entry.code_at_first

@@ -10,7 +10,7 @@ from normalize.canonicalize.aliases import Form
 from normalize.canonicalize.candidates.companies import company_core
 from normalize.canonicalize.index import EXACT_PREFIX
 from normalize.canonicalize.keys import Token
-from normalize.canonicalize.matches import Match, Text
+from normalize.canonicalize.matches import Match, Text, joined
 
 Ambiguous = list[tuple[int, int, set[str]]]  # token spans named by several entries, and their ids
 
@@ -55,19 +55,29 @@ def find_exact(t: Text) -> tuple[list[Match], Ambiguous]:
         # then try the longest hits first.
         hits: list[tuple[int, list[tuple[str, Form]]]] = []
         key = cased = ""
+        # What stands between the words that no name runs on over (a bracket, a line break):
+        # a form must have it too ("HUTCHMED (China)"), or "Hengrui (Pharma Mar" would read
+        # as Hengrui Pharma.
+        between = ""
         for size in range(1, min(index.max_tokens, n - i) + 1):
             tok = tokens[i + size - 1]
             if tok.is_cjk:
                 break
+            if size > 1 and not joined(t.text, tokens[i + size - 2], tok):
+                between += t.text[tokens[i + size - 2].end : tok.start].replace(" ", "")
             key += tok.bare
             cased += tok.cased
             if len(key) >= EXACT_PREFIX and len(key) > prefixes.get(key[:EXACT_PREFIX], 0):
                 break  # no glossary form opens like this (or is this long)
             found, found_cased = exact.get(key), exact_cased.get(cased)
             if found is not None or found_cased is not None:
-                hits.append((size, rows.of(found) + rows.of(found_cased)))
+                cands = rows.of(found) + rows.of(found_cased)
+                if between:
+                    cands = [c for c in cands if all(ch in c[1].text for ch in between)]
+                if cands:
+                    hits.append((size, cands))
         for size, cands in reversed(hits):
-            hit, ids = _pick_exact(cands, i, i + size)
+            hit, ids = pick_exact(cands, i, i + size)
             if hit is None and ids:
                 ambiguous.append((i, i + size, ids))
                 ambiguous_starts.add(i)
@@ -134,7 +144,7 @@ def _transposed_acronym(t: Text, token: Token, i: int) -> Match | None:
     return Match(eid, i, i + 1, 90.0, "transposed", form)
 
 
-def _pick_exact(
+def pick_exact(
     cands: list[tuple[str, Form]], start: int, end: int
 ) -> tuple[Match | None, set[str]]:
     ranked = sorted(cands, key=lambda c: _EXACT_RANK.get(c[1].kind, 9))

@@ -1,13 +1,17 @@
 """Names that grow over a neighbour: a garbled word before an exact drug name may make a longer
-name of another drug ("Rukang Trastuzumab" is trastuzumab rezetecan), and "<body> of the
-<its parent>" is one mention of the body."""
+name of another drug ("Rukang Trastuzumab" is trastuzumab rezetecan), "<body> of the
+<its parent>" is one mention of the body, and a name to be rewritten takes in the words that
+make a longer written name with what it will read (:func:`complete_written`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from normalize.canonicalize.keys import Token
-from normalize.canonicalize.matches import Candidate, Match, Text, covered
+from normalize.canonicalize import thresholds
+from normalize.canonicalize.aliases import Form
+from normalize.canonicalize.candidates.exact import pick_exact
+from normalize.canonicalize.keys import Token, cjk_share, compact
+from normalize.canonicalize.matches import Candidate, Match, Text, covered, joined
 
 Score = Callable[[Sequence[Token], set[str]], list[Candidate]]
 Decide = Callable[[Sequence[Candidate], Sequence[Token]], tuple[Candidate | None, str]]
@@ -94,3 +98,80 @@ def join_parent(t: Text, matches: list[Match]) -> list[Match]:
                 continue
         out.append(m)
     return out
+
+
+# How many words each side of a rewritten name may make a longer written name with it.
+AROUND_WORDS = 3
+
+
+def complete_written(t: Text, matches: list[Match]) -> list[Match]:
+    """A rewrite is what an exact match of its result would give: where a name to be rewritten,
+    as its entry writes it, makes a longer written name with the words joined to it, the
+    match takes those words in, as that name's entry ("ado-rastuzumab emtansine" corrected
+    reads ado-trastuzumab emtansine, an alias of trastuzumab emtansine; "China MNPA" would read
+    China National Medical Products Administration, a name of the NMPA). Text in Chinese is
+    annotated, not rewritten: left alone."""
+    rewritten = [i for i, m in enumerate(matches) if _rewritten(t, m)]
+    if not rewritten or cjk_share(t.text) >= thresholds.CHINESE_TEXT_SHARE:
+        return matches
+    out = list(matches)
+    taken = covered(matches)
+    for i in rewritten:
+        m = out[i]
+        own = set(range(m.start, m.end))
+        whole = _written_around(t, m, taken - own)
+        if whole is not None:
+            start, end, entry_id, form = whole
+            out[i] = Match(entry_id, start, end, m.score, m.method, form, None, m.why)
+            taken |= set(range(start, end))
+    return out
+
+
+def _rewritten(t: Text, m: Match) -> bool:
+    """Whether rendering will write ``m`` anew (a name not already as its entry accepts it)."""
+    entry = t.glossary.get(m.entry_id)
+    if entry is None or entry.former or m.method == "jurisdiction":
+        return False
+    if m.form.kind in ("code", "ticker"):
+        return False
+    if m.chars is not None:
+        return m.chars[1] == t.tokens[m.end - 1].end  # a Chinese name that ends its run
+    key = "".join(tok.bare for tok in t.tokens[m.start : m.end])
+    return key not in t.index.accepted.get(m.entry_id, set())
+
+
+def _written_around(t: Text, m: Match, taken: set[int]) -> tuple[int, int, str, Form] | None:
+    """The widest span around ``m`` whose words, with ``m`` as its entry writes it, are a
+    written name: (start, end, entry, form), or None."""
+    tokens, text, index = t.tokens, t.text, t.index
+    entry = t.glossary[m.entry_id]
+    names = {compact(n) for n in (entry.canonical, entry.first_form, entry.short_form)}
+    start, end = m.start, m.end
+
+    def free(k: int, a: int, b: int) -> bool:  # token k may join the name across a..b
+        return k not in taken and not tokens[k].is_cjk and joined(text, tokens[a], tokens[b])
+
+    found: tuple[int, int, str, Form] | None = None
+    s = start
+    while True:
+        e = end
+        while True:
+            if (s, e) != (start, end) and e - s <= index.max_tokens:
+                before = "".join(tok.bare for tok in tokens[s:start])
+                after = "".join(tok.bare for tok in tokens[end:e])
+                for name in names:
+                    rows = index.rows.of(index.exact.get(before + name + after))
+                    hit, _ = pick_exact(rows, s, e) if rows else (None, None)
+                    if (
+                        hit is not None
+                        and hit.form.kind not in ("code", "ticker")
+                        and (found is None or e - s > found[1] - found[0])
+                    ):
+                        found = (s, e, hit.entry_id, hit.form)
+            if e - end >= AROUND_WORDS or e >= len(tokens) or not free(e, e - 1, e):
+                break
+            e += 1
+        if start - s >= AROUND_WORDS or s == 0 or not free(s - 1, s - 1, s):
+            break
+        s -= 1
+    return found

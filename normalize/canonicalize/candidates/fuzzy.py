@@ -10,8 +10,6 @@ from collections.abc import Iterable, Sequence
 
 from normalize.canonicalize import decision as decisions
 from normalize.canonicalize import evidence, thresholds
-from normalize.canonicalize.aliases import Form
-from normalize.canonicalize.candidates.exact import _pick_exact
 from normalize.canonicalize.candidates.pool import Pools
 from normalize.canonicalize.candidates.spans import (
     index_name_spans,
@@ -21,12 +19,9 @@ from normalize.canonicalize.candidates.spans import (
 )
 from normalize.canonicalize.index import MIN_FUZZY_CHARS, Index, is_plain_english
 from normalize.canonicalize.keys import Token, compact, name_tokens, skeleton
-from normalize.canonicalize.matches import Candidate, Match, Text, covered, joined
+from normalize.canonicalize.matches import Candidate, Match, Text, covered
 from normalize.document import Suggestion
 from normalize.glossary.entries import Glossary
-
-# How many words each side of a corrected name may complete a longer written form with it.
-_AROUND_WORDS = 3
 
 
 class Fuzzy:
@@ -194,18 +189,14 @@ class Fuzzy:
             if decision is not None:
                 settled = reason == "code"
                 why = f"a name beside it is {decision.entry_id}'s" if settled else ""
-                entry_id, form = decision.entry_id, decision.form
-                whole = self._written_around(t, start, end, entry_id, taken | used)
-                if whole is not None:
-                    start, end, entry_id, form = whole
                 out.append(
                     Match(
-                        entry_id,
+                        decision.entry_id,
                         start,
                         end,
                         min(decision.adjusted, 99.0),
                         "context" if settled else "fuzzy",
-                        form,
+                        decision.form,
                         None,
                         why,
                     )
@@ -224,45 +215,3 @@ class Fuzzy:
                         )
                     )
         return out, suggestions
-
-    def _written_around(
-        self, t: Text, start: int, end: int, entry_id: str, taken: set[int]
-    ) -> tuple[int, int, str, Form] | None:
-        """The rewrite is what an exact match of the result would give: where the corrected
-        name and the words joined to it make a written form ("ado-rastuzumab emtansine"
-        corrected reads ado-trastuzumab emtansine, an alias of trastuzumab emtansine;
-        "tisleelizumab-jsgr" reads tislelizumab-jsgr), the match takes those words in, as that
-        form's entry. The widest such span: (start, end, entry, form), or None."""
-        tokens, text, index = t.tokens, t.text, self.index
-        entry = self.glossary.get(entry_id)
-        if entry is None:
-            return None
-        names = {compact(n) for n in (entry.canonical, entry.first_form, entry.short_form)}
-
-        def free(k: int, a: int, b: int) -> bool:  # token k may join the name across a..b
-            return k not in taken and not tokens[k].is_cjk and joined(text, tokens[a], tokens[b])
-
-        found: tuple[int, int, str, Form] | None = None
-        s = start
-        while True:
-            e = end
-            while True:
-                if (s, e) != (start, end) and e - s <= index.max_tokens:
-                    before = "".join(tok.bare for tok in tokens[s:start])
-                    after = "".join(tok.bare for tok in tokens[end:e])
-                    for name in names:
-                        rows = index.rows.of(index.exact.get(before + name + after))
-                        hit, _ = _pick_exact(rows, s, e) if rows else (None, None)
-                        if (
-                            hit is not None
-                            and hit.form.kind not in ("code", "ticker")
-                            and (found is None or e - s > found[1] - found[0])
-                        ):
-                            found = (s, e, hit.entry_id, hit.form)
-                if e - end >= _AROUND_WORDS or e >= len(tokens) or not free(e, e - 1, e):
-                    break
-                e += 1
-            if start - s >= _AROUND_WORDS or s == 0 or not free(s - 1, s - 1, s):
-                break
-            s -= 1
-        return found
