@@ -98,6 +98,10 @@ def canonicalize(canon: Canonicalizer):  # type: ignore[no-untyped-def]
 # An exact name taken back as part of a longer company name with an unknown word that fuzzy
 # matching then finds to be a name (found exactly on the second run).
 @example(text="Harceptin AZ said")
+# A name capitalized after a period opens a sentence for the evidence too (the programme is
+# then not in the regulator's sentence); a garble before a drug name is not read across a comma.
+@example(text="TGA. adebelimumab 重大新药创制")
+@example(text="Lebs Monday, 曲妥珠单抗; analysts")
 def test_canonicalizer_twice_changes_nothing_more(canonicalize, text: str) -> None:  # type: ignore[no-untyped-def]
     once = canonicalize(text)
     assert canonicalize(once) == once

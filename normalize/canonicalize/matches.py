@@ -50,8 +50,10 @@ class Text:
         return max(start, at - _MAX_SENTENCE_CHARS), min(end, at + _MAX_SENTENCE_CHARS)
 
 
-# A line break, a sentence mark, or a period before a space and a capital, digit or CJK.
-_BREAK = re.compile(r"\n|[!?。！？；]|\.(?=[\"'”’)\]]*\s+[A-Z0-9\u3400-\u9fff])")
+# A line break, a sentence mark, or a period before a space and a letter, digit or CJK (as
+# rendering reads it: a name after "TGA. " opens a sentence and is capitalized; were a lower-case
+# word after a period no break, the next run would read the capitalized text differently).
+_BREAK = re.compile(r"\n|[!?。！？；]|\.(?=[\"'”’)\]]*\s+[A-Za-z0-9\u3400-\u9fff])")
 _MAX_SENTENCE_CHARS = 600
 _ABBREVIATIONS = frozenset(
     {"co", "ltd", "inc", "corp", "no", "dr", "mr", "ms", "st", "vs", "approx"}

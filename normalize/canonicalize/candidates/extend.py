@@ -46,8 +46,17 @@ def extend_drug_names(
                 if start < 0 or any(j in taken for j in range(start, m.start)):
                     continue
                 extra = tokens[start : m.start]
-                if not all(
-                    tok.key.isalpha() and tok.text[:1].isupper() and not tok.is_cjk for tok in extra
+                if (
+                    not all(
+                        tok.key.isalpha() and tok.text[:1].isupper() and not tok.is_cjk
+                        for tok in extra
+                    )
+                    or any(  # one name: the words stand next to it ("Lebs Monday, X" is not)
+                        t.text[a.end : b.start] not in (" ", "-")
+                        for a, b in zip(
+                            tokens[start : m.start], tokens[start + 1 : m.end], strict=False
+                        )
+                    )
                 ):
                     continue
                 cands = score(tokens[start : m.end], context)
