@@ -130,6 +130,10 @@ def test_name_written_with_its_abbreviation_keeps_the_one_that_follows(
 ) -> None:
     doc = run(canon, "It got the Orphan Drug Desigantion (ODD) in May.")
     assert doc.text == "It got the Orphan Drug Designation (ODD) in May."
+    doc = run(
+        canon, "It rose after China's National Medical Products Administration (NMPA) approved it."
+    )
+    assert doc.text == "It rose after National Medical Products Administration (NMPA) approved it."
 
 
 def test_case_sensitive_abbreviations(canon: Canonicalizer) -> None:

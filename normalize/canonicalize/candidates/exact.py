@@ -5,12 +5,16 @@ swapped ("NDRL" for "NRDL"); company names by their distinctive core followed by
 
 from __future__ import annotations
 
+import re
+
 from normalize.canonicalize import thresholds
 from normalize.canonicalize.aliases import Form
 from normalize.canonicalize.candidates.companies import company_core
 from normalize.canonicalize.index import EXACT_PREFIX
 from normalize.canonicalize.keys import Token
 from normalize.canonicalize.matches import Match, Text, joined
+
+_POSSESSIVE_MARK = re.compile(r"^['’]s?")
 
 Ambiguous = list[tuple[int, int, set[str]]]  # token spans named by several entries, and their ids
 
@@ -64,7 +68,10 @@ def find_exact(t: Text) -> tuple[list[Match], Ambiguous]:
             if tok.is_cjk:
                 break
             if size > 1 and not joined(t.text, tokens[i + size - 2], tok):
-                between += t.text[tokens[i + size - 2].end : tok.start].replace(" ", "")
+                gap = t.text[tokens[i + size - 2].end : tok.start]
+                if tokens[i + size - 2].possessive:  # "China's National ...": the 's is no gap
+                    gap = _POSSESSIVE_MARK.sub("", gap, count=1)
+                between += gap.replace(" ", "")
             key += tok.bare
             cased += tok.cased
             if len(key) >= EXACT_PREFIX and len(key) > prefixes.get(key[:EXACT_PREFIX], 0):
