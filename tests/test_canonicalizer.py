@@ -136,6 +136,13 @@ def test_name_written_with_its_abbreviation_keeps_the_one_that_follows(
     assert doc.text == "It rose after National Medical Products Administration (NMPA) approved it."
 
 
+def test_body_in_brackets_then_its_parent_keeps_the_brackets(canon: Canonicalizer) -> None:
+    # "<body> of <its parent>" is one mention, but not across the body's bracketed abbreviation
+    doc = run(canon, "It went to the Center for Drug Evaluation (CDE) of the NMPA for review.")
+    assert "(CDE) of the NMPA" in doc.text
+    assert doc.text.count("(") == doc.text.count(")")
+
+
 def test_case_sensitive_abbreviations(canon: Canonicalizer) -> None:
     doc = run(canon, "The CDE accepted the application. The cde is a word here.")
     assert [(e.id, e.surface) for e in doc.entities] == [("cde", "CDE")]

@@ -5,6 +5,7 @@ make a longer written name with what it will read (:func:`complete_written`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from normalize.canonicalize import thresholds
@@ -80,6 +81,9 @@ def extend_drug_names(
     return out
 
 
+_OF_THE = re.compile(r"\s+of\s+(?:the\s+)?", re.IGNORECASE)
+
+
 def join_parent(t: Text, matches: list[Match]) -> list[Match]:
     """ "<body> of the <its parent>" is one mention of the body: "Drug Review Center of the
     National Medical Products Administration" is the CDE, not the CDE plus the NMPA."""
@@ -98,8 +102,9 @@ def join_parent(t: Text, matches: list[Match]) -> list[Match]:
             and entry.parent == nxt.entry_id
             and m.chars is None
         ):
-            between = [tok.key for tok in tokens[m.end : nxt.start]]
-            if between in (["of"], ["of", "the"]):
+            between = t.text[tokens[m.end - 1].end : tokens[nxt.start].start]
+            # nothing else between: "(CDE) of China's NMPA" is the CDE's bracket, then its parent
+            if _OF_THE.fullmatch(between):
                 out.append(
                     Match(m.entry_id, m.start, nxt.end, m.score, m.method, m.form, None, m.why)
                 )
