@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
-from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from word_salad import names, salad
 
@@ -43,25 +43,6 @@ def texts(draw: st.DrawFn) -> str:
     return salad(Drawn(draw))
 
 
-# No shrinking while a property is a known failure: it only costs time.
-PHASES = (Phase.explicit, Phase.reuse, Phase.generate)
-
-
-# The known causes are fixed (a line a rewrite lengthened past the unwrap width, a company word
-# that opens another written name, a code in full-width brackets: the explicit examples below).
-# The search still reaches rare word salads that change on a second run, such as a garble inside
-# a hyphenated alias ("ado-trastzumab emtansine") matched by its word on the first run, and by
-# the whole alias on the second. Not strict: which texts the search reaches depends on what else
-# ran in the session.
-PIPELINE_NOT_ALWAYS_IDEMPOTENT = "rare word salads still settle in two runs (see above)"
-# The same for the canonicalizer alone: a garble corrected on the first run can complete a
-# longer written name that the second run then reads differently ("HLX01 (ituximab
-# biosimilar) (Imbruvica": once corrected, the name meets another entry's bracketed brand and
-# the code-wins conflict rule applies). Which word salads the search reaches depends on the
-# glossary (its names are drawn from it) and on what else ran in the session.
-CANONICALIZER_NOT_ALWAYS_IDEMPOTENT = "rare word salads still settle in two runs (see above)"
-
-
 @pytest.fixture(scope="module")
 def canonicalize(canon: Canonicalizer):  # type: ignore[no-untyped-def]
     def run(text: str) -> str:
@@ -70,13 +51,11 @@ def canonicalize(canon: Canonicalizer):  # type: ignore[no-untyped-def]
     return run
 
 
-@pytest.mark.xfail(strict=False, reason=CANONICALIZER_NOT_ALWAYS_IDEMPOTENT)
 @settings(
     max_examples=300,
     deadline=None,
     derandomize=True,
     database=None,
-    phases=PHASES,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(text=texts())
@@ -112,7 +91,6 @@ def test_canonicalizer_twice_changes_nothing_more(canonicalize, text: str) -> No
     deadline=None,
     derandomize=True,
     database=None,
-    phases=PHASES,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(lines=st.lists(texts(), min_size=1, max_size=6))
@@ -146,7 +124,6 @@ def test_canonicalizer_twice_changes_nothing_more(canonicalize, text: str) -> No
         "fulvesrant",
     ]
 )
-@pytest.mark.xfail(strict=False, reason=PIPELINE_NOT_ALWAYS_IDEMPOTENT)
 def test_pipeline_without_translation_twice_changes_nothing_more(
     pipeline_no_translate: Pipeline, lines: list[str]
 ) -> None:
