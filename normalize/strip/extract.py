@@ -16,15 +16,18 @@ plain-text rules in :mod:`.cleaner` then clean further.
 
 Every pattern run over a whole page runs on RE2 (:func:`.linear.compile_search`), in time linear
 in the page: with Python's backtracking engine the tag, title and body patterns were quadratic on
-crafted pages (50,000 ``<h1>``: 82 s) and the pattern that finds the article's first words in the
-source exponential (a 755-byte page: minutes). RE2 gives the same matches as before, so results
-are unchanged; parsing with lxml instead would change which title and lead are found on broken
-markup. Patterns over one short line or title stay on ``re`` (they are linear there).
+crafted pages (50,000 ``<h1>``: 82 s). RE2 gives the same matches as before, so results are
+unchanged; parsing with lxml instead would change which title and lead are found on broken
+markup. The pattern that finds the article's first words in the source (exponential in Python's
+engine: a 755-byte page took minutes) is a linear search of its own, :func:`find_words`, which
+finds what the pattern found without compiling one per page. Patterns over one short line or
+title stay on ``re`` (they are linear there).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from normalize.errors import MissingDependencyError
@@ -78,6 +81,8 @@ _TAG_OPEN = {"<script": re.compile("<script", re.I), "<style": re.compile("<styl
 _TAG_CLOSE = {"<script": re.compile("</script>", re.I), "<style": re.compile("</style>", re.I)}
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
 _WORD = re.compile(r"\w+")
+_ENTITY = re.compile(r"&#?\w+;")
+_PLAIN_SEPARATORS = re.compile(r"[^\w<&]+")
 _BODY = re.compile(r"<body\b", re.I)
 # RE2 has no backreference: one alternative per element ("<script ...</script>" and so on).
 _NOT_SHOWN = compile_search(
@@ -141,13 +146,9 @@ def _lead_source(html: str, text: str) -> str:
         return html
     body = _BODY.search(html)
     start = body.start() if body else 0
-    # Words in the source may be split by tags, entities or other punctuation.
-    found = compile_search(r"(?:\W|<[^>]*>|&#?\w+;)+".join(map(re.escape, words))).search(
-        html, start
-    )
-    if found is None:
+    at = find_words(html, words, start)
+    if at is None:
         return html
-    at = found.start()
     have = " ".join(text.split())
     before = _NOT_SHOWN.sub(" ", html[max(start, at - LEAD_WINDOW_CHARS) : at])
     for segment in _SEGMENT.findall(before):
@@ -156,6 +157,77 @@ def _lead_source(html: str, text: str) -> str:
             window = html[max(0, at - LEAD_WINDOW_CHARS) : at + LEAD_WINDOW_CHARS]
             return f"<html><body>{window}</body></html>"
     return ""
+
+
+def find_words(html: str, words: Sequence[str], start: int = 0) -> int | None:
+    """Where ``words`` (each ``\\w+``) first occur in ``html`` at or after ``start``, separated by
+    runs of tags, entities and other non-word characters: the start of what
+    ``re.search(SEP.join(map(re.escape, words)), html[start:])`` finds, with
+    ``SEP = (?:\\W|<[^>]*>|&#?\\w+;)+``, or None.
+
+    That regex is exponential in Python's engine on runs of "<>", and on RE2 it cost a compile and
+    a whole-page search per page (a third of the time the strip stage adds to trafilatura). Here
+    each occurrence of the first word is followed through the separators it can be read with
+    (a tag may also be read as "<" and text, so both ways are tried); a position found once
+    after word k and leading nowhere is not followed again, so the search is linear."""
+    if not words:
+        return None
+    first, rest = words[0], list(words[1:])
+    seen: list[set[int]] = [set() for _ in rest]  # positions reached after word k (dead ends)
+    closing = _NextChar(html, ">")
+
+    def follows(pos: int, k: int) -> bool:
+        if k == len(rest):
+            return True
+        word, reached = rest[k], seen[k]
+        todo = list(_separator_steps(html, pos, closing))
+        while todo:
+            x = todo.pop()
+            if x in reached:
+                continue
+            reached.add(x)
+            if html.startswith(word, x) and follows(x + len(word), k + 1):
+                return True
+            todo.extend(_separator_steps(html, x, closing))
+        return False
+
+    i = html.find(first, start)
+    while i >= 0:
+        if follows(i + len(first), 0):
+            return i
+        i = html.find(first, i + 1)
+    return None
+
+
+class _NextChar:
+    """``text.find(char, pos)`` in linear total time over calls at any positions (a page of "<"
+    without ">" must not be scanned to its end from every "<")."""
+
+    def __init__(self, text: str, char: str) -> None:
+        self.text, self.char = text, char
+        self.low, self.found = 0, text.find(char)  # the answer for every pos in [low, found]
+
+    def __call__(self, pos: int) -> int:
+        if pos < self.low or pos > self.found >= 0:
+            self.low, self.found = pos, self.text.find(self.char, pos)
+        return self.found
+
+
+def _separator_steps(html: str, pos: int, closing: _NextChar) -> list[int]:
+    """The positions one separator step (a non-word character, a tag, an entity) after ``pos``.
+    A run of non-word characters other than "<" and "&" is one step to its end: the positions
+    inside it can neither start a word nor a tag or entity."""
+    if pos >= len(html):
+        return []
+    char = html[pos]
+    if char == "<":
+        end = closing(pos + 1)
+        return [pos + 1, end + 1] if end >= 0 else [pos + 1]
+    if char == "&":
+        entity = _ENTITY.match(html, pos)
+        return [pos + 1, entity.end()] if entity else [pos + 1]
+    run = _PLAIN_SEPARATORS.match(html, pos)
+    return [run.end()] if run else []
 
 
 def missing_lead(primary: str, other: str) -> list[str]:
@@ -268,7 +340,11 @@ def strip_tags(html: str) -> str:
     i = 0
     missing: set[str] = set()  # a closing tag not found after some point is not found later
     while (j := html.find("<", i)) >= 0:
-        element = next((k for k, p in _TAG_OPEN.items() if p.match(html, j)), None)
+        element = (
+            next((k for k, p in _TAG_OPEN.items() if p.match(html, j)), None)
+            if html[j + 1 : j + 2] in ("s", "S")  # the patterns' cheap first test
+            else None
+        )
         if element is not None and element not in missing:
             close = _TAG_CLOSE[element].search(html, j + len(element))
             if close is not None:
@@ -293,7 +369,7 @@ def strip_tags(html: str) -> str:
 
 def _cjk_share(html: str) -> float:
     text = strip_tags(html[:200_000])
-    letters = sum(1 for ch in text if ch.isalpha())
+    letters = sum(map(str.isalpha, text))  # a C loop: several times a generator's speed
     return len(_CJK.findall(text)) / letters if letters else 0.0
 
 
