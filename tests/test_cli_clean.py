@@ -147,6 +147,16 @@ def test_jsonl_from_stdin_has_no_source() -> None:
     assert record["text"] == "Adebrelimab (SHR-1316) was tested."
 
 
+def test_jsonl_lines_of_unicode_spaces_are_blank_lines(tmp_path: Path) -> None:
+    # A scraper's line of no-break or ideographic spaces is no record (Python's str.strip
+    # agrees); it must not fail the run as malformed JSON.
+    record = json.dumps({"id": 1, "text": "Adebelimumab was tested."})
+    path = write(tmp_path / "in.jsonl", f"\u00a0\n{record}\n\u3000 \u00a0\n")
+    result = clean(str(path))
+    assert result.exit_code == 0, result.stderr
+    assert [row["id"] for row in jsonl(result)] == [1]
+
+
 def test_gzip_inputs(tmp_path: Path) -> None:
     text_gz = tmp_path / "a.txt.gz"
     text_gz.write_bytes(gzip.compress(ARTICLE.encode()))
