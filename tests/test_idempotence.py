@@ -86,6 +86,48 @@ def test_canonicalizer_twice_changes_nothing_more(canonicalize, text: str) -> No
     assert canonicalize(once) == once
 
 
+# The causes that runs with many more examples found (issue 15, item 9), in sentences of our own:
+# (input, the first run's text), which a second run leaves as it is.
+CAUSES = [
+    # A place word inside a company's name names no jurisdiction: "The United Laboratories",
+    # 联邦制药 rewritten, made the orphan designation America's on the second run only.
+    (
+        "The regulator 国家食品药品监督管理局 said on Monday that 联邦制药 would keep its "
+        "孤儿药资格 for the new insulin product",
+        "The regulator 国家食品药品监督管理局 said on Monday that The United Laboratories "
+        "International Holdings would keep its 孤儿药资格 for the new insulin product",
+    ),
+    # A name fuzzy matching finds is context for the garbles still open (a second run finds
+    # it exactly): atezolizumab named supports trastuzumab.
+    (
+        "Investors liked atezolzumab, trastuzumba and Daiichi Sankyo",
+        "Investors liked atezolizumab, trastuzumab and Daiichi Sankyo",
+    ),
+    # The possessive of a Chinese name is no word: "s" + the FDA's short form read as SFDA.
+    (
+        "Analysts said 泽沃基奥仑赛's 美国食品药品监督管理局 approval came first, ahead of rivals",
+        "Analysts said zevorcabtagene autoleucel's U.S. Food and Drug Administration (FDA) "
+        "approval came first, ahead of rivals",
+    ),
+    # A derived form ("HUTCHMED (China)" without its brackets) yields the place word that
+    # opens a longer written name.
+    (
+        "HUTCHMED China Food and Drug Administration filing",
+        "HUTCHMED China Food and Drug Administration filing",
+    ),
+    (
+        "JW Therapeutics Shanghai Shengdi Pharmaceutical signed a deal",
+        "JW Therapeutics Shanghai Shengdi Pharmaceutical signed a deal",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "once"), CAUSES)
+def test_canonicalizer_causes_found_by_longer_runs(canonicalize, text: str, once: str) -> None:  # type: ignore[no-untyped-def]
+    assert canonicalize(text) == once
+    assert canonicalize(once) == once
+
+
 @settings(
     max_examples=80,
     deadline=None,

@@ -78,7 +78,7 @@ class Canonicalizer:
         blocked = {j for s, e, _ in unresolved for j in range(s, e)}
         blocked |= _tokens_within(tokens, [(sug.start, sug.end) for sug in elsewhere])
         # fuzzy candidates, weighed and decided span by span
-        found, suggestions = self.fuzzy.find(t, matches, context, blocked | no_fuzzy)
+        found, suggestions = self._fuzzy(t, matches, context, blocked | no_fuzzy)
         suggestions += elsewhere
         suggestions += [
             Suggestion(
@@ -101,6 +101,30 @@ class Canonicalizer:
         matches = complete_written(t, matches)
         matches.sort(key=lambda m: m.start)
         return matches, suggestions, tokens
+
+    def _fuzzy(
+        self, t: Text, matches: list[Match], context: set[str], blocked: set[int]
+    ) -> tuple[list[Match], list[Suggestion]]:
+        """Fuzzy matches, the names each round finds counted as context for the spans still
+        open in the next: a second run finds them exactly and counts them ("atezolzumab
+        trastuzumba": atezolizumab named supports trastuzumab, as "atezolizumab trastuzumba"
+        would)."""
+        found, suggestions = self.fuzzy.find(t, matches, context, blocked)
+        for _ in range(thresholds.FUZZY_ROUNDS - 1):
+            more = evidence.named_in(self.index, found) - context
+            if not more:
+                break  # (most texts: what fuzzy matching found adds nothing to judge by)
+            context = context | more
+            again, later = self.fuzzy.find(t, [*matches, *found], context, blocked)
+            # a span still open is judged again: its old suggestion goes
+            spans = [char_span(m, t.tokens) for m in again] + [(s.start, s.end) for s in later]
+            suggestions = [
+                s for s in suggestions if not any(a < s.end and s.start < b for a, b in spans)
+            ] + later
+            if not again:
+                break
+            found += again
+        return found, suggestions
 
     def score_span(
         self,

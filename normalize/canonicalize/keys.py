@@ -13,8 +13,10 @@ from typing import NamedTuple
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _LATIN = "A-Za-z0-9\u00c0-\u024f"
-# A word: Latin letters/digits (apostrophes inside, e.g. Tai'ai), or a run of CJK characters.
-_TOKEN = re.compile(rf"[{_LATIN}]+(?:['’][{_LATIN}]+)*|[{CJK}]+")
+# A word: Latin letters/digits (apostrophes inside, e.g. Tai'ai), or a run of CJK characters
+# with its possessive ("泽沃基奥仑赛's": the "s" is no word of its own, which a name could take
+# in: "s" + "FDA" read as SFDA, where a second run, the run rewritten, has none).
+_TOKEN = re.compile(rf"[{_LATIN}]+(?:['’][{_LATIN}]+)*|[{CJK}]+(?:['’][sS](?![{_LATIN}]))?")
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 _DROP = str.maketrans({"®": None, "™": None, "©": None, "\u00ad": None})
 

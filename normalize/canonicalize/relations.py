@@ -52,8 +52,16 @@ def jurisdiction(t: Text, matches: list[Match]) -> Revision:
         return matches, []  # nothing a jurisdiction could move
     sentence_of = t.sentence_of
     cues: dict[int, list[tuple[str, int]]] = {}  # sentence -> (jurisdiction, match or -1)
+    # A place word inside a company's or drug's name is that name's ("The United Laboratories"
+    # names no country): counted, a rewrite from its Chinese name would change the verdict.
+    in_names = {
+        j
+        for m in matches
+        if (e := glossary.get(m.entry_id)) is not None and e.type not in _JURISDICTION_TYPES
+        for j in range(m.start, m.end)
+    }
     for k, tok in enumerate(tokens):
-        if tok.key in _JURISDICTION_WORDS:
+        if tok.key in _JURISDICTION_WORDS and k not in in_names:
             cues.setdefault(sentence_of(k), []).append((_jurisdiction_tag(tok.text), -1))
         elif tok.text.isupper() and len(tok.text) >= 2:
             # a regulator's abbreviation, also inside another name ("Priority Review (FDA)")

@@ -42,6 +42,7 @@ FUZZY_ACCEPT = 80.0  # a fuzzy candidate is applied at or above this score ...
 FUZZY_MARGIN = 4.0  # ... and only this far ahead of the best candidate of any other entry
 CONFUSABLE_MARGIN = 5.0  # margin required when the runner-up is a must-not-confuse entry
 SUGGEST_MIN = 72.0  # below acceptance but at least this: reported as a suggestion
+FUZZY_ROUNDS = 3  # fuzzy passes at most, each with the names the last one found as context
 
 # ---- rendering ----
 WRAPPED_LINE_MIN = 60  # a line at least this long ending mid-sentence is hard-wrapped text

@@ -85,6 +85,13 @@ def find_exact(t: Text) -> tuple[list[Match], Ambiguous]:
                     hits.append((size, cands))
         for size, cands in reversed(hits):
             hit, ids = pick_exact(cands, i, i + size)
+            if hit is not None and hit.form.derived and size > 1 and _overrun(t, hit, other=True):
+                # A derived form yields the words that open a longer written name: "Hua
+                # Medicine Shanghai Shengdi Pharmaceutical" is Hua Medicine and Shanghai
+                # Shengdi, not "Hua Medicine (Shanghai)" and a bare "Shengdi Pharmaceutical"
+                # (as a first run, finding Shanghai Shengdi by its Chinese name, read it).
+                hit = None
+                continue
             if hit is None and ids:
                 ambiguous.append((i, i + size, ids))
                 ambiguous_starts.add(i)
@@ -108,16 +115,23 @@ def find_exact(t: Text) -> tuple[list[Match], Ambiguous]:
     return out, ambiguous
 
 
-def _overrun(t: Text, core_hit: Match) -> bool:
-    """Whether a word of a core match opens a written name that ends beyond it: in "Alphamab
-    Pharma Mar, S.A." the company word "Pharma" belongs to PharmaMar's name, not Alphamab's."""
-    return any(_exact_end(t, k) > core_hit.end for k in range(core_hit.start + 1, core_hit.end))
+def _overrun(t: Text, core_hit: Match, other: bool = False) -> bool:
+    """Whether a word of a core match (or a derived form) opens a written name that ends beyond
+    it (with ``other``, a name of another entry): in "Alphamab Pharma Mar, S.A." the company
+    word "Pharma" belongs to PharmaMar's name, not Alphamab's."""
+    for k in range(core_hit.start + 1, core_hit.end):
+        end, ids = _exact_end(t, k)
+        if end > core_hit.end and not (other and ids <= {core_hit.entry_id}):
+            return True
+    return False
 
 
-def _exact_end(t: Text, i: int) -> int:
-    """Where the longest glossary form opening at token ``i`` ends (``i`` if none does)."""
+def _exact_end(t: Text, i: int) -> tuple[int, set[str]]:
+    """Where the longest glossary form opening at token ``i`` ends (``i`` if none does), and
+    the entries it names."""
     tokens, index = t.tokens, t.index
     end, key, cased = i, "", ""
+    ids: set[str] = set()
     for size in range(1, min(index.max_tokens, len(tokens) - i) + 1):
         tok = tokens[i + size - 1]
         if tok.is_cjk:
@@ -126,9 +140,11 @@ def _exact_end(t: Text, i: int) -> int:
         cased += tok.cased
         if len(key) >= EXACT_PREFIX and len(key) > index.prefixes.get(key[:EXACT_PREFIX], 0):
             break
-        if key in index.exact or cased in index.exact_cased:
+        found, found_cased = index.exact.get(key), index.exact_cased.get(cased)
+        if found is not None or found_cased is not None:
             end = i + size
-    return end
+            ids = {eid for eid, _ in index.rows.of(found) + index.rows.of(found_cased)}
+    return end, ids
 
 
 def _transposed_acronym(t: Text, token: Token, i: int) -> Match | None:
