@@ -62,6 +62,9 @@ STAGES: tuple[tuple[str, Callable[[Config, Callable[[], Glossary]], Stage]], ...
 )
 
 
+SETTLE_ROUNDS = 3  # settle-and-name-again rounds at most (one in most documents: none changed)
+
+
 class Pipeline:
     """Build once (loads the glossary, models lazily), then call on many documents.
 
@@ -117,10 +120,22 @@ class Pipeline:
             if stage.name == "strip":
                 source = doc.text
         settle = getattr(self.stages[0], "settle", None) if len(self.stages) > 1 else None
-        if settle is not None:
+        names = self.stages[-1] if self.stages and self.stages[-1].name == "canonicalize" else None
+        cleaned = source
+        for _ in range(SETTLE_ROUNDS):
+            if settle is None:
+                break
             # Lines the later stages changed are judged again as the strip stage would judge
             # them on a second run: the output is its own fixed point.
-            doc = settle(doc, source)
+            settled = settle(doc, cleaned)
+            if settled is doc or names is None:
+                doc = settled
+                break
+            # Lines joined or removed change what the names around a name say (a line break
+            # ends a sentence, whose regulators place its programmes): the settled text is
+            # named afresh, as a second run would name it.
+            cleaned = settled.text
+            doc = names(settled.evolve(entities=(), suggestions=()))
         # The article's language, not the output's: a translated record says where it came
         # from. A stage's own stamp (the translation model) is this document's alone.
         lang = given or self.detect_language(source)

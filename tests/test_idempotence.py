@@ -200,6 +200,27 @@ def test_settle_judges_the_changed_lines_again_and_moves_the_entities(
         assert strip.settle(settled, settled.text) is settled
 
 
+def test_lines_joined_by_settle_are_named_again(pipeline_no_translate: Pipeline) -> None:
+    # The rewritten first line is long enough to read as hard-wrapped: joined, the sentence
+    # names the FDA, so the orphan designation is America's (a second run's verdict); read as
+    # two lines, the NMPA alone named its sentence and the designation stayed in Chinese.
+    text = (
+        "Shares rose after the 美国食品药品监督管理局 granted a Breakthrough Therapy "
+        "Designation to\n信迪利单抗 while the NMPA gave it 孤儿药资格"
+    )
+    once = pipeline_no_translate.process(text)
+    assert once.text == (
+        "Shares rose after the U.S. Food and Drug Administration (FDA) granted a Breakthrough "
+        "Therapy Designation to sintilimab while the NMPA gave it Orphan Drug Designation (ODD)"
+    )
+    assert pipeline_no_translate.process(once.text).text == once.text
+    # the entities index the final text, each once
+    named = [(e.id, once.text[e.start : e.end]) for e in once.entities]
+    assert ("us_odd", "Orphan Drug Designation (ODD)") in named
+    assert ("sintilimab", "sintilimab") in named
+    assert len(named) == len(set(named))
+
+
 def test_generator_covers_the_glossary() -> None:
     assert len(names()) > 300
     assert Path(load_glossary().files[0]).exists()
