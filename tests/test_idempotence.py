@@ -109,8 +109,10 @@ CAUSES = [
         "Analysts said zevorcabtagene autoleucel's U.S. Food and Drug Administration (FDA) "
         "approval came first, ahead of rivals",
     ),
-    # A derived form ("HUTCHMED (China)" without its brackets) yields the place word that
-    # opens a longer written name.
+    # A form yields the words that open another entry's longer written name: a derived form
+    # ("HUTCHMED (China)" without its brackets) the place word, an alias ("Hengrui Pharma")
+    # the company word of "Pharma Mar, S.A.", which the first run wrote for PharmaMar.
+    ("Hengrui PharmaMar shares rose", "Hengrui Pharma Mar, S.A. shares rose"),
     (
         "HUTCHMED China Food and Drug Administration filing",
         "HUTCHMED China Food and Drug Administration filing",

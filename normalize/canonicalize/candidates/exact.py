@@ -85,11 +85,12 @@ def find_exact(t: Text) -> tuple[list[Match], Ambiguous]:
                     hits.append((size, cands))
         for size, cands in reversed(hits):
             hit, ids = pick_exact(cands, i, i + size)
-            if hit is not None and hit.form.derived and size > 1 and _overrun(t, hit, other=True):
-                # A derived form yields the words that open a longer written name: "Hua
+            if hit is not None and size > 1 and _overrun(t, hit, other=True):
+                # A form yields the words that open another entry's longer written name: "Hua
                 # Medicine Shanghai Shengdi Pharmaceutical" is Hua Medicine and Shanghai
                 # Shengdi, not "Hua Medicine (Shanghai)" and a bare "Shengdi Pharmaceutical"
-                # (as a first run, finding Shanghai Shengdi by its Chinese name, read it).
+                # (as a first run, finding Shanghai Shengdi by its Chinese name, read it);
+                # "Hengrui Pharma Mar, S.A." is Hengrui and PharmaMar.
                 hit = None
                 continue
             if hit is None and ids:
