@@ -135,7 +135,7 @@ class Pipeline:
             # ends a sentence, whose regulators place its programmes): the settled text is
             # named afresh, as a second run would name it.
             cleaned = settled.text
-            doc = names(settled.evolve(entities=(), suggestions=()))
+            doc = _first_reading(settled, names(settled.evolve(entities=(), suggestions=())))
         # The article's language, not the output's: a translated record says where it came
         # from. A stage's own stamp (the translation model) is this document's alone.
         lang = given or self.detect_language(source)
@@ -171,6 +171,26 @@ class Pipeline:
         from normalize.batch import process_records
 
         return process_records(self, records, fields=fields, omit=omit)
+
+
+def _first_reading(settled: Document, named: Document) -> Document:
+    """``named`` (``settled`` named afresh) with the first reading's record of each name it
+    found again where that had it: the surface as the input wrote it, how it was found."""
+    new = named.changes[len(settled.changes) :]
+
+    def shift(pos: int) -> int:
+        return pos + sum(
+            len(c.after) - len(c.before) for c in new if c.end is not None and c.end <= pos
+        )
+
+    before = {(e.id, shift(e.start)): e for e in settled.entities}
+    entities = tuple(
+        before[e.id, e.start].moved(e.start - before[e.id, e.start].start)
+        if (e.id, e.start) in before
+        else e
+        for e in named.entities
+    )
+    return named.evolve(entities=entities)
 
 
 def _rebuild(config: Config, glossary: Glossary | None) -> Pipeline:

@@ -109,6 +109,23 @@ CAUSES = [
         "Analysts said zevorcabtagene autoleucel's U.S. Food and Drug Administration (FDA) "
         "approval came first, ahead of rivals",
     ),
+    # The period of a name's "Ltd." is the name's: rewritten, the name takes it along before a
+    # lowercase word (left, "Biosciences. and" read as a sentence end: the FDA no longer in
+    # the sentence of the Chinese approval notice); before a capital it ends the sentence
+    # in the first run's reading too.
+    (
+        "The FDA met Chipscreen Ltd. and its partners about the 药物临床试验批准通知书 last week",
+        "The FDA met Shenzhen Chipscreen Biosciences and its partners about the "
+        "药物临床试验批准通知书 last week",
+    ),
+    (
+        "A Condotional Approval went to Juventtas Ltd. Monday, the MHRA said",
+        "A Conditional Approval went to Juventas Cell Therapy. Monday, the MHRA said",
+    ),
+    (
+        "The deal with Chipscreen Co., Ltd., a unit of the group, closed",
+        "The deal with Shenzhen Chipscreen Biosciences, a unit of the group, closed",
+    ),
     # A form yields the words that open another entry's longer written name: a derived form
     # ("HUTCHMED (China)" without its brackets) the place word, an alias ("Hengrui Pharma")
     # the company word of "Pharma Mar, S.A.", which the first run wrote for PharmaMar.
@@ -221,6 +238,8 @@ def test_lines_joined_by_settle_are_named_again(pipeline_no_translate: Pipeline)
     assert ("us_odd", "Orphan Drug Designation (ODD)") in named
     assert ("sintilimab", "sintilimab") in named
     assert len(named) == len(set(named))
+    # a name found again where the first reading had it keeps that record (its input surface)
+    assert {e.surface for e in once.entities} >= {"美国食品药品监督管理局", "信迪利单抗", "孤儿药资格"}
 
 
 def test_generator_covers_the_glossary() -> None:

@@ -60,13 +60,21 @@ _ABBREVIATIONS = frozenset(
 )
 
 
+_LEGAL_ENDS = frozenset({"ltd", "inc", "corp"})  # abbreviations that end a company's name
+_CAPITAL_AFTER = re.compile(r"[\"'”’)\]]*\s+[A-Z]")
+
+
 def _abbreviation_before(text: str, period: int) -> bool:
-    """ "Co.", "U.S.", "Dr." : a period after an abbreviation or an initial ends no sentence."""
+    """ "Co.", "U.S.", "Dr." : a period after an abbreviation or an initial ends no sentence;
+    but one after a name's last word before a capital does ("... Ltd. The deal"): rewritten
+    ("... Biosciences. The deal") it would, and a second run would read two sentences."""
     word = re.search(r"[A-Za-z.]{1,8}$", text[max(0, period - 8) : period])
     if word is None:
         return False
-    letters = word.group().lstrip(".")
-    return "." in letters or len(letters) == 1 or letters.casefold() in _ABBREVIATIONS
+    letters = word.group().lstrip(".").casefold()
+    if letters in _LEGAL_ENDS:
+        return _CAPITAL_AFTER.match(text, period + 1) is None
+    return "." in letters or len(letters) == 1 or letters in _ABBREVIATIONS
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,12 @@ from collections.abc import Sequence
 from normalize.canonicalize import thresholds
 from normalize.canonicalize.index import _SPAN_STOP, Index
 from normalize.canonicalize.keys import Token, cjk_share, compact
-from normalize.canonicalize.matches import Match, char_span
+from normalize.canonicalize.matches import _ABBREVIATIONS, Match, char_span
 from normalize.document import Change, Document, Entity, Suggestion
 from normalize.glossary.entries import Entry, Glossary
 
+# A period that ends a sentence: before a capital (or CJK) or at a line's end.
+_PERIOD_ENDS_SENTENCE = re.compile(r"\.[\"'”’)\]]*(?:\s+[A-Z\u3400-\u9fff]|[ \t]*(?:\n|$))")
 _LAST_BRACKETS = re.compile(r"\s*([(（][^()（）]*[)）])$")
 _SENTENCE_END = re.compile(r"(?:^|[.!?。！？]\s*|\n\s*)[\"'“‘(\[]*$")
 
@@ -81,6 +83,15 @@ def render(
                 surface, end = text[start : end + 2], end + 2
             elif replacement.endswith(".") and after[:1] == ".":
                 # "Ipsen Inc." -> "Ipsen S.A.": the name's period and the text's are one
+                surface, end = text[start : end + 1], end + 1
+            elif (
+                after[:1] == "."
+                and m.chars is None
+                and tokens[m.end - 1].key in _ABBREVIATIONS
+                and _PERIOD_ENDS_SENTENCE.match(text, end) is None
+            ):
+                # "Chipscreen Ltd. and" -> "Shenzhen Chipscreen Biosciences and": the period
+                # was the abbreviation's; kept, a second run would read a sentence end there
                 surface, end = text[start : end + 1], end + 1
         pieces.append(text[cursor:start])
         out_len += start - cursor
