@@ -239,7 +239,8 @@ def test_lines_joined_by_settle_are_named_again(pipeline_no_translate: Pipeline)
     assert ("sintilimab", "sintilimab") in named
     assert len(named) == len(set(named))
     # a name found again where the first reading had it keeps that record (its input surface)
-    assert {e.surface for e in once.entities} >= {"美国食品药品监督管理局", "信迪利单抗", "孤儿药资格"}
+    surfaces = {e.surface for e in once.entities}
+    assert surfaces >= {"美国食品药品监督管理局", "信迪利单抗", "孤儿药资格"}
 
 
 def test_generator_covers_the_glossary() -> None:
