@@ -126,6 +126,17 @@ CAUSES = [
         "The deal with Chipscreen Co., Ltd., a unit of the group, closed",
         "The deal with Shenzhen Chipscreen Biosciences, a unit of the group, closed",
     ),
+    # A name whose form opens with "The" after "the" in the text is not given a second one; an
+    # exact name taken back as part of a longer one is judged again when fuzzy matching finds
+    # a name within a longer name's reach of it (after "The"), as a second run would.
+    (
+        "Shares of the Uited Laboratories International Holdings rose",
+        "Shares of the United Laboratories International Holdings rose",
+    ),
+    (
+        "BMS The Uited Laboratories International Holdings signed",
+        "Bristol-Myers Squibb Company The United Laboratories International Holdings signed",
+    ),
     # A form yields the words that open another entry's longer written name: a derived form
     # ("HUTCHMED (China)" without its brackets) the place word, an alias ("Hengrui Pharma")
     # the company word of "Pharma Mar, S.A.", which the first run wrote for PharmaMar.

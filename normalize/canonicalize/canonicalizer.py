@@ -27,6 +27,7 @@ from normalize.canonicalize.candidates.spans import index_name_spans, span_key
 from normalize.canonicalize.index import Index, compile_glossary
 from normalize.canonicalize.keys import Token, cjk_share, tokenize
 from normalize.canonicalize.matches import Candidate, Match, Text, char_span, covered
+from normalize.canonicalize.relations import LONGER_NAME_WORDS
 from normalize.config import Config
 from normalize.document import Document, Suggestion
 from normalize.errors import ModelError
@@ -255,9 +256,14 @@ def _restore(
 ) -> tuple[list[Match], list[Suggestion]]:
     """The exact names taken back for a neighbour that fuzzy matching then found to be a name
     ("Harceptin AZ" read as a longer company name until Harceptin was found to be Herceptin)
-    are judged again with it known, as a second run, finding it exactly, would judge them."""
-    edges = {m.start for m in found} | {m.end for m in found}
-    again = [m for m in taken_back if m.start in edges or m.end in edges]
+    are judged again with it known, as a second run, finding it exactly, would judge them.
+    Near is as near as a longer name reaches: "BMS The Uited Laboratories" (BMS read as part of
+    "BMS The Uited ..." until the United Laboratories was found after "The")."""
+    def near(m: Match, f: Match) -> bool:
+        reach = LONGER_NAME_WORDS
+        return f.start - reach <= m.end <= f.start or f.end <= m.start <= f.end + reach
+
+    again = [m for m in taken_back if any(near(m, f) for f in found)]
     if not again:
         return matches, elsewhere
     kept, _ = evidence.revise(evidence.EXACT, t, sorted([*matches, *again], key=lambda m: m.start))

@@ -71,6 +71,16 @@ def render(
                 text[end : end + _CONTEXT_CHARS],
             )
             last = replacement.rsplit(" ", 1)[-1]
+            if (
+                text[end : end + 1] == "."
+                and not replacement.endswith(".")
+                and m.chars is None
+                and tokens[m.end - 1].key in _ABBREVIATIONS
+                and _PERIOD_ENDS_SENTENCE.match(text, end) is None
+            ):
+                # "Chipscreen Ltd. and" -> "Shenzhen Chipscreen Biosciences and": the period
+                # was the abbreviation's; kept, a second run would read a sentence end there
+                surface, end = text[start : end + 1], end + 1
             after = text[end : end + 3]
             if (
                 last.endswith("s")
@@ -83,15 +93,6 @@ def render(
                 surface, end = text[start : end + 2], end + 2
             elif replacement.endswith(".") and after[:1] == ".":
                 # "Ipsen Inc." -> "Ipsen S.A.": the name's period and the text's are one
-                surface, end = text[start : end + 1], end + 1
-            elif (
-                after[:1] == "."
-                and m.chars is None
-                and tokens[m.end - 1].key in _ABBREVIATIONS
-                and _PERIOD_ENDS_SENTENCE.match(text, end) is None
-            ):
-                # "Chipscreen Ltd. and" -> "Shenzhen Chipscreen Biosciences and": the period
-                # was the abbreviation's; kept, a second run would read a sentence end there
                 surface, end = text[start : end + 1], end + 1
         pieces.append(text[cursor:start])
         out_len += start - cursor
@@ -158,6 +159,8 @@ def render_name(entry: Entry, first: bool, before: str = "", after: str = "") ->
         and not re.match(r"['’]s\b", after)  # "X (CODE)'s" reads badly
     ):
         name = f"{name} ({entry.codes[0]})"
+    if name.startswith("The ") and before[-4:].casefold() == "the ":
+        name = name[4:]  # "the Uited Laboratories ..." -> "the United Laboratories ...", once
     if name[:1].islower() and _starts_sentence(before):
         name = name[0].upper() + name[1:]
     return name
