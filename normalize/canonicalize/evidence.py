@@ -186,6 +186,33 @@ def word_by_word(c: Case) -> Support | None:
     return None
 
 
+# Vetoes that read only the span's shape (:func:`shape_of`) and the candidate's entry and form,
+# never its spelling or the text: they rule the same forms out for every span of a shape, so
+# a span's near forms can be looked for among the others alone (:meth:`..candidates.fuzzy.Fuzzy.
+# score`: a lowercase word is looked for among the drugs only). A veto added here must read no
+# more of the span than :func:`shape_of` keeps.
+SHAPE_VETOES = (company_words_after_other, lowercase_proper_name, lowercase_word, lowercase_phrase)
+
+Shape = tuple[bool, bool, str, bool]
+
+
+def shape_of(tokens: Sequence[Token], company_tail: bool) -> Shape | None:
+    """What :data:`SHAPE_VETOES` read of a span: whether it is lowercase, one word, its first
+    word (read by :func:`lowercase_phrase` only), and whether it ends in company words; None for
+    a span no shape veto speaks on (capitalized, no company words)."""
+    lowercase = not tokens[0].text[:1].isupper()
+    if not lowercase and not company_tail:
+        return None
+    first = tokens[0].key if lowercase and len(tokens) > 1 else ""
+    return lowercase, len(tokens) == 1, first, company_tail
+
+
+def shape_allows(span: SpanFacts, entry_id: str, form: Form, kind: str, pos: int) -> bool:
+    """Whether no :data:`SHAPE_VETOES` rules a candidate out for spans of ``span``'s shape."""
+    case = Case(span, entry_id, form, kind, 100.0, pos)
+    return not any(veto(case) for veto in SHAPE_VETOES)
+
+
 # ---- evidence on the names found in a text -------------------------------------------------
 
 

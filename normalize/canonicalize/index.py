@@ -37,6 +37,9 @@ MIN_FUZZY_CHARS = 6  # shorter spans (and company cores) are never fuzzy-matched
 MIN_CORE_CHARS = 4  # shortest company core matched exactly with a company word after it
 MAX_EXACT_TOKENS = 14
 EXACT_PREFIX = 3  # exact lookups stop as soon as a span's key prefix starts no glossary form
+# ... and its longer prefix, once it has one: many forms open with "nat", few with "nation",
+# so a span of common words ("the National Football League") stops a word or two sooner
+EXACT_PREFIX_LONG = 6
 
 DEFAULT_STEMS = (
     "mab",
@@ -198,11 +201,13 @@ class Index:
     fuzzy_keys: list[str] = field(default_factory=list)
     fuzzy_skeletons: list[str] = field(default_factory=list)
     fuzzy_owner: array = field(default_factory=lambda: array("i"))  # fuzzy key -> row
+    fuzzy_first: list[str] = field(default_factory=list)  # fuzzy key -> its form's first word
     fuzzy_starts: list[int] = field(default_factory=list)  # [n]: first fuzzy key of length >= n
     known_drugs: frozenset[str] = frozenset()  # real drug names *not* in the glossary
     # known_drugs by first letter, each shortest first, with its length starts
     known_by_initial: dict[str, tuple[list[str], list[int]]] = field(default_factory=dict)
-    prefixes: dict[str, int] = field(default_factory=dict)  # exact-key prefix -> longest key length
+    # exact-key prefix (EXACT_PREFIX and EXACT_PREFIX_LONG long) -> longest key length
+    prefixes: dict[str, int] = field(default_factory=dict)
     core_prefixes: set[str] = field(default_factory=set)
     accepted: dict[str, set[str]] = field(default_factory=dict)  # entry -> keys left as written
     related: dict[str, set[str]] = field(default_factory=dict)  # entry -> ids that support it
@@ -346,6 +351,7 @@ class Index:
                     index.fuzzy_keys.append(fuzzy_key)
                     index.fuzzy_skeletons.append(skeleton(fuzzy_key))
                     index.fuzzy_owner.append(index.rows.add(entry.id, form))
+                    index.fuzzy_first.append(name_tokens(form.text)[0])
         # A core only derived (广东恒瑞医药 minus its place -> "Hengrui") never takes a core that
         # another entry's written names own ("Hengrui" of Jiangsu Hengrui).
         for core, ids in derived_cores.items():
@@ -355,7 +361,9 @@ class Index:
         # Real drugs spelled close to a span share its first letter in practice: bucketing by
         # it makes the real-drug guard ~20x cheaper.
         initials: dict[str, list[str]] = {}
-        for key in known:
+        # (in sorted order: which of two real drugs equally near a span is reported must not
+        # depend on the hash seed of the process that built the index)
+        for key in sorted(known):
             initials.setdefault(key[:1], []).append(key)
         for initial, keys_ in initials.items():
             keys_.sort(key=len)
@@ -365,10 +373,11 @@ class Index:
         index.fuzzy_keys = [index.fuzzy_keys[i] for i in order]
         index.fuzzy_skeletons = [index.fuzzy_skeletons[i] for i in order]
         index.fuzzy_owner = array("i", (index.fuzzy_owner[i] for i in order))
+        index.fuzzy_first = [index.fuzzy_first[i] for i in order]
         index.fuzzy_starts = _length_starts(index.fuzzy_keys)
         for key in [*index.exact, *(k.casefold() for k in index.exact_cased)]:
-            prefix = key[:EXACT_PREFIX]
-            index.prefixes[prefix] = max(index.prefixes.get(prefix, 0), len(key))
+            for prefix in {key[:EXACT_PREFIX], key[:EXACT_PREFIX_LONG]}:
+                index.prefixes[prefix] = max(index.prefixes.get(prefix, 0), len(key))
         # Every prefix up to EXACT_PREFIX: short words ("de") can open a core too.
         index.core_prefixes = {core[:k] for core in index.core for k in range(1, EXACT_PREFIX + 1)}
         index.rows.done()
@@ -377,6 +386,15 @@ class Index:
     def zh_names(self) -> dict[str, list[tuple[str, Form]]]:
         """Chinese name -> the (entry id, form) pairs it belongs to."""
         return {name: self.rows.of(bucket) for name, bucket in self.zh.items()}
+
+    def opens_form(self, key: str) -> bool:
+        """Whether some exact form (key) opens with ``key``, or ``key`` is too short to tell."""
+        n = len(key)
+        if n < EXACT_PREFIX:
+            return True
+        # (the longer prefix's longest key is never longer than the shorter one's)
+        prefix = key[:EXACT_PREFIX_LONG] if n >= EXACT_PREFIX_LONG else key[:EXACT_PREFIX]
+        return n <= self.prefixes.get(prefix, 0)
 
     def window(self, starts: list[int], length: int, min_score: float) -> tuple[int, int]:
         """The slice of a length-sorted list whose keys can reach ``min_score`` against a key

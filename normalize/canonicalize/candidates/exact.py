@@ -43,10 +43,10 @@ def find_exact(t: Text) -> tuple[list[Match], Ambiguous]:
     out: list[Match] = []
     ambiguous: Ambiguous = []
     ambiguous_starts: set[int] = set()
-    exact, exact_cased, prefixes, rows = (
+    exact, exact_cased, opens_form, rows = (
         index.exact,
         index.exact_cased,
-        index.prefixes,
+        index.opens_form,
         index.rows,
     )
     i, n = 0, len(tokens)
@@ -67,15 +67,15 @@ def find_exact(t: Text) -> tuple[list[Match], Ambiguous]:
             tok = tokens[i + size - 1]
             if tok.is_cjk:
                 break
+            key += tok.bare
+            if not opens_form(key):
+                break  # no glossary form opens like this (or is this long)
+            cased += tok.cased
             if size > 1 and not joined(t.text, tokens[i + size - 2], tok):
                 gap = t.text[tokens[i + size - 2].end : tok.start]
                 if tokens[i + size - 2].possessive:  # "China's National ...": the 's is no gap
                     gap = _POSSESSIVE_MARK.sub("", gap, count=1)
                 between += gap.replace(" ", "")
-            key += tok.bare
-            cased += tok.cased
-            if len(key) >= EXACT_PREFIX and len(key) > prefixes.get(key[:EXACT_PREFIX], 0):
-                break  # no glossary form opens like this (or is this long)
             found, found_cased = exact.get(key), exact_cased.get(cased)
             if found is not None or found_cased is not None:
                 cands = rows.of(found) + rows.of(found_cased)
@@ -139,7 +139,7 @@ def _exact_end(t: Text, i: int) -> tuple[int, set[str]]:
             break
         key += tok.bare
         cased += tok.cased
-        if len(key) >= EXACT_PREFIX and len(key) > index.prefixes.get(key[:EXACT_PREFIX], 0):
+        if not index.opens_form(key):
             break
         found, found_cased = index.exact.get(key), index.exact_cased.get(cased)
         if found is not None or found_cased is not None:

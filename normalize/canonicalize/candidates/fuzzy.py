@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 
 from normalize.canonicalize import decision as decisions
 from normalize.canonicalize import evidence, thresholds
-from normalize.canonicalize.candidates.pool import Pools
+from normalize.canonicalize.candidates.pool import Forms, Pools
 from normalize.canonicalize.candidates.spans import (
     index_name_spans,
     span_key,
@@ -36,6 +36,9 @@ class Fuzzy:
         self._plain: dict[str, bool] = {}  # word -> is_plain_english, remembered as asked
         # the last three letters of every INN stem: most keys end otherwise, found at once
         self._stem_ends = frozenset(stem[-3:] for stem in index.stems)
+        # span shape -> the forms its shape vetoes leave (None: all); a few shapes, as met
+        self._shape_forms: dict[evidence.Shape, Forms | None] = {}
+        self._opening: dict[str, list[int]] | None = None  # first word -> forms, when asked
 
     def plain(self, word: str) -> bool:
         """:func:`..index.is_plain_english` on this index, remembered (news repeats its words)."""
@@ -93,18 +96,23 @@ class Fuzzy:
         span: Sequence[Token],
         context: Iterable[str] = (),
         memo: dict[object, list[Candidate]] | None = None,
+        eligible_only: bool = False,
     ) -> list[Candidate]:
         """Fuzzy candidates for a span, best first, each with the verdict that applies to it.
-        ``memo`` (one per text) saves rescoring a name the text repeats."""
+        ``memo`` (one per text) saves rescoring a name the text repeats. ``eligible_only``:
+        none (rather than all ruled out) when the span's shape rules out every near form, which
+        is most lowercase words (cheaper; the same decision and suggestions)."""
         if memo is not None:
-            memo_key = tuple((t.key, t.text[:1].isupper()) for t in span)
+            memo_key = (eligible_only, *((t.key, t.text[:1].isupper()) for t in span))
             if memo_key not in memo:
-                memo[memo_key] = self.score(span, context)
+                memo[memo_key] = self.score(span, context, eligible_only=eligible_only)
             return memo[memo_key]
         from rapidfuzz import fuzz
 
         named = self.name_key(span)
         if named is None:
+            return []
+        if eligible_only and self.shape_rules_out(span, named):
             return []
         pool, skel = self.pools.near(named[0])
         if not pool:
@@ -133,6 +141,43 @@ class Fuzzy:
             out.append(Candidate(entry_id, form, float(raw), adjusted, verdict, spoke))
         out.sort(key=lambda c: (c.rejected, -c.adjusted))
         return out
+
+    def shape_rules_out(self, span: Sequence[Token], named: tuple[str, bool, bool]) -> bool:
+        """Whether the span's shape alone (:data:`..evidence.SHAPE_VETOES`) rules out every
+        form near its key (``named``: its :meth:`name_key`): "monotherapy" is near the brand
+        MabThera, but one lowercase word is only ever a drug's garbled name."""
+        shape = evidence.shape_of(span, named[1])
+        if shape is None:
+            return False
+        if shape not in self._shape_forms:
+            self._shape_forms[shape] = self._forms_allowed(span, named, shape)
+        forms = self._shape_forms[shape]
+        return forms is not None and not self.pools.any_near(named[0], forms)
+
+    def _forms_allowed(
+        self, span: Sequence[Token], named: tuple[str, bool, bool], shape: evidence.Shape
+    ) -> Forms | None:
+        """The fuzzy forms the shape vetoes leave for spans of ``span``'s shape (None: all)."""
+        index, glossary = self.index, self.glossary
+        facts = self.facts(span, (), named)
+        positions: Iterable[int] = range(len(index.fuzzy_keys))
+        if shape[2]:
+            # a lowercase phrase is only a name that opens with its first word: look there
+            if self._opening is None:
+                self._opening = {}
+                for pos, first in enumerate(index.fuzzy_first):
+                    self._opening.setdefault(first, []).append(pos)
+            positions = self._opening.get(span[0].key, [])
+        allowed = []
+        for pos in positions:
+            entry_id, form = index.rows[index.fuzzy_owner[pos]]
+            entry = glossary.get(entry_id)
+            kind = entry.type if entry is not None else ""
+            if evidence.shape_allows(facts, entry_id, form, kind, pos):
+                allowed.append(pos)
+        if len(allowed) == len(index.fuzzy_keys):
+            return None
+        return Forms.of(index, allowed)
 
     def decide(
         self,
@@ -174,7 +219,7 @@ class Fuzzy:
             options = []
             for end in sorted(by_start[start], reverse=True):
                 span = tokens[start:end]
-                candidates = self.score(span, context, memo)
+                candidates = self.score(span, context, memo, eligible_only=True)
                 decision, reason = self.decide(candidates, span, memo)  # type: ignore[arg-type]
                 options.append(
                     (decision.adjusted if decision else -1.0, end, candidates, decision, reason)

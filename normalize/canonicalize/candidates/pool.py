@@ -6,10 +6,24 @@ on a large glossary."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from normalize.canonicalize import thresholds
-from normalize.canonicalize.index import MIN_FUZZY_CHARS, Index
+from normalize.canonicalize.index import MIN_FUZZY_CHARS, Index, _length_starts
 from normalize.canonicalize.keys import skeleton
+
+
+@dataclass(frozen=True)
+class Forms:
+    """Some of the index's fuzzy forms (their keys, still sorted by length, and length starts)."""
+
+    keys: list[str]
+    starts: list[int]
+
+    @classmethod
+    def of(cls, index: Index, positions: Iterable[int]) -> Forms:
+        keys = [index.fuzzy_keys[pos] for pos in sorted(positions)]
+        return cls(keys, _length_starts(keys))
 
 
 class Pools:
@@ -60,6 +74,19 @@ class Pools:
                     pool[a + pos] = raw
         self._remember(key, pool, skel)
         return pool, skel
+
+    def any_near(self, key: str, forms: Forms) -> bool:
+        """Whether any of ``forms`` is RAW_FLOOR alike ``key`` by spelling: those that are not
+        are in no pool of :meth:`near` (it gathers only forms that are)."""
+        from rapidfuzz import fuzz, process
+
+        floor = thresholds.RAW_FLOOR
+        a, b = self.index.window(forms.starts, len(key), floor)
+        return (
+            a < b
+            and process.extractOne(key, forms.keys[a:b], scorer=fuzz.ratio, score_cutoff=floor)
+            is not None
+        )
 
     def _remember(self, key: str, pool: dict[int, float], skel: str) -> None:
         if len(self._pools) >= thresholds.POOL_MEMO_MAX:
