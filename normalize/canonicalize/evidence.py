@@ -28,7 +28,13 @@ from dataclasses import dataclass
 from normalize.canonicalize import relations, thresholds
 from normalize.canonicalize.aliases import Form
 from normalize.canonicalize.candidates.spans import span_key
-from normalize.canonicalize.index import _JURISDICTION_WORDS, Index, _jurisdiction_tag, _targets
+from normalize.canonicalize.index import (
+    _JURISDICTION_WORDS,
+    KNOWN_HEAD,
+    Index,
+    _jurisdiction_tag,
+    _targets,
+)
 from normalize.canonicalize.keys import Token, compact
 from normalize.canonicalize.matches import Candidate, Match, Support, Text
 from normalize.document import Suggestion
@@ -435,7 +441,9 @@ def named_in(index: Index, matches: Iterable[Match], tokens: Sequence[Token] = (
     found = {m.entry_id for m in matches}
     named = found | {r for eid in found for r in index.related.get(eid, ())}
     named |= {_jurisdiction_tag(tok.text) for tok in tokens if tok.key in _JURISDICTION_WORDS}
-    named |= {"#" + target for target in _targets(" ".join(tok.text for tok in tokens))}
+    # (a target holds a capital, and never runs across words: only words with one are read)
+    capped = " ".join(tok.text for tok in tokens if tok.text != tok.key)
+    named |= {"#" + target for target in _targets(capped)}
     return named
 
 
@@ -533,12 +541,14 @@ def real_drug_tokens(index: Index, tokens: Sequence[Token], taken: set[int]) -> 
     """Tokens inside real drug names that are not in the glossary ("sacituzumab govitecan"
     when only its look-alike is): they are nobody's garbled name."""
     out: set[int] = set()
-    known = index.known_drugs
+    known, heads = index.known_drugs, index.known_heads
     english = index.english
     for i, first in enumerate(tokens):
         # A drug name opens with a drug word: skip the plain English ones quickly.
         if i in taken or first.is_cjk or len(first.key) < 4 or first.key in english:
             continue
+        if len(first.bare) >= KNOWN_HEAD and first.bare[:KNOWN_HEAD] not in heads:
+            continue  # no real drug's name opens so
         key = first.bare  # (bare: the key without apostrophes)
         for size in range(2, 5):
             j = i + size - 1

@@ -40,6 +40,7 @@ EXACT_PREFIX = 3  # exact lookups stop as soon as a span's key prefix starts no 
 # ... and its longer prefix, once it has one: many forms open with "nat", few with "nation",
 # so a span of common words ("the National Football League") stops a word or two sooner
 EXACT_PREFIX_LONG = 6
+KNOWN_HEAD = 4  # real drug names are looked for only after words that open one so
 
 DEFAULT_STEMS = (
     "mab",
@@ -204,6 +205,7 @@ class Index:
     fuzzy_first: list[str] = field(default_factory=list)  # fuzzy key -> its form's first word
     fuzzy_starts: list[int] = field(default_factory=list)  # [n]: first fuzzy key of length >= n
     known_drugs: frozenset[str] = frozenset()  # real drug names *not* in the glossary
+    known_heads: frozenset[str] = frozenset()  # their first KNOWN_HEAD letters
     # known_drugs by first letter, each shortest first, with its length starts
     known_by_initial: dict[str, tuple[list[str], list[int]]] = field(default_factory=dict)
     # exact-key prefix (EXACT_PREFIX and EXACT_PREFIX_LONG long) -> longest key length
@@ -317,7 +319,8 @@ class Index:
                 glossary_keys.add(key)
                 if form.kind in _ACCEPTED_KINDS:
                     accepted.add(key)
-                n_tokens = len(name_tokens(form.text))
+                form_words = name_tokens(form.text)
+                n_tokens = len(form_words)
                 index.max_tokens = max(index.max_tokens, min(n_tokens, MAX_EXACT_TOKENS))
                 if form.case_sensitive:
                     index.rows.put(index.exact_cased, cased_compact(form.text), entry.id, form)
@@ -325,7 +328,7 @@ class Index:
                     index.rows.put(index.exact, key, entry.id, form)
                 fuzzy_key = key
                 if entry.type == "company" and form.kind not in ("code", "ticker", "abbreviation"):
-                    words = name_tokens(form.text)
+                    words = form_words
                     core = index.company_core(words)
                     k = 0
                     while k < len(words) - 1 and words[k] in index.places:
@@ -339,7 +342,7 @@ class Index:
                     elif fuzzy_core:
                         fuzzy_key = fuzzy_core
                 if form.fuzzy and n_tokens > 1:
-                    first = name_tokens(form.text)[0]
+                    first = form_words[0]
                     if first not in _SPAN_STOP and len(first) >= 4:
                         index.first_words.add(first)
                 if (
@@ -351,13 +354,14 @@ class Index:
                     index.fuzzy_keys.append(fuzzy_key)
                     index.fuzzy_skeletons.append(skeleton(fuzzy_key))
                     index.fuzzy_owner.append(index.rows.add(entry.id, form))
-                    index.fuzzy_first.append(name_tokens(form.text)[0])
+                    index.fuzzy_first.append(form_words[0])
         # A core only derived (广东恒瑞医药 minus its place -> "Hengrui") never takes a core that
         # another entry's written names own ("Hengrui" of Jiangsu Hengrui).
         for core, ids in derived_cores.items():
             index.core.setdefault(core, set(ids))
         known = all_known - glossary_keys
         index.known_drugs = frozenset(known)
+        index.known_heads = frozenset(key[:KNOWN_HEAD] for key in known)
         # Real drugs spelled close to a span share its first letter in practice: bucketing by
         # it makes the real-drug guard ~20x cheaper.
         initials: dict[str, list[str]] = {}

@@ -37,6 +37,14 @@ def name_spans(
         opens_name = first.bare in first_words
         capitalized = first.text[:1].isupper()
         plain = plain_word(first.bare)
+        # a plain lowercase word is no name alone, and runs on into one only through a
+        # connector ("therapy of ..."): most words of news end here
+        if (
+            plain
+            and not (capitalized or opens_name)
+            and (i + 1 == n or tokens[i + 1].key not in CONNECTORS)
+        ):
+            continue
         for size in range(1, thresholds.MAX_FUZZY_TOKENS + 1):
             j = i + size
             last = tokens[j - 1] if j <= n else None
