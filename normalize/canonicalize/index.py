@@ -208,7 +208,7 @@ class Index:
     known_heads: frozenset[str] = frozenset()  # their first KNOWN_HEAD letters
     # known_drugs by first letter, each shortest first, with its length starts
     known_by_initial: dict[str, tuple[list[str], list[int]]] = field(default_factory=dict)
-    # exact-key prefix (EXACT_PREFIX and EXACT_PREFIX_LONG long) -> longest key length
+    # exact-key prefix (EXACT_PREFIX to EXACT_PREFIX_LONG letters) -> longest key length
     prefixes: dict[str, int] = field(default_factory=dict)
     core_prefixes: set[str] = field(default_factory=set)
     accepted: dict[str, set[str]] = field(default_factory=dict)  # entry -> keys left as written
@@ -380,7 +380,8 @@ class Index:
         index.fuzzy_first = [index.fuzzy_first[i] for i in order]
         index.fuzzy_starts = _length_starts(index.fuzzy_keys)
         for key in [*index.exact, *(k.casefold() for k in index.exact_cased)]:
-            for prefix in {key[:EXACT_PREFIX], key[:EXACT_PREFIX_LONG]}:
+            for n in range(EXACT_PREFIX, min(len(key), EXACT_PREFIX_LONG) + 1):
+                prefix = key[:n]
                 index.prefixes[prefix] = max(index.prefixes.get(prefix, 0), len(key))
         # Every prefix up to EXACT_PREFIX: short words ("de") can open a core too.
         index.core_prefixes = {core[:k] for core in index.core for k in range(1, EXACT_PREFIX + 1)}
@@ -393,12 +394,7 @@ class Index:
 
     def opens_form(self, key: str) -> bool:
         """Whether some exact form (key) opens with ``key``, or ``key`` is too short to tell."""
-        n = len(key)
-        if n < EXACT_PREFIX:
-            return True
-        # (the longer prefix's longest key is never longer than the shorter one's)
-        prefix = key[:EXACT_PREFIX_LONG] if n >= EXACT_PREFIX_LONG else key[:EXACT_PREFIX]
-        return n <= self.prefixes.get(prefix, 0)
+        return len(key) < EXACT_PREFIX or len(key) <= self.prefixes.get(key[:EXACT_PREFIX_LONG], 0)
 
     def window(self, starts: list[int], length: int, min_score: float) -> tuple[int, int]:
         """The slice of a length-sorted list whose keys can reach ``min_score`` against a key

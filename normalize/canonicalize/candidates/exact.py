@@ -10,7 +10,7 @@ import re
 from normalize.canonicalize import thresholds
 from normalize.canonicalize.aliases import Form
 from normalize.canonicalize.candidates.companies import company_core
-from normalize.canonicalize.index import EXACT_PREFIX
+from normalize.canonicalize.index import EXACT_PREFIX, EXACT_PREFIX_LONG
 from normalize.canonicalize.keys import Token
 from normalize.canonicalize.matches import Match, Text, joined
 
@@ -43,10 +43,10 @@ def find_exact(t: Text) -> tuple[list[Match], Ambiguous]:
     out: list[Match] = []
     ambiguous: Ambiguous = []
     ambiguous_starts: set[int] = set()
-    exact, exact_cased, opens_form, rows = (
+    exact, exact_cased, prefixes, rows = (
         index.exact,
         index.exact_cased,
-        index.opens_form,
+        index.prefixes,
         index.rows,
     )
     i, n = 0, len(tokens)
@@ -68,7 +68,8 @@ def find_exact(t: Text) -> tuple[list[Match], Ambiguous]:
             if tok.is_cjk:
                 break
             key += tok.bare
-            if not opens_form(key):
+            # (Index.opens_form, written out: this is the hottest loop)
+            if len(key) >= EXACT_PREFIX and len(key) > prefixes.get(key[:EXACT_PREFIX_LONG], 0):
                 break  # no glossary form opens like this (or is this long)
             cased += tok.cased
             if size > 1 and not joined(t.text, tokens[i + size - 2], tok):
