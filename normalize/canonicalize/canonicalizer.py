@@ -272,11 +272,13 @@ def _restore(
     return [*matches, *restored], [s for s in elsewhere if (s.start, s.end) not in spans]
 
 
-def _tokens_within(tokens: Sequence[Token], ranges: Iterable[tuple[int, int]]) -> set[int]:
+def _tokens_within(tokens: Sequence[Token], ranges: Sequence[tuple[int, int]]) -> set[int]:
     """The indexes of the tokens that start inside any of the character ``ranges``, found by
     bisection: a scan of every token per range is quadratic on long texts."""
     from bisect import bisect_left
 
+    if not ranges:
+        return set()  # (most texts: without even the list of starts)
     starts = [tok.start for tok in tokens]
     out: set[int] = set()
     for a, b in ranges:

@@ -14,6 +14,21 @@ English text passes through untouched and nothing heavy is imported for it.
 - :mod:`.cache`      -- the sentence translation cache (SQLite)
 """
 
-from normalize.translate.translator import TranslatorStage
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from normalize.translate.translator import TranslatorStage
 
 __all__ = ["TranslatorStage"]
+
+
+def __getattr__(name: str) -> object:
+    # Loaded on first use: the language of a text (:mod:`.langid`) must not load the whole
+    # stage, a twentieth of a second, into every run without it (``clean --no-translate``).
+    if name == "TranslatorStage":
+        from normalize.translate.translator import TranslatorStage
+
+        return TranslatorStage
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
