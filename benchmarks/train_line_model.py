@@ -36,11 +36,18 @@ over all labelled lines.
 
 The model has two stages (normalize/strip/lineclf.py): the second sees the first's logits for
 the line and its neighbours. It learns from first-stage logits predicted out of fold (by site,
-INNER_FOLDS folds), as it meets them on new sites.
+INNER_FOLDS folds), as it meets them on new sites. The first stage also sees what the line and
+its neighbours say: a lexicon of token weights (normalize/strip/lexicon.py) fitted on the same
+training documents only (in the leave-site-out figures, on each fold's training sites), every
+registered domain counting once and tokens seen on fewer than LEX_MIN_DOMAINS domains left out;
+the first stage learns from lexical features computed out of fold by site, as for the stacking.
 
 Training is deterministic: sorted inputs, folds by a hash of the domain, Newton's method on
 L2-regularised logistic regression (numpy); the same data gives the same file.
 Subsample with --max-pages to keep runs short on a shared machine.
+
+(Over 600 lines on purpose: corpus, labels, lexicon, model and the leave-site-out evaluation
+share one table and one set of folds, in one script anyone can re-run.)
 """
 
 from __future__ import annotations
@@ -67,6 +74,7 @@ import numpy as np  # noqa: E402
 
 from normalize.strip.cleaner import clean_text, model_inputs, removed_spans, rule_pass  # noqa: E402
 from normalize.strip.encoding import decode_html  # noqa: E402
+from normalize.strip.lexicon import LEX_FEATURES, line_tokens  # noqa: E402
 from normalize.strip.lineclf import FEATURES, LOGIT_CLIP, WINDOW, Linear, LineModel  # noqa: E402
 from normalize.strip.rules import RuleSet, load_rules  # noqa: E402
 
@@ -295,10 +303,13 @@ def docs_dev() -> Iterator[Doc]:
 @dataclass
 class Table:
     doc: list[int]  # document index of each row
-    x: np.ndarray
+    x: np.ndarray  # FEATURES; the lexical ones are 0 here (they depend on the fold's lexicon)
     y: np.ndarray  # 1 boilerplate, 0 content, -1 unlabelled
     rule_lost: list[int]  # per document: labelled content lines the rules remove
     rule_content: list[int]  # per document: labelled content lines
+    tok_ptr: np.ndarray  # row i's tokens are tok_ids[tok_ptr[i]:tok_ptr[i + 1]]
+    tok_ids: np.ndarray  # indexes into vocab
+    vocab: list[str]  # every token of the corpus, sorted
 
 
 def _line_starts(text: str) -> list[int]:
@@ -310,6 +321,7 @@ def build_table(docs: Sequence[Doc], rules: RuleSet) -> Table:
     ys: list[int] = []
     doc_of: list[int] = []
     rule_lost, rule_content = [], []
+    tokens: list[list[str]] = []
     for d, doc in enumerate(docs):
         starts = _line_starts(doc.text)
         lines, verdicts, edge = rule_pass(doc.text, rules, doc.url)
@@ -328,8 +340,15 @@ def build_table(docs: Sequence[Doc], rules: RuleSet) -> Table:
             ys.append(known.pop() if len(known) == 1 else -1)
             rows.append(row)
             doc_of.append(d)
+            tokens.append(list(dict.fromkeys(line_tokens(lines[i].text))))
+    vocab = sorted({t for toks in tokens for t in toks})
+    index = {t: i for i, t in enumerate(vocab)}
+    ptr = np.zeros(len(tokens) + 1, dtype=np.int64)
+    ptr[1:] = np.cumsum([len(toks) for toks in tokens])
+    ids = np.array([index[t] for toks in tokens for t in toks], dtype=np.int64)
     return Table(doc_of, np.array(rows, dtype=np.float64).reshape(-1, len(FEATURES)),
-                 np.array(ys, dtype=np.int64), rule_lost, rule_content)  # fmt: skip
+                 np.array(ys, dtype=np.int64), rule_lost, rule_content, ptr, ids,
+                 vocab)  # fmt: skip
 
 
 def _labels_of(start: int, end: int, starts: list[int], labels: list[int | None]) -> list:
@@ -338,6 +357,101 @@ def _labels_of(start: int, end: int, starts: list[int], labels: list[int | None]
     first = bisect.bisect_right(starts, start) - 1
     last = bisect.bisect_right(starts, max(start, end - 1)) - 1
     return [labels[k] for k in range(first, last + 1)]
+
+
+# --- the lexicon (normalize/strip/lexicon.py) --------------------------------------------------
+
+LEX_MIN_DOMAINS = 3  # a token enters the lexicon when it occurs on this many registered domains
+LEX_SMOOTH = 0.2  # pseudo-domains added to both classes' counts
+LEX_DIGITS = 4  # weights are stored (and trained with) rounded to this many decimals
+_LEX0 = len(FEATURES) - len(LEX_FEATURES)
+
+
+def _occurrences(table: Table, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(position in rows, token id) of every token of these rows, row by row in order."""
+    starts, ends = table.tok_ptr[rows], table.tok_ptr[rows + 1]
+    counts = ends - starts
+    total = int(counts.sum())
+    row = np.repeat(np.arange(len(rows)), counts)
+    offset = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    return row, table.tok_ids[np.repeat(starts, counts) + offset]
+
+
+def fit_lexicon(table: Table, rows: np.ndarray, groups: Sequence[str]) -> np.ndarray:
+    """A weight per vocab token (nan: not in the lexicon), from the labelled lines of ``rows``.
+    Each registered domain counts once: a token's rate in a class is the mean over domains of
+    the share of that domain's lines of that class that contain it, summed into an effective
+    number of domains; the weight is the log ratio of the two classes' smoothed rates. Tokens
+    seen on fewer than LEX_MIN_DOMAINS domains are left out (one site's template words)."""
+    y = table.y[rows]
+    lab = rows[y >= 0]
+    y = table.y[lab]
+    doc = np.asarray(table.doc)[lab]
+    names = sorted({groups[d] for d in doc})
+    dom_of = {g: i for i, g in enumerate(names)}
+    dom = np.array([dom_of[groups[d]] for d in doc], dtype=np.int64)
+    cell = dom * 2 + y
+    lines_in = np.bincount(cell, minlength=2 * len(names)).astype(np.float64)
+    occ_row, tok = _occurrences(table, lab)
+    occ_cell = cell[occ_row]
+    v = len(table.vocab)
+    share = 1.0 / lines_in[occ_cell]
+    boiler = y[occ_row] == 1
+    s_b = np.bincount(tok[boiler], share[boiler], minlength=v)
+    s_c = np.bincount(tok[~boiler], share[~boiler], minlength=v)
+    d_b = float((lines_in[1::2] > 0).sum())
+    d_c = float((lines_in[0::2] > 0).sum())
+    pairs = np.unique(dom[occ_row] * v + tok)
+    support = np.bincount(pairs % v, minlength=v)
+    w = np.log((s_b + LEX_SMOOTH) / (d_b + 2 * LEX_SMOOTH)) - np.log(
+        (s_c + LEX_SMOOTH) / (d_c + 2 * LEX_SMOOTH)
+    )
+    w = np.round(w, LEX_DIGITS)
+    w[support < LEX_MIN_DOMAINS] = np.nan
+    return w
+
+
+def with_lex(table: Table, rows: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """table.x[rows] (whole documents, in order) with the lexical features of lineclf's
+    line_features for this lexicon."""
+    x = table.x[rows].copy()
+    m = len(rows)
+    occ_row, tok = _occurrences(table, rows)
+    w = weights[tok]
+    known = ~np.isnan(w)
+    occ_row, w = occ_row[known], w[known]
+    count = np.bincount(occ_row, minlength=m)
+    mean = np.bincount(occ_row, w, minlength=m) / np.maximum(count, 1)
+    high = np.full(m, -np.inf)
+    low = np.full(m, np.inf)
+    np.maximum.at(high, occ_row, w)
+    np.minimum.at(low, occ_row, w)
+    none = count == 0
+    mean[none] = high[none] = low[none] = 0.0
+    doc = np.asarray(table.doc)[rows]
+    prev, nxt, window = _neighbours(mean, doc)
+    x[:, _LEX0:] = np.column_stack(
+        [mean, high, low, np.log1p(count), prev, nxt, window,
+         x[:, FEATURES.index("zh")] * mean]
+    )  # fmt: skip
+    return x
+
+
+def lexicon_of(weights: np.ndarray, vocab: Sequence[str]) -> dict[str, float]:
+    return {vocab[i]: float(weights[i]) for i in np.flatnonzero(~np.isnan(weights))}
+
+
+def lex_out_of_fold(table: Table, rows: np.ndarray, groups: Sequence[str]) -> np.ndarray:
+    """table.x[rows] with lexical features from lexicons fitted without the line's site
+    (INNER_FOLDS folds by site): what the next stage meets on new sites."""
+    doc = np.asarray(table.doc)[rows]
+    inner = np.array(folds_of([groups[d] for d in doc], INNER_FOLDS, salt="lex"))
+    x = table.x[rows].copy()
+    for f in range(INNER_FOLDS):
+        test = inner == f
+        if test.any():
+            x[test] = with_lex(table, rows[test], fit_lexicon(table, rows[~test], groups))
+    return x
 
 
 # --- the model ---------------------------------------------------------------------------------
@@ -372,10 +486,10 @@ def _logits(params: Params, x: np.ndarray) -> np.ndarray:
     return ((x - mean) / scale) @ w + b
 
 
-def stack(x: np.ndarray, logits: np.ndarray, doc: np.ndarray) -> np.ndarray:
-    """lineclf.stack_rows for many documents at once (rows grouped by document, in order)."""
-    n = len(logits)
-    z = np.clip(logits, -LOGIT_CLIP, LOGIT_CLIP)
+def _neighbours(z: np.ndarray, doc: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per row: the previous and next row's value in its document (0 at the edges) and the
+    mean over WINDOW rows each side, the row left out (rows grouped by document, in order)."""
+    n = len(z)
     first = np.r_[True, doc[1:] != doc[:-1]] if n else np.zeros(0, bool)
     last = np.r_[doc[1:] != doc[:-1], True] if n else np.zeros(0, bool)
     prev = np.where(first, 0.0, np.r_[0.0, z[:-1]])
@@ -388,15 +502,25 @@ def stack(x: np.ndarray, logits: np.ndarray, doc: np.ndarray) -> np.ndarray:
     csum = np.r_[0.0, np.cumsum(z)]
     k = hi - lo - 1
     window = np.where(k > 0, (csum[hi] - csum[lo] - z) / np.maximum(k, 1), 0.0)
+    return prev, nxt, window
+
+
+def stack(x: np.ndarray, logits: np.ndarray, doc: np.ndarray) -> np.ndarray:
+    """lineclf.stack_rows for many documents at once (rows grouped by document, in order)."""
+    z = np.clip(logits, -LOGIT_CLIP, LOGIT_CLIP)
+    prev, nxt, window = _neighbours(z, doc)
     extra = np.column_stack([z, prev, nxt, window, np.minimum(prev, nxt), np.maximum(prev, nxt)])
     return np.hstack([x, extra])
 
 
-def fit_stages(table: Table, rows: np.ndarray, groups: Sequence[str]) -> tuple[Params, Params]:
-    """Both stages on ``rows`` (every row of some documents, in order). The second stage learns
-    from first-stage logits predicted out of fold (by site), as it will meet them on new
-    sites."""
-    x, y = table.x[rows], table.y[rows]
+Stages = tuple[np.ndarray, Params, Params]  # lexicon weights, first and second stage
+
+
+def fit_stages(table: Table, rows: np.ndarray, groups: Sequence[str]) -> Stages:
+    """The lexicon and both stages on ``rows`` (every row of some documents, in order). The
+    first stage learns from lexical features computed out of fold, the second from first-stage
+    logits predicted out of fold (by site), as they will meet them on new sites."""
+    x, y = lex_out_of_fold(table, rows, groups), table.y[rows]
     doc = np.asarray(table.doc)[rows]
     labelled = y >= 0
     first = fit(x[labelled], y[labelled])
@@ -409,11 +533,14 @@ def fit_stages(table: Table, rows: np.ndarray, groups: Sequence[str]) -> tuple[P
             continue
         logits[inner == f] = _logits(fit(x[train_rows], y[train_rows]), x[inner == f])
     second = fit(stack(x, logits, doc)[labelled], y[labelled])
-    return first, second
+    return fit_lexicon(table, rows, groups), first, second
 
 
-def predict(stages: tuple[Params, Params], x: np.ndarray, doc: np.ndarray) -> np.ndarray:
-    first, second = stages
+def predict(stages: Stages, table: Table, rows: np.ndarray) -> np.ndarray:
+    """Probabilities of boilerplate of ``rows`` (whole documents, in order)."""
+    weights, first, second = stages
+    x = with_lex(table, rows, weights)
+    doc = np.asarray(table.doc)[rows]
     z = _logits(second, stack(x, _logits(first, x), doc))
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
@@ -424,9 +551,12 @@ def _linear(params: Params) -> Linear:
                   float(b))  # fmt: skip
 
 
-def as_model(stages: tuple[Params, Params], threshold: float, zh_threshold: float) -> LineModel:
-    return LineModel(_linear(stages[0]), _linear(stages[1]), threshold, zh_threshold,
-                     SMOOTH_MARGIN)  # fmt: skip
+def as_model(
+    stages: Stages, vocab: Sequence[str], threshold: float, zh_threshold: float
+) -> LineModel:
+    weights, first, second = stages
+    return LineModel(_linear(first), _linear(second), threshold, zh_threshold, SMOOTH_MARGIN,
+                     lexicon=lexicon_of(weights, vocab))  # fmt: skip
 
 
 def folds_of(groups: Sequence[str], k: int, salt: str = "") -> list[int]:
@@ -454,7 +584,7 @@ def choose_thresholds(
         if not len(test) or not (table.y[train_rows] >= 0).any():
             continue
         stages = fit_stages(table, train_rows, groups)
-        probs[test] = predict(stages, table.x[rows[test]], doc[test])
+        probs[test] = predict(stages, table, rows[test])
     y = table.y[rows]
     zh = table.x[rows, FEATURES.index("zh")] > 0
     by_doc: dict[int, list[int]] = {}
@@ -479,7 +609,7 @@ def choose_thresholds(
 
 def train(table: Table, doc_ids: Sequence[int], groups: Sequence[str]) -> LineModel:
     stages = fit_stages(table, _rows_of(table, doc_ids), groups)
-    return as_model(stages, *choose_thresholds(table, doc_ids, groups))
+    return as_model(stages, table.vocab, *choose_thresholds(table, doc_ids, groups))
 
 
 # --- evaluation --------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import math
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from normalize.errors import RulesError
@@ -88,7 +89,7 @@ def test_training_twice_gives_the_same_file() -> None:
     table = t.build_table(docs, load_rules())
     doc = np.asarray(table.doc)
     stages = t.fit_stages(table, np.arange(len(doc)), [d.group for d in docs])
-    expected = t.predict(stages, table.x, doc)
+    expected = t.predict(stages, table, np.arange(len(doc)))
     got: list[float] = []
     for d in range(len(docs)):
         got.extend(model.probabilities(table.x[doc == d].tolist()))
@@ -129,7 +130,7 @@ def test_stack_rows_see_the_neighbours_decisions() -> None:
     [
         ("{", "not valid JSON"),
         ('{"format": "x"}', "not a normalize line model"),
-        ('{"format": "normalize line model 2", "features": ["size"]}', "other features"),
+        ('{"format": "normalize line model 3", "features": ["size"]}', "other features"),
     ],
 )
 def test_bad_model_files_are_named(text: str, message: str) -> None:
@@ -150,3 +151,65 @@ def test_main_run_is_the_stretch_with_the_most_article_text() -> None:
     assert in_main == [0.0] * 9 + [1.0] * 4
     assert rows[0][FEATURES.index("before_main")] == 1.0
     assert rows[0][FEATURES.index("main_distance")] > 0.0
+
+
+def test_line_tokens_are_words_and_cjk_bigrams() -> None:
+    from normalize.strip.lexicon import line_tokens
+
+    assert line_tokens("Sign in to Fabrikam 2026") == ["sign", "in", "to", "fabrikam", "^sign"]
+    # CJK runs give character bigrams, Latin words beside them stay words
+    assert line_tokens("打开APP看图") == ["打开", "看图", "app", "^打开"]
+    assert line_tokens("") == [] and line_tokens("2026-03-14 10:22") == []
+
+
+def test_the_lexicon_in_the_model_file_makes_the_lexical_features() -> None:
+    from normalize.strip.lexicon import LEX_FEATURES
+
+    lexicon = {"subscribe": 2.0, "today": 1.0, "trial": -1.5}
+    texts = ["Subscribe today", "The trial met its goal, the company said on Monday.", "Next"]
+    rows = line_features(texts, [False, True, False], [False] * 3, lexicon=lexicon)
+    col = {name: FEATURES.index(name) for name in LEX_FEATURES}
+    assert rows[0][col["lex_mean"]] == 1.5 and rows[0][col["lex_max"]] == 2.0
+    assert rows[1][col["lex_min"]] == -1.5
+    assert rows[2][col["lex_mean"]] == 0.0  # no token of it is known
+    assert rows[1][col["prev_lex"]] == 1.5 and rows[1][col["next_lex"]] == 0.0
+    # without a lexicon the lexical features are 0
+    assert all(r[col["lex_mean"]] == 0.0 for r in line_features(texts, [False] * 3, [False] * 3))
+    # the lexicon travels in the JSON and comes back the same
+    model = LineModel(Linear((0.0,), (1.0,), (0.0,), 0.0), None, 0.9, 0.95, 0.2,
+                      lexicon=lexicon)  # fmt: skip
+    obj = json.loads(model.to_json({}))
+    assert obj["lexicon"] == dict(sorted(lexicon.items()))
+
+
+def test_a_lexicon_that_is_not_numbers_is_named() -> None:
+    obj = json.loads(MODEL.read_text(encoding="utf-8")) if MODEL.is_file() else None
+    if obj is None:
+        pytest.skip("no model shipped")
+    obj["lexicon"] = {"home": "junk"}
+    with pytest.raises(RulesError, match="'lexicon' must map tokens to numbers"):
+        parse_line_model(json.dumps(obj), "bad.json")
+
+
+def test_the_lexicon_is_learnt_across_sites_not_from_one_site_template() -> None:
+    t = _train_module()
+    from normalize.strip.rules import load_rules
+
+    docs = _docs()
+    for doc in docs:  # a furniture line on every site; one site's own template word
+        own = "Qwertyzine portal\n" if doc.group == "site0.example" else ""
+        doc.text = f"{own}Listen to our weekly podcast\n{doc.text}"
+        doc.labels = [1] * (1 + bool(own)) + doc.labels
+    table = t.build_table(docs, load_rules())
+    rows = np.arange(len(table.y))
+    lexicon = t.lexicon_of(t.fit_lexicon(table, rows, [d.group for d in docs]), table.vocab)
+    assert "qwertyzine" not in lexicon  # seen on one site only
+    assert lexicon["podcast"] > 0 > lexicon["analysts"]  # furniture and article words
+
+
+def test_a_word_cut_by_the_sample_end_is_no_token() -> None:
+    from normalize.strip.lexicon import SAMPLE_CHARS, line_tokens
+
+    text = "word " * (SAMPLE_CHARS // 5 - 1) + "Subscribers only"
+    assert "sub" not in line_tokens(text) and "subscribers" not in line_tokens(text)
+    assert line_tokens(text)[-1] == "^word"

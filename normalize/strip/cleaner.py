@@ -27,7 +27,7 @@ import re
 import sys
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from typing import TYPE_CHECKING, NamedTuple
@@ -737,6 +737,7 @@ def model_inputs(
     verdicts: Sequence[Verdict],
     edge_match: Sequence[bool],
     cache: dict[str, object] | None = None,
+    lexicon: Mapping[str, float] | None = None,
 ) -> tuple[list[int], list[list[float]]]:
     """The lines the classifier judges (non-empty, kept by the rules), as indexes into
     ``lines``, and their feature rows, computed on those lines alone, in order: what a second
@@ -747,6 +748,7 @@ def model_inputs(
         [lines[i].sentence for i in idx],
         [edge_match[i] for i in idx],
         cache,
+        lexicon,
     )
     return idx, rows
 
@@ -765,7 +767,7 @@ def _apply_model(
             [line for i, line in enumerate(lines) if verdicts[i] is None]
         ):
             return
-        idx, rows = model_inputs(lines, verdicts, edge_match, cache)
+        idx, rows = model_inputs(lines, verdicts, edge_match, cache, model.lexicon)
         probs = model.probabilities(rows)
         removed = False
         go_lines = model.decide(probs, model.thresholds(rows))

@@ -23,14 +23,15 @@ import json
 import math
 import operator
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
 
 from normalize.errors import RulesError
 from normalize.resources import data_dir
+from normalize.strip.lexicon import LEX_FEATURES, lexical_measures
 
 MODEL_FILE = "line-model.json"
 # Neighbourhood for the window features (lines each side).
@@ -144,6 +145,8 @@ FEATURES: tuple[str, ...] = (
     "after_main",
     "size_x_in_main",
     "short_x_in_main",
+    # what the line says: learnt token weights (normalize/strip/lexicon.py), its neighbours' too
+    *LEX_FEATURES,
 )
 # The second stage sees the first stage's decisions on the line and its neighbours (logits,
 # clipped to +-LOGIT_CLIP; a missing neighbour at the document's edge counts 0).
@@ -171,6 +174,7 @@ class _Stats:
         "ends_sentence",
         "function_share",
         "junk_share",
+        "lex",
         "link_share",
         "punct_share",
         "separators",
@@ -181,7 +185,7 @@ class _Stats:
         "zh",
     )
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, lexicon: Mapping[str, float] | None = None) -> None:
         # Shares are measured on the first SAMPLE_CHARS characters (a long line is prose or a
         # wall of links all along); sizes are scaled up from them.
         full = len(text)
@@ -237,6 +241,7 @@ class _Stats:
             1.0 if digits and (_DATE_NUMERIC.search(sample) or _DATE_MONTH.search(low)) else 0.0
         )
         self.short = 1.0 if (cjk <= 8 if cjk >= 2 else nwords <= 4) and full <= n else 0.0
+        self.lex = lexical_measures(text, lexicon) if lexicon else (0.0, 0.0, 0.0, 0)
 
 
 def line_features(
@@ -244,18 +249,20 @@ def line_features(
     sentence: Sequence[bool],
     edge_rule: Sequence[bool],
     cache: dict[str, object] | None = None,
+    lexicon: Mapping[str, float] | None = None,
 ) -> list[list[float]]:
     """One row of :data:`FEATURES` per line of ``texts`` (non-empty lines, in order).
-    ``cache`` keeps each line's own measures between calls on the same document."""
+    ``cache`` keeps each line's own measures between calls on the same document (and the
+    same ``lexicon``: the model's token weights; without one the lexical features are 0)."""
     n = len(texts)
     if cache is None:
-        stats = [_Stats(t) for t in texts]
+        stats = [_Stats(t, lexicon) for t in texts]
     else:
         stats = []
         for t in texts:
             st = cache.get(t)
             if st is None:
-                st = cache[t] = _Stats(t)
+                st = cache[t] = _Stats(t, lexicon)
             stats.append(st)  # type: ignore[arg-type]
     anchors = [i for i in range(n) if sentence[i]]
     first = anchors[0] if anchors else n
@@ -274,6 +281,7 @@ def line_features(
     # prefix sums for the window means
     sizes = list(accumulate((s.size for s in stats), initial=0.0))
     junks = list(accumulate((s.junk_share for s in stats), initial=0.0))
+    lexes = list(accumulate((s.lex[0] for s in stats), initial=0.0))
     sents = list(accumulate((1 if x else 0 for x in sentence), initial=0))
     rows: list[list[float]] = []
     for i, s in enumerate(stats):
@@ -344,6 +352,14 @@ def line_features(
                 1.0 if i > main_end else 0.0,
                 s.size * in_main,
                 s.short * in_main,
+                s.lex[0],
+                s.lex[1],
+                s.lex[2],
+                math.log1p(s.lex[3]),
+                prev.lex[0] if prev else 0.0,
+                nxt.lex[0] if nxt else 0.0,
+                (lexes[hi] - lexes[lo] - s.lex[0]) / k,
+                s.zh * s.lex[0],
             ]
         )
     return rows
@@ -366,7 +382,7 @@ def _main_run(stats: Sequence[_Stats], sentence: Sequence[bool]) -> tuple[int, i
     return best_start, best_end
 
 
-FORMAT = "normalize line model 2"
+FORMAT = "normalize line model 3"
 _ZH_COLUMN = FEATURES.index("zh")
 
 
@@ -431,6 +447,8 @@ class LineModel:
     smooth_margin: float  # see the module docstring
     source: str = ""
     digest: str = ""  # of the file, for output stamps
+    # token -> weight (normalize/strip/lexicon.py); learnt, shipped in the same file
+    lexicon: Mapping[str, float] = field(default_factory=dict, hash=False, compare=False)
 
     def probabilities(self, rows: Sequence[Sequence[float]]) -> list[float]:
         """Probability of boilerplate of each line of one document (rows in order)."""
@@ -465,6 +483,7 @@ class LineModel:
                 "zh_threshold": round(self.zh_threshold, 6),
                 "smooth_margin": round(self.smooth_margin, 6),
                 "meta": meta,
+                "lexicon": dict(sorted(self.lexicon.items())),
             },
             indent=1,
             ensure_ascii=False,
@@ -519,6 +538,11 @@ def parse_line_model(text: str, source: str) -> LineModel:
     for key in ("threshold", "zh_threshold", "smooth_margin"):
         if not isinstance(obj.get(key), int | float):
             raise RulesError(f"{source}: {key!r} must be a number")
+    lexicon = obj.get("lexicon", {})
+    if not isinstance(lexicon, dict) or not all(
+        isinstance(w, int | float) and not isinstance(w, bool) for w in lexicon.values()
+    ):
+        raise RulesError(f"{source}: 'lexicon' must map tokens to numbers")
     return LineModel(
         stage1,
         stage2,
@@ -527,6 +551,7 @@ def parse_line_model(text: str, source: str) -> LineModel:
         float(obj["smooth_margin"]),
         source,
         hashlib.sha256(text.encode("utf-8")).hexdigest()[:12],
+        {str(k): float(v) for k, v in lexicon.items()},
     )
 
 
