@@ -121,21 +121,23 @@ class Pipeline:
                 source = doc.text
         settle = getattr(self.stages[0], "settle", None) if len(self.stages) > 1 else None
         names = self.stages[-1] if self.stages and self.stages[-1].name == "canonicalize" else None
-        cleaned = source
+        cleaned: str | None = source
         for _ in range(SETTLE_ROUNDS):
             if settle is None:
                 break
             # Lines the later stages changed are judged again as the strip stage would judge
             # them on a second run: the output is its own fixed point.
             settled = settle(doc, cleaned)
-            if settled is doc or names is None:
-                doc = settled
+            if settled is doc:
                 break
-            # Lines joined or removed change what the names around a name say (a line break
-            # ends a sentence, whose regulators place its programmes): the settled text is
-            # named afresh, as a second run would name it.
-            cleaned = settled.text
-            doc = _first_reading(settled, names(settled.evolve(entities=(), suggestions=())))
+            doc = settled
+            if names is not None:
+                # Lines joined or removed change what the names around a name say (a line
+                # break ends a sentence, whose regulators place its programmes): the settled
+                # text is named afresh, as a second run would name it.
+                doc = _first_reading(settled, names(settled.evolve(entities=(), suggestions=())))
+            # and judged again whole: a line removed makes its neighbour the last line
+            cleaned = None
         # The article's language, not the output's: a translated record says where it came
         # from. A stage's own stamp (the translation model) is this document's alone.
         lang = given or self.detect_language(source)

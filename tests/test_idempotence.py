@@ -196,6 +196,17 @@ def test_canonicalizer_causes_found_by_longer_runs(canonicalize, text: str, once
         "fulvesrant",
     ]
 )
+# A line the settle step removes makes the line before it the last, which a second run judges
+# again (here it goes too): settled text is judged again whole.
+@example(
+    lines=[
+        "expect Hanso hPharma EMA State Food and Drug Administration SFDA)'s DS--8201 Monday said "
+        "CSS1001",
+        "pamiparib",
+        "泽布替尼",
+        "in",
+    ]
+)
 def test_pipeline_without_translation_twice_changes_nothing_more(
     pipeline_no_translate: Pipeline, lines: list[str]
 ) -> None:
