@@ -137,6 +137,26 @@ CAUSES = [
         "BMS The Uited Laboratories International Holdings signed",
         "Bristol-Myers Squibb Company The United Laboratories International Holdings signed",
     ),
+    # Whether a period after "Ltd." ends a sentence is read one way by the evidence and the
+    # rendering: before a capital or a Chinese name it does (the name rewritten after it is
+    # capitalized: a second run sees "Ltd. Sugemalimab"), before a lowercase word it does not
+    # (and a drug rewritten there is not capitalized, or a second run would see a new end).
+    (
+        "The 附条件批准 for Northbridge Ltd. 舒格利单抗 came after the EMA review of the data",
+        "The Conditional Approval for Northbridge Ltd. Sugemalimab came after the EMA review of "
+        "the data",
+    ),
+    (
+        "The 附条件批准 for Northbridge Ltd. uumolertinib came after the EMA review of the data",
+        "The 附条件批准 for Northbridge Ltd. aumolertinib came after the EMA review of the data",
+    ),
+    # A place word inside a company's name is no jurisdiction for fuzzy matching's context
+    # either: "United" made the garbled administration America's on the second run only.
+    (
+        "Talks between 联邦制药 and the Food and Drug Adinistration ended on Monday",
+        "Talks between The United Laboratories International Holdings and the Food and Drug "
+        "Adinistration ended on Monday",
+    ),
     # A form yields the words that open another entry's longer written name: a derived form
     # ("HUTCHMED (China)" without its brackets) the place word, an alias ("Hengrui Pharma")
     # the company word of "Pharma Mar, S.A.", which the first run wrote for PharmaMar.

@@ -65,7 +65,7 @@ class Canonicalizer:
         taken_back = [m for m in exact if m not in matches]
         matches += find_chinese(t, taken=covered(matches))
         matches = join_parent(t, matches)
-        context = evidence.named_in(self.index, matches, tokens)
+        context = evidence.named_in(self.index, matches, tokens, self.glossary)
         matches += disambiguate(ambiguous, context, covered(matches))
         matches = extend_drug_names(
             t, matches, context, no_fuzzy, self.fuzzy.score, self.fuzzy.decide
@@ -156,7 +156,9 @@ class Canonicalizer:
         ``decision`` (None, with a ``reason``, where the span was left as written)."""
         matches, _, tokens = self.find(text)
         # The context fuzzy matching saw: what was found before it.
-        context = evidence.named_in(self.index, [m for m in matches if m.method != "fuzzy"], tokens)
+        context = evidence.named_in(
+            self.index, [m for m in matches if m.method != "fuzzy"], tokens, self.glossary
+        )
         report: list[dict[str, object]] = []
         for m in matches:
             start, end = char_span(m, tokens)

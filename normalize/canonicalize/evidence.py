@@ -435,12 +435,24 @@ def revise(step: str, t: Text, matches: list[Match]) -> Revision:
 # ---- what the text names -------------------------------------------------------------------
 
 
-def named_in(index: Index, matches: Iterable[Match], tokens: Sequence[Token] = ()) -> set[str]:
+def named_in(
+    index: Index,
+    matches: Iterable[Match],
+    tokens: Sequence[Token] = (),
+    glossary: Glossary | None = None,
+) -> set[str]:
     """Ids named in the text, the ids they support (a drug's company and the reverse), and
-    the jurisdictions the text names ("China's NMPA" supports China's programmes)."""
+    the jurisdictions the text names ("China's NMPA" supports China's programmes; with the
+    ``glossary``, not a place word inside a company's or drug's name)."""
+    matches = list(matches)
     found = {m.entry_id for m in matches}
     named = found | {r for eid in found for r in index.related.get(eid, ())}
-    named |= {_jurisdiction_tag(tok.text) for tok in tokens if tok.key in _JURISDICTION_WORDS}
+    inside = relations.words_of_names(glossary, matches) if glossary is not None else set()
+    named |= {
+        _jurisdiction_tag(tok.text)
+        for k, tok in enumerate(tokens)
+        if tok.key in _JURISDICTION_WORDS and k not in inside
+    }
     # (a target holds a capital, and never runs across words: only words with one are read)
     capped = " ".join(tok.text for tok in tokens if tok.text != tok.key)
     named |= {"#" + target for target in _targets(capped)}

@@ -61,7 +61,7 @@ _ABBREVIATIONS = frozenset(
 
 
 _LEGAL_ENDS = frozenset({"ltd", "inc", "corp"})  # abbreviations that end a company's name
-_CAPITAL_AFTER = re.compile(r"[\"'”’)\]]*\s+[A-Z]")
+_CAPITAL_AFTER = re.compile(r"[\"'”’)\]]*\s+[A-Z\u3400-\u9fff]")
 
 
 def _abbreviation_before(text: str, period: int) -> bool:

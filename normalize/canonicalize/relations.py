@@ -23,7 +23,7 @@ from normalize.canonicalize.index import _JURISDICTION_WORDS, _jurisdiction_tag
 from normalize.canonicalize.keys import Token
 from normalize.canonicalize.matches import Match, Text, char_span, covered
 from normalize.document import Suggestion
-from normalize.glossary.entries import Entry, parse_years
+from normalize.glossary.entries import Entry, Glossary, parse_years
 
 Revision = tuple[list[Match], list[Suggestion]]
 
@@ -52,14 +52,7 @@ def jurisdiction(t: Text, matches: list[Match]) -> Revision:
         return matches, []  # nothing a jurisdiction could move
     sentence_of = t.sentence_of
     cues: dict[int, list[tuple[str, int]]] = {}  # sentence -> (jurisdiction, match or -1)
-    # A place word inside a company's or drug's name is that name's ("The United Laboratories"
-    # names no country): counted, a rewrite from its Chinese name would change the verdict.
-    in_names = {
-        j
-        for m in matches
-        if (e := glossary.get(m.entry_id)) is not None and e.type not in _JURISDICTION_TYPES
-        for j in range(m.start, m.end)
-    }
+    in_names = words_of_names(glossary, matches)
     for k, tok in enumerate(tokens):
         if tok.key in _JURISDICTION_WORDS and k not in in_names:
             cues.setdefault(sentence_of(k), []).append((_jurisdiction_tag(tok.text), -1))
@@ -122,6 +115,18 @@ def jurisdiction(t: Text, matches: list[Match]) -> Revision:
                 )
             )
     return kept, reported
+
+
+def words_of_names(glossary: Glossary, matches: Iterable[Match]) -> set[int]:
+    """The tokens of company and drug names: a place word there is the name's ("The United
+    Laboratories" names no country). Counted as a jurisdiction, it would change a verdict
+    between a first run, which sees the name in Chinese (联邦制药), and a second."""
+    return {
+        j
+        for m in matches
+        if (e := glossary.get(m.entry_id)) is not None and e.type not in _JURISDICTION_TYPES
+        for j in range(m.start, m.end)
+    }
 
 
 def _regulator_jurisdiction(t: Text, tok: Token) -> str | None:

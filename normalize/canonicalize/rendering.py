@@ -14,7 +14,12 @@ from collections.abc import Sequence
 from normalize.canonicalize import thresholds
 from normalize.canonicalize.index import _SPAN_STOP, Index
 from normalize.canonicalize.keys import Token, cjk_share, compact
-from normalize.canonicalize.matches import _ABBREVIATIONS, Match, char_span
+from normalize.canonicalize.matches import (
+    _ABBREVIATIONS,
+    Match,
+    _abbreviation_before,
+    char_span,
+)
 from normalize.document import Change, Document, Entity, Suggestion
 from normalize.glossary.entries import Entry, Glossary
 
@@ -69,6 +74,7 @@ def render(
                 first,
                 text[max(0, start - _CONTEXT_CHARS) : start],
                 text[end : end + _CONTEXT_CHARS],
+                text[start : start + 1],
             )
             last = replacement.rsplit(" ", 1)[-1]
             if (
@@ -144,7 +150,9 @@ def render(
 _CONTEXT_CHARS = 4096  # text each side of a name that decides how it is written (a line or two)
 
 
-def render_name(entry: Entry, first: bool, before: str = "", after: str = "") -> str:
+def render_name(
+    entry: Entry, first: bool, before: str = "", after: str = "", opens: str = ""
+) -> str:
     """How ``entry`` is written in running text: its full form (plus its code, where the entry
     asks for it) at the first mention, its short form after; capitalized at a sentence start."""
     name = entry.first_form if first else entry.short_form
@@ -161,16 +169,22 @@ def render_name(entry: Entry, first: bool, before: str = "", after: str = "") ->
         name = f"{name} ({entry.codes[0]})"
     if name.startswith("The ") and before[-4:].casefold() == "the ":
         name = name[4:]  # "the Uited Laboratories ..." -> "the United Laboratories ...", once
-    if name[:1].islower() and _starts_sentence(before):
+    if name[:1].islower() and _starts_sentence(before, opens):
         name = name[0].upper() + name[1:]
     return name
 
 
-def _starts_sentence(before: str) -> bool:
+def _starts_sentence(before: str, opens: str = "") -> bool:
     """Whether a name after ``before`` opens a sentence. A line start counts unless the line
-    before it is long and ends mid-sentence (a hard-wrapped paragraph)."""
+    before it is long and ends mid-sentence (a hard-wrapped paragraph); a period only where
+    the canonicalizer reads a sentence end (:attr:`.matches.Text.breaks`) before the name as
+    written, whose first character is ``opens``: "Ltd. uumolertinib" -> "Ltd. aumolertinib"
+    (capitalized, a second run would read "Ltd. Aumolertinib" as two sentences)."""
     tail = before[-4:]
     if _SENTENCE_END.search(tail) is None:
+        return False
+    stripped = before.rstrip(" \t\"'“‘([")
+    if opens and stripped.endswith(".") and _abbreviation_before(before + opens, len(stripped) - 1):
         return False
     head, newline, rest = before.rpartition("\n")
     if not newline or rest.strip(" \t\"'“‘([") or not head.strip():
