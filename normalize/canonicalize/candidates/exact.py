@@ -49,9 +49,18 @@ def find_exact(t: Text) -> tuple[list[Match], Ambiguous]:
         index.prefixes,
         index.rows,
     )
+    core_prefixes = index.core_prefixes
     i, n = 0, len(tokens)
     while i < n:
-        if tokens[i].is_cjk:
+        tok = tokens[i]
+        if tok.is_cjk or (
+            # most words: no form opens with them, nor a company core, and they are no
+            # acronym; what follows would find nothing for them
+            len(tok.bare) >= EXACT_PREFIX
+            and len(tok.bare) > prefixes.get(tok.bare[:EXACT_PREFIX_LONG], 0)
+            and tok.key[:EXACT_PREFIX] not in core_prefixes
+            and not tok.text.isupper()
+        ):
             i += 1
             continue
         hit: Match | None = None
