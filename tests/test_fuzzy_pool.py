@@ -6,6 +6,7 @@ form gets no skeleton; checked here against the definition computed in full."""
 from __future__ import annotations
 
 import pytest
+from garble import edit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -47,18 +48,6 @@ _EDITS = st.lists(
 )
 
 
-def _edit(key: str, edits: list[tuple[str, int, str]]) -> str:
-    for op, at, letter in edits:
-        at %= len(key) + 1
-        if op == "d" and len(key) > 1:
-            key = key[:at] + key[at + 1 :]
-        elif op == "i":
-            key = key[:at] + letter + key[at:]
-        else:
-            key = key[:at] + letter + key[at + 1 :]
-    return key
-
-
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -69,7 +58,7 @@ def test_pool_is_its_definition(
     # small limits fill the spelling pass, so the skeleton pass runs and adds forms
     monkeypatch.setattr(thresholds, "POOL_LIMIT", limit)
     index = canon.index
-    key = _edit(index.fuzzy_keys[pick % len(index.fuzzy_keys)], edits)
+    key = edit(index.fuzzy_keys[pick % len(index.fuzzy_keys)], edits)
     pool, skel = Pools(index).near(key)
     assert (list(pool.items()), skel) == _definition(index, key)
 

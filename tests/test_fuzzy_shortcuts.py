@@ -6,6 +6,7 @@ on the hash seed of the process that built the index."""
 from __future__ import annotations
 
 import pytest
+from garble import edit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,18 +22,6 @@ _FILLER = ("said", "the", "trial", "of", "monotherapy", "Beijing", "and", "Mabth
 _TAILS = ("", "", " Pharmaceutical Co., Ltd.", " Biologics", " therapy designation")
 
 
-def _edit(text: str, edits: list[tuple[str, int, str]]) -> str:
-    for op, at, letter in edits:
-        at %= len(text) + 1
-        if op == "d" and len(text) > 1:
-            text = text[:at] + text[at + 1 :]
-        elif op == "i":
-            text = text[:at] + letter + text[at:]
-        else:
-            text = text[:at] + letter + text[at + 1 :]
-    return text
-
-
 @st.composite
 def _sentences(draw: st.DrawFn, forms: list[str]) -> str:
     """Filler words and glossary names, garbled, lowercased or capitalized, some followed by
@@ -42,7 +31,7 @@ def _sentences(draw: st.DrawFn, forms: list[str]) -> str:
         if draw(st.booleans()):
             words.append(draw(st.sampled_from(_FILLER)))
             continue
-        name = _edit(draw(st.sampled_from(forms)), draw(_EDITS))
+        name = edit(draw(st.sampled_from(forms)), draw(_EDITS))
         case = draw(st.sampled_from(["lower", "title", "as is"]))
         name = name.lower() if case == "lower" else name.title() if case == "title" else name
         words.append(name + draw(st.sampled_from(_TAILS)))
