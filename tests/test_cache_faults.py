@@ -639,3 +639,40 @@ def test_a_converted_model_others_can_write_is_not_loaded(
     with pytest.warns(CacheWarning, match="group or others can write"):
         other = registry.convert_ct2(model, cache)  # type: ignore[arg-type]
     assert other != out and (other / "model.bin").read_bytes() == b"converted"
+
+
+def test_the_cache_retries_a_locked_switch_to_wal(
+    tmp_path: Path, key: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # When two processes open a new cache together, SQLite can answer the switch to WAL with
+    # "database is locked" at once, without its busy handler (4 of 600 process opens in a
+    # stress run; it failed CI once). The cache must retry, not give up.
+    import sqlite3
+
+    from normalize.translate import cache as cache_module
+
+    real_connect = sqlite3.connect
+    locked = {"left": 3}
+
+    class FlakyConnection:
+        def __init__(self, db: sqlite3.Connection) -> None:
+            self._db = db
+
+        def execute(self, sql: str, *args: object) -> sqlite3.Cursor:
+            if sql.startswith("PRAGMA journal_mode") and locked["left"]:
+                locked["left"] -= 1
+                raise sqlite3.OperationalError("database is locked")
+            return self._db.execute(sql, *args)
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self._db, name)
+
+    monkeypatch.setattr(
+        cache_module.sqlite3, "connect", lambda *a, **kw: FlakyConnection(real_connect(*a, **kw))
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cache = cache_module.TranslationCache(tmp_path, "ns")
+        cache.put_many([("a", "b")])
+        assert cache.get_many(["a"]) == {"a": "b"}
+    assert locked["left"] == 0

@@ -14,8 +14,9 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import time
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from normalize import cachefile
@@ -23,11 +24,26 @@ from normalize import cachefile
 CACHE_FILE = "translations.sqlite3"
 _SCHEMA = "CREATE TABLE IF NOT EXISTS mt (key TEXT PRIMARY KEY, source TEXT, target TEXT)"
 BUSY_TIMEOUT_S = 30  # wait this long for another process's write before giving up the cache
+_RETRY_SLEEP_S = 0.05
 
 
 def normalize_source(text: str) -> str:
     """What identifies a source chunk: NFC, whitespace runs collapsed, ends stripped."""
     return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def _retry_locked(step: Callable[[], object]) -> None:
+    """Run a SQLite step, retrying "database is locked/busy" until BUSY_TIMEOUT_S has passed."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            step()
+            return
+        except sqlite3.OperationalError as exc:
+            locked = "locked" in str(exc) or "busy" in str(exc)
+            if not locked or time.monotonic() > deadline:
+                raise
+            time.sleep(_RETRY_SLEEP_S)
 
 
 class TranslationCache:
@@ -74,10 +90,13 @@ class TranslationCache:
             os.close(fd)
         if problem:
             raise PermissionError(f"refused: {problem}")
-        db = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_S)
+        # Autocommit: writes take the lock up front with BEGIN IMMEDIATE (see put_many).
+        db = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
         try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute(_SCHEMA)
+            # Switching a new file to WAL can fail with "database is locked" at once, without
+            # SQLite's busy handler, while a second process opens it too: retry until the timeout.
+            _retry_locked(lambda: db.execute("PRAGMA journal_mode=WAL").fetchall())
+            _retry_locked(lambda: db.execute(_SCHEMA))
         except sqlite3.Error:
             db.close()
             raise
@@ -112,12 +131,19 @@ class TranslationCache:
         db = self._connect()
         if db is None:
             return
+        rows = [(self.key(s), normalize_source(s), t) for s, t in pairs]
         try:
-            with db:
+            # IMMEDIATE takes the write lock first (waiting in the busy handler); a deferred
+            # transaction that reads first can fail at once when another writer commits between.
+            db.execute("BEGIN IMMEDIATE")
+            try:
                 db.executemany(
-                    "INSERT OR REPLACE INTO mt (key, source, target) VALUES (?, ?, ?)",
-                    [(self.key(s), normalize_source(s), t) for s, t in pairs],
+                    "INSERT OR REPLACE INTO mt (key, source, target) VALUES (?, ?, ?)", rows
                 )
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
         except sqlite3.Error as exc:
             self._give_up(exc)
 
