@@ -277,8 +277,8 @@ def _jsonl_records(stream: Any, source: str, max_bytes: int) -> Iterator[Record]
             seen_any = True
             continue
         stripped = raw.strip()
-        if not stripped or (stripped[0] >= 0x80 and stripped.decode("utf-8", "replace").isspace()):
-            continue  # a blank line, also one of Unicode spaces (no-break, ideographic)
+        if not stripped or (stripped[:1] != b"{" and stripped.decode("utf-8", "replace").isspace()):
+            continue  # a blank line, also one of Unicode spaces (no-break, ideographic, \x1f)
         seen_any = True
         yield parse_json_record(raw, source, number)
     if not seen_any:

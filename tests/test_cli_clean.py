@@ -62,9 +62,7 @@ def test_a_document_of_nothing_but_junk_is_kept_with_a_warning_on_stderr() -> No
     result = clean("--no-canonicalize", input="Share\nSubscribe\n")
     assert result.exit_code == 0
     assert result.stdout == "Share\nSubscribe\n"
-    assert "Warning: <stdin>: strip: every line looked like boilerplate" in (
-        result.stderr
-    )
+    assert "Warning: <stdin>: strip: every line looked like boilerplate" in (result.stderr)
 
 
 def test_text_from_file(tmp_path: Path) -> None:
@@ -148,10 +146,10 @@ def test_jsonl_from_stdin_has_no_source() -> None:
 
 
 def test_jsonl_lines_of_unicode_spaces_are_blank_lines(tmp_path: Path) -> None:
-    # A scraper's line of no-break or ideographic spaces is no record (Python's str.strip
-    # agrees); it must not fail the run as malformed JSON.
+    # A scraper's line of no-break or ideographic spaces, or of the ASCII separators \x1c-\x1f,
+    # is no record (Python's str.strip agrees); it must not fail the run as malformed JSON.
     record = json.dumps({"id": 1, "text": "Adebelimumab was tested."})
-    path = write(tmp_path / "in.jsonl", f"\u00a0\n{record}\n\u3000 \u00a0\n")
+    path = write(tmp_path / "in.jsonl", f"\u00a0\n{record}\n\u3000 \u00a0\n\x1f\n \x1c\x85\n")
     result = clean(str(path))
     assert result.exit_code == 0, result.stderr
     assert [row["id"] for row in jsonl(result)] == [1]
