@@ -209,7 +209,7 @@ def _whole_file_record(
             source,
             text=decode_html(data),
             is_html=True,
-            warnings=[f"{source}: read as HTML (the text is an HTML document)"],
+            warnings=["input: read as HTML (the text is an HTML document)"],
         )
     if is_html:
         return Record(source, text=decode_html(data), is_html=True)
@@ -229,7 +229,7 @@ def _whole_file_record(
     return Record(
         source,
         text=text,
-        warnings=[f"{source}: not UTF-8; read as {encoding} (detected)"],
+        warnings=[f"input: not UTF-8; read as {encoding} (detected)"],
     )
 
 

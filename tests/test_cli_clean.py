@@ -341,7 +341,10 @@ def test_text_that_is_not_utf8_is_decoded_with_a_warning(
     out = json.loads(result.stdout)
     assert out["text"] == text.strip()
     wanted = "cp1252" if encoding == "cp1252" else "gb18030"
-    assert any(f"not UTF-8; read as {wanted}" in w for w in out["warnings"]), out["warnings"]
+    assert f"input: not UTF-8; read as {wanted} (detected)" in out["warnings"], out["warnings"]
+    # The CLI names the file once, not twice.
+    text_run = CliRunner().invoke(main, ["clean", "--no-translate", "--no-canonicalize", str(path)])
+    assert f"Warning: {path}: input: not UTF-8; read as {wanted}" in text_run.stderr
 
 
 HTML_PAGE = (
@@ -366,7 +369,7 @@ def test_html_in_a_text_input_is_read_as_html_with_a_warning(tmp_path: Path, whe
     assert result.exit_code == 0, result.stderr
     out = json.loads(result.stdout)
     assert "<p>" not in out["text"] and "dosed the first patient" in out["text"]
-    assert any("read as HTML" in w for w in out["warnings"]), out["warnings"]
+    assert "input: read as HTML (the text is an HTML document)" in out["warnings"]
 
 
 def test_input_format_text_keeps_html_as_text() -> None:
