@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from normalize.cli import main
 from normalize.errors import RulesError
-from normalize.strip.linear import compile_linear
+from normalize.strip.linear import compile_linear, compile_literal_search
 from normalize.strip.rules import parse_rules_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -135,3 +135,12 @@ def test_re2_translation_keeps_python_meaning(pattern: str, text: str, ignore_ca
     python = re.compile(pattern, re.IGNORECASE if ignore_case else 0)
     linear = compile_linear(pattern, ignore_case=ignore_case)
     assert (python.fullmatch(text) is None) == (linear.fullmatch(text) is None), (pattern, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["all rights", "版权", "ab", "b c", "©", "x.y", "a"]), max_size=6))
+def test_literal_search_finds_exactly_the_words_that_occur(parts: list[str]) -> None:
+    words = ["all rights", "版权所有", "版权", "b c", "©", "x.y", "(a)"]
+    text = " ".join(parts)
+    found = compile_literal_search(words).Match(text.encode()) or []
+    assert sorted(found) == [i for i, w in enumerate(words) if w in text]

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import re
+import sys
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from normalize.strip.rulelits import (
-    case_folded_equivalent,
-    keyword_pattern,
-    rare_piece,
-    required_literals,
-)
+from normalize.strip.rulelits import case_folded_equivalent, max_width, required_literals
 
 
 def test_required_literals_of_alternatives_and_sequences() -> None:
@@ -35,14 +31,19 @@ def test_non_ascii_cased_letters_are_not_keywords() -> None:
     assert need is not None and all("é" not in word for word in need)
 
 
-def test_keyword_pattern_finds_the_shortest_word_at_a_position() -> None:
-    pattern = keyword_pattern(["abc", "ab", "xyz"])
-    assert [m.group() for m in pattern.finditer("xxabcx xyz")] == ["ab", "xyz"]
+def test_max_width_bounds_every_match() -> None:
+    assert max_width(r".{0,80}\b(?:newsletter|e-?mail)\b.{0,40}") == 80 + 10 + 40
+    assert max_width(r"(?:ab|c){2,3}") == 6
+    assert max_width(r"copyright.*") == sys.maxsize
+    assert max_width(r"(") == sys.maxsize  # not a pattern: no bound, never a wrong one
 
 
-def test_rare_piece_is_inside_the_word() -> None:
-    for word in ("all rights reserved", "for more information, contact", "版权所有", "ab"):
-        assert rare_piece(word) in word
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="ab c-", max_size=30))
+def test_no_match_is_longer_than_max_width(text: str) -> None:
+    for source in (r"a{1,3}(?: b| c)?", r"(?:a-?|b){2,4}\s?c{0,2}", r".{0,5}b.{0,3}"):
+        match = re.fullmatch(source, text)
+        assert match is None or len(text) <= max_width(source)
 
 
 def test_case_folded_equivalence() -> None:

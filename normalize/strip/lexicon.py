@@ -18,6 +18,7 @@ cannot dominate) and shipped in the model's JSON; nothing here is hand-written.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Mapping
 
@@ -37,6 +38,7 @@ LEX_FEATURES: tuple[str, ...] = (
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_WORD_ASCII = re.compile(r"[a-z]+(?:['-][a-z]+)*")  # the same words in lower-case ASCII, faster
 
 
 def line_tokens(text: str) -> list[str]:
@@ -45,7 +47,7 @@ def line_tokens(text: str) -> list[str]:
     cut = len(text) > SAMPLE_CHARS
     sample = (text[:SAMPLE_CHARS] if cut else text).lower()
     if sample.isascii():
-        words = _WORD.findall(sample)
+        words = _WORD_ASCII.findall(sample)
         if cut and words and sample.endswith(words[-1]):
             words.pop()  # it may be cut short
         if words:
@@ -60,7 +62,7 @@ def line_tokens(text: str) -> list[str]:
         if len(run) == 1:
             tokens.append(run)
         else:
-            tokens.extend([run[i : i + 2] for i in range(len(run) - 1)])
+            tokens.extend(map(operator.add, run, run[1:]))  # its bigrams
     tokens.extend(words)
     if runs and sample.lstrip().startswith(runs[0]):
         tokens.append("^" + runs[0][:2])
@@ -72,9 +74,8 @@ def line_tokens(text: str) -> list[str]:
 def lexical_measures(text: str, lexicon: Mapping[str, float]) -> tuple[float, float, float, int]:
     """Mean, largest and smallest weight of the line's distinct tokens found in ``lexicon``,
     and how many were found (0, 0, 0, 0 when none)."""
-    get = lexicon.get
-    found = {t: w for t in line_tokens(text) if (w := get(t)) is not None}
-    if not found:
+    # distinct tokens in the order they first occur, their weights summed in that order
+    weights = [w for w in map(lexicon.get, dict.fromkeys(line_tokens(text))) if w is not None]
+    if not weights:
         return 0.0, 0.0, 0.0, 0
-    weights = found.values()
-    return sum(weights) / len(found), max(weights), min(weights), len(found)
+    return sum(weights) / len(weights), max(weights), min(weights), len(weights)

@@ -22,6 +22,7 @@ another tool); bound the outer repeat (``{2,30}``). A bounded group around an un
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from normalize.errors import MissingDependencyError
@@ -204,6 +205,19 @@ def _compile_re2(text: str, *, ignore_case: bool) -> Any:
         return re2.compile(("(?i)" if ignore_case else "") + text, options)
     except re2.error as exc:
         raise LinearRegexError(f"the RE2 engine refuses it: {exc}") from None
+
+
+def compile_literal_search(words: Sequence[str]) -> Any:
+    """An RE2 set that finds which of ``words`` (plain strings, matched exactly) occur anywhere
+    in a text: ``.Match(text.encode())`` lists their indexes (None when none occurs)."""
+    re2 = _re2()
+    options = re2.Options()
+    options.log_errors = False
+    rset = re2.Set.SearchSet(options)
+    for word in words:
+        rset.Add("".join(_char(ord(ch)) for ch in word))
+    rset.Compile()
+    return rset
 
 
 def compile_search(source: str, flags: int = 0) -> Any:

@@ -84,6 +84,7 @@ _ZH_JUNK = re.compile(
     "广告|联系我们|关于我们|网站地图|会员|付费|全文|原标题|导航|频道|专题|滚动|资讯|APP"
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_WORD_ASCII = re.compile(r"[A-Za-z]+(?:['-][A-Za-z]+)*")  # the same words in ASCII, faster
 
 FEATURES: tuple[str, ...] = (
     "size",  # log(1 + words + CJK characters / 2)
@@ -195,7 +196,7 @@ class _Stats:
         ascii_only = sample.isascii()
         cjk = 0 if ascii_only else sum(map(len, _CJK_RUN.findall(sample)))
         # Latin words outside CJK runs; CJK characters count half a word each.
-        words = _WORD.findall(sample) if cjk < n // 2 else []
+        words = (_WORD_ASCII if ascii_only else _WORD).findall(sample) if cjk < n // 2 else []
         nwords = len(words)
         units = (nwords + cjk / 2) * stretch
         self.units = units

@@ -14,6 +14,7 @@ ASCII and caseless characters (CJK, digits, punctuation). The one exception, the
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -48,23 +49,14 @@ def required_literals(pattern: str, flags: int = re.IGNORECASE) -> Strings | Non
     return best
 
 
-def keyword_pattern(words: Iterable[str]) -> re.Pattern[str]:
-    """A regex that finds, at each position, the shortest of ``words`` that starts there (a
-    trie, so that the search skips positions by their first character)."""
-    trie: dict[str, Any] = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict[str, Any]) -> str:
-        if "" in node:  # a word ends here: the shortest match
-            return ""
-        alternatives = [re.escape(ch) + emit(node[ch]) for ch in sorted(node)]
-        return alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
-
-    return re.compile(emit(trie))
+def max_width(pattern: str, flags: int = re.IGNORECASE) -> int:
+    """The most characters a match of ``pattern`` can have (sys.maxsize when unbounded; also
+    when the parser fails, so that an answer can only cost speed)."""
+    try:
+        high = _p.parse(pattern, flags).getwidth()[1]
+    except Exception:
+        return sys.maxsize
+    return sys.maxsize if high >= _c.MAXREPEAT else int(high)
 
 
 def _weight(strings: Strings) -> int:
@@ -220,26 +212,3 @@ def _all_safe(items: Sequence[Any]) -> bool:
         elif op not in (_c.ANY, _c.AT, _c.CATEGORY):
             return False  # anything else: keep ignore-case
     return True
-
-
-# Characters of English text from the most to the least frequent: a search skips faster over
-# text for pieces that start with a late one. Digits count as "u"; other signs as rare.
-_CHAR_ORDER = " e,taoinshrdl.cumwfgypbvkjxqz"
-PIECE_CHARS = 5
-
-
-def rare_piece(word: str) -> str:
-    """The piece of ``word`` (PIECE_CHARS long) that starts with its rarest character: every
-    line containing ``word`` contains it."""
-    if len(word) <= PIECE_CHARS:
-        return word
-
-    def commonness(ch: str) -> int:
-        if ch.isdigit() and ch.isascii():
-            ch = "u"
-        if ch in _CHAR_ORDER:
-            return len(_CHAR_ORDER) - _CHAR_ORDER.index(ch)
-        return 0 if ch.isascii() else 1  # other signs, then other scripts
-
-    start = min(range(len(word) - PIECE_CHARS + 1), key=lambda i: commonness(word[i]))
-    return word[start : start + PIECE_CHARS]

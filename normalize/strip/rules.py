@@ -20,13 +20,14 @@ import yaml
 
 from normalize.errors import RulesError
 from normalize.resources import data_dir
-from normalize.strip.linear import LinearRegexError, check, compile_linear, compile_set
-from normalize.strip.rulelits import (
-    case_folded_equivalent,
-    keyword_pattern,
-    rare_piece,
-    required_literals,
+from normalize.strip.linear import (
+    LinearRegexError,
+    check,
+    compile_linear,
+    compile_literal_search,
+    compile_set,
 )
+from normalize.strip.rulelits import case_folded_equivalent, max_width, required_literals
 from normalize.yamlfile import load_data
 
 WHERE = ("anywhere", "edges")
@@ -103,8 +104,9 @@ class Matcher:
     Rules that look for a keyword anywhere in a short line (``.{0,80}\\b(?:newsletter|...)``)
     would make that regex slow: it retries their keywords at every position. Those *scanning*
     branches are left out of the combined regex when every match needs one of a few keywords
-    (:mod:`.rulelits`); one literal search finds which of them a line contains, and
-    only those branches are tried. Results are the same as with one regex of all rules."""
+    (:mod:`.rulelits`); one literal search (an RE2 set of the keywords) finds which of them a
+    line contains, and only those branches are tried, and only on lines no longer than the
+    branch can match. Results are the same as with one regex of all rules."""
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = tuple(rules)
@@ -143,6 +145,7 @@ class _MatchPlan:
         always: list[str] = []
         self.always_rules: list[int] = []  # the rule index of each pattern of the always set
         guarded: list[tuple[int, str]] = []
+        widths: list[int] = []  # the most characters each guarded branch can match
         keywords: dict[str, set[int]] = {}
         exact_folded = True
         for i, rule in enumerate(rules):
@@ -158,6 +161,7 @@ class _MatchPlan:
                     fixed.append(branch)
                     continue
                 guarded.append((i, branch))
+                widths.append(max_width(branch, rule.pattern.flags))
                 for word in need:
                     keywords.setdefault(word, set()).add(len(guarded) - 1)
             if fixed:
@@ -175,21 +179,12 @@ class _MatchPlan:
             )
         else:
             self.always_folded, self.guarded_folded = self.ignore_case()
-        # Each keyword is searched by a short piece of it that starts with a rare character
-        # (the search skips positions by their first character). The search finds, at each
-        # position, the shortest piece there; a piece that only starts like a longer one
-        # (found "ab", needed "abc") triggers that one's branches too.
-        pieces: dict[str, set[int]] = {}
-        for word, bs in keywords.items():
-            pieces.setdefault(rare_piece(word), set()).update(bs)
-        keywords = pieces
-        self.keywords = keyword_pattern(keywords) if keywords else None
-        self.triggers = {
-            found: frozenset(
-                b for word, bs in keywords.items() if word.startswith(found) for b in bs
-            )
-            for found in keywords
-        }
+        # One search for every keyword (an RE2 set of plain strings: one pass over the line,
+        # however many keywords); each found keyword names the branches that need it.
+        self.widths = tuple(widths)
+        self.keyword_words = tuple(sorted(keywords))
+        self.keyword_branches = tuple(frozenset(keywords[w]) for w in self.keyword_words)
+        self.keywords = compile_literal_search(self.keyword_words) if keywords else None
 
     def ignore_case(self) -> tuple[Any, tuple[tuple[int, Any], ...]]:
         """The ignore-case set and branches, compiled on first use: when the folded ones are
@@ -210,26 +205,29 @@ class _MatchPlan:
         # ignore-case "i" matches, so such lines skip the shortcuts.
         plain = "ı" not in text
         always, guarded = (self.always_folded, self.guarded_folded) if plain else self.ignore_case()
+        data = text.encode()  # RE2 reads UTF-8: encoded once for all its calls
         best = None
         if always is not None:
-            found = always.Match(text)
+            found = always.Match(data)
             if found:
                 best = self.always_rules[min(found)]
         if self.keywords is None:
             return best
+        branches: Iterable[int]
         if plain:
-            branches: set[int] = set()
-            pos = 0
-            while (found := self.keywords.search(text, pos)) is not None:
-                branches |= self.triggers[found.group()]
-                pos = found.start() + 1
+            found = self.keywords.Match(data)
+            if not found:
+                return best
+            branches = set().union(*map(self.keyword_branches.__getitem__, found))
         else:
-            branches = set(range(len(guarded)))
+            branches = range(len(guarded))
+        size, widths = len(text), self.widths
         for b in sorted(branches):
             index, pattern = guarded[b]
             if best is not None and index >= best:
                 break
-            if pattern.fullmatch(text) is not None:
+            # (a branch that cannot match so many characters is not run)
+            if size <= widths[b] and pattern.fullmatch(data) is not None:
                 return index
         return best
 
