@@ -172,3 +172,19 @@ def test_scanning_branches_are_guarded_by_keywords() -> None:
     guarded = {_BUNDLED.generic[i].id for i, _ in plan.guarded_folded}
     assert {"en-newsletter", "en-copyright", "zh-copyright", "intl-rights"} <= guarded
     assert plan.always_folded is not plan.ignore_case()[0]  # compiled without IGNORECASE
+
+
+_LINE = st.lists(st.sampled_from(_FRAGMENTS) | st.text(max_size=8), min_size=1, max_size=6)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(_LINE, st.booleans()), max_size=6))
+def test_matching_a_document_at_once_equals_trying_every_rule(
+    lines: list[tuple[list[str], bool]],
+) -> None:
+    from normalize.strip.rules import normalize_line
+
+    norms = [normalize_line(" ".join(parts)) for parts, _ in lines]
+    strong = [flag for _, flag in lines]
+    want = [_reference_first(_BUNDLED, n, s) for n, s in zip(norms, strong, strict=True)]
+    assert _BUNDLED.matcher.first_many(norms, strong) == want

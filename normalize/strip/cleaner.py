@@ -114,12 +114,16 @@ _SENTENCE_END_CHARS = frozenset('.!?…。！？；;:："”’)）」』')
 _ZH_PUNCT = re.compile(r"[，。；！？、：]")
 _FULLWIDTH_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 # UTF-8 read as Windows-1252/Latin-1: a lead byte shown as Â-ô followed by a continuation byte
-# shown as \x80-\xbf or one of cp1252's specials; or an HTML entity.
+# shown as \x80-\xbf or one of cp1252's specials; or an HTML entity. Spelled out as the
+# ignore-case pattern it was matches (case variants included, e.g. õ, ÿ, K): the same lines,
+# several times faster (tests/test_cleaner.py checks every character).
 _MOJIBAKE_HINT = re.compile(
-    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
-    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]|&#?[a-z0-9]+;",
-    re.IGNORECASE,
+    "[\u00c0-\u00f6\u00f8-\u00fe\u1e9e\u212b]"
+    "[\u0080-\u00bf\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0191\u0192\u02c6\u02dc"
+    "\u039c\u03bc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+    "|&#?[a-zA-Z0-9\u0130\u0131\u017f\u212a]+;"
 )
+_MOJIBAKE_LEAD = re.compile("[\u00c0-\u00f6\u00f8-\u00fe\u1e9e\u212b]")  # its first class alone
 _INNER_SPACE = re.compile(r"[ \t\x0b\x0c\x1c-\x1f\x85\u00a0\u2000-\u200a\u202f\u205f]+")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 # Whatever the two above would change, but two spaces: a quick test that they have nothing to do.
@@ -475,13 +479,17 @@ def repair_line(line: str) -> tuple[str, tuple[str, ...]]:
     repairs: tuple[str, ...] = ()
     ascii_only = line.isascii()  # then there are no zero-width, full-width or CJK characters
     # Whitespace first, so that a second pass sees what ftfy saw the first time (idempotence).
-    if "  " not in line and _ODD_SPACE.search(line) is None:  # usual: nothing to collapse
+    # usual: nothing to collapse (every character _ODD_SPACE finds is not printable)
+    if "  " not in line and (line.isprintable() or _ODD_SPACE.search(line) is None):
         text = line.strip()
     else:
         text = _INNER_SPACE.sub(" ", line if ascii_only else _ZERO_WIDTH.sub("", line)).strip()
     if text != line:
         repairs += ("whitespace",)
-    if (not ascii_only or "&" in text) and _MOJIBAKE_HINT.search(text):
+    if (
+        ("&" in text or (not ascii_only and _MOJIBAKE_LEAD.search(text)))  # a quick first look
+        and _MOJIBAKE_HINT.search(text)
+    ):
         fixed = text
         for _ in range(3):  # ftfy until it is stable
             again = _INNER_SPACE.sub(" ", _ftfy(fixed)).strip()
@@ -602,7 +610,7 @@ def _ends_sentence(text: str) -> bool:
 def is_sentence(line: str) -> bool:
     """Whether a line reads as an article sentence (English or Chinese)."""
     ascii_only = line.isascii()
-    if ascii_only:
+    if ascii_only or not _CJK.search(line):  # (one quick scan for most non-ASCII lines)
         cjk = 0
     elif _cjk_count(line, 0, 2 * SENTENCE_LONG_CJK) >= SENTENCE_LONG_CJK:
         return True  # a long Chinese line (counting only its start is enough)
@@ -654,6 +662,18 @@ def _classify(
     site_matcher = profile.matcher if profile else None
     site_label = _site_label(url)
     seen: set[str] = set()
+    # the rules' matches, all lines at once (see Matcher.first_many); not for the lines that
+    # the site's exact lines or the batch's template lines remove first
+    ask = [
+        i
+        for i, line in enumerate(lines)
+        if line.text
+        and not (profile is not None and line.norm in profile.lines)
+        and line.norm not in template[1]
+    ]
+    matched: dict[int, Rule | None] = dict(
+        zip(ask, _first_matches([lines[i] for i in ask], site_matcher, rules.matcher), strict=True)
+    )
     for i, line in enumerate(lines):
         if not line.text:
             continue
@@ -669,9 +689,7 @@ def _classify(
                 f"recurs on the pages of {template[0]} in this batch (a site template)",
             )
             continue
-        rule = (site_matcher and _first_match(line, site_matcher)) or _first_match(
-            line, rules.matcher
-        )
+        rule = matched[i]
         if rule is not None:
             if rule.where == "edges":
                 edge_hits[i] = rule
@@ -812,11 +830,17 @@ def _related_list_at_end(lines: Sequence[_Line], verdicts: list[Verdict], last: 
             verdicts[i] = ("related-list", "headline list after the last article sentence")
 
 
-def _first_match(line: _Line, matcher: Matcher | None) -> Rule | None:
-    if matcher is None:
-        return None
-    strong_only = line.sentence or len(line.norm) > SHORT_LINE_CHARS
-    return matcher.first(line.norm, sentences_only=strong_only)
+def _first_matches(
+    lines: Sequence[_Line], site_matcher: Matcher | None, matcher: Matcher
+) -> list[Rule | None]:
+    """The first rule matching each line: the site's rules first, then the generic ones. A
+    sentence or a long line is only tested against rules that may remove sentences."""
+    norms = [line.norm for line in lines]
+    strong = [line.sentence or len(line.norm) > SHORT_LINE_CHARS for line in lines]
+    found = matcher.first_many(norms, strong)
+    if site_matcher is None:
+        return found
+    return [a or b for a, b in zip(site_matcher.first_many(norms, strong), found, strict=True)]
 
 
 def _cut_after_end_marker(

@@ -395,11 +395,20 @@ class Linear:
     scale: tuple[float, ...]
     weights: tuple[float, ...]
     bias: float
+    # Folded into one weight and offset per feature: (x - m) / s * w = x * (w / s) - m w / s
+    # (computed once, not per document)
+    coef: tuple[float, ...] = field(init=False, repr=False, compare=False)
+    offset: float = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        coef = tuple(w / s for w, s in zip(self.weights, self.scale, strict=True))
+        object.__setattr__(self, "coef", coef)
+        object.__setattr__(
+            self, "offset", self.bias - sum(m * c for m, c in zip(self.mean, coef, strict=True))
+        )
 
     def logits(self, rows: Sequence[Sequence[float]]) -> list[float]:
-        # Folded into one weight and offset per feature: (x - m) / s * w = x * (w / s) - m w / s
-        coef = [w / s for w, s in zip(self.weights, self.scale, strict=True)]
-        offset = self.bias - sum(m * c for m, c in zip(self.mean, coef, strict=True))
+        offset, coef = self.offset, self.coef
         return [offset + sum(map(operator.mul, row, coef)) for row in rows]
 
     def as_json(self) -> dict[str, object]:

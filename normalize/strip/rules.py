@@ -120,16 +120,34 @@ class Matcher:
     def first(self, norm: str, *, sentences_only: bool) -> Rule | None:
         """The first rule matching the whole of ``norm``; with ``sentences_only``, only rules
         allowed to remove sentences."""
-        exact = self._exact.get(norm)
-        if exact is not None and (exact.sentences or not sentences_only):
-            return exact
-        plan = self._sentences if sentences_only else self._all
-        index = plan.first(norm)
-        if index is None and norm[:1] in _FRAME:
-            index = plan.first(norm.strip(_FRAME_CHARS))
-        if index is None and norm[-1:] in _FRAME:
-            index = plan.first(norm.rstrip(_FRAME_CHARS))
-        return None if index is None else self.rules[index]
+        return self.first_many([norm], [sentences_only])[0]
+
+    def first_many(
+        self, norms: Sequence[str], sentences_only: Sequence[bool]
+    ) -> list[Rule | None]:
+        """:meth:`first` of each line (a document's lines at once: each RE2 automaton then
+        reads them one after the other while its tables are in the CPU's cache, several times
+        faster than one line through all of them after another)."""
+        out: list[Rule | None] = [None] * len(norms)
+        todo: tuple[list[int], list[int]] = ([], [])  # by plan: all rules, sentence rules
+        for k, (norm, strong) in enumerate(zip(norms, sentences_only, strict=True)):
+            exact = self._exact.get(norm)
+            if exact is not None and (exact.sentences or not strong):
+                out[k] = exact
+            else:
+                todo[strong].append(k)
+        for plan, ks in zip((self._all, self._sentences), todo, strict=True):
+            indexes = plan.first_many([norms[k] for k in ks])
+            for k, index in zip(ks, indexes, strict=True):
+                norm = norms[k]
+                # a table cell or bullet around the line: "| Comments: 0 |", "* Share"
+                if index is None and norm[:1] in _FRAME:
+                    index = plan.first_many([norm.strip(_FRAME_CHARS)])[0]
+                if index is None and norm[-1:] in _FRAME:
+                    index = plan.first_many([norm.rstrip(_FRAME_CHARS)])[0]
+                if index is not None:
+                    out[k] = self.rules[index]
+        return out
 
 
 class _MatchPlan:
@@ -198,29 +216,48 @@ class _MatchPlan:
             )
         return self._ignore_case
 
-    def first(self, text: str) -> int | None:
-        """The index of the first rule whose pattern matches the whole of ``text`` (a case
-        folded line)."""
+    def first_many(self, texts: Sequence[str]) -> list[int | None]:
+        """The index of the first rule whose pattern matches the whole of each text (a case
+        folded line), or None. Each automaton reads all the texts in turn (see
+        :meth:`Matcher.first_many`)."""
         # Keywords are lower-case literals; "ı" is the one case-folded character that an
         # ignore-case "i" matches, so such lines skip the shortcuts.
-        plain = "ı" not in text
-        always, guarded = (self.always_folded, self.guarded_folded) if plain else self.ignore_case()
-        data = text.encode()  # RE2 reads UTF-8: encoded once for all its calls
-        best = None
-        if always is not None:
-            found = always.Match(data)
-            if found:
-                best = self.always_rules[min(found)]
-        if self.keywords is None:
-            return best
-        branches: Iterable[int]
-        if plain:
-            found = self.keywords.Match(data)
-            if not found:
-                return best
-            branches = set().union(*map(self.keyword_branches.__getitem__, found))
-        else:
-            branches = range(len(guarded))
+        out: list[int | None] = [None] * len(texts)
+        plain = [k for k, text in enumerate(texts) if "ı" not in text]
+        if len(plain) < len(texts):
+            always, guarded = self.ignore_case()
+            for k, text in enumerate(texts):
+                if "ı" in text:
+                    data = text.encode()
+                    found = always.Match(data) if always is not None else None
+                    best = self.always_rules[min(found)] if found else None
+                    out[k] = self._guarded_first(
+                        text, data, range(len(guarded)), guarded, best
+                    )
+        datas = [texts[k].encode() for k in plain]  # RE2 reads UTF-8: encoded once
+        if self.always_folded is not None:
+            for k, found in zip(plain, map(self.always_folded.Match, datas), strict=True):
+                if found:
+                    out[k] = self.always_rules[min(found)]
+        if self.keywords is not None:
+            for k, data, found in zip(plain, datas, map(self.keywords.Match, datas), strict=True):
+                if found:
+                    branches = set().union(*map(self.keyword_branches.__getitem__, found))
+                    out[k] = self._guarded_first(
+                        texts[k], data, branches, self.guarded_folded, out[k]
+                    )
+        return out
+
+    def _guarded_first(
+        self,
+        text: str,
+        data: bytes,
+        branches: Iterable[int],
+        guarded: tuple[tuple[int, Any], ...],
+        best: int | None,
+    ) -> int | None:
+        """The first rule of ``branches`` (indexes into ``guarded``) that matches, if it comes
+        before rule ``best``; else ``best``."""
         size, widths = len(text), self.widths
         for b in sorted(branches):
             index, pattern = guarded[b]
