@@ -307,3 +307,34 @@ def test_process_keeps_a_one_word_document() -> None:
     doc = normalize.process("adebelimumab")
     assert doc.text.lower().startswith("adebrelimab")
     assert not [c for c in doc.changes if c.action == "remove"]
+
+
+def test_mojibake_hint_is_the_ignore_case_pattern_spelled_out() -> None:
+    # The hint was written ignoring case; it is now spelled out for speed. Every character in
+    # each of its three places must be found as before (case variants such as õ, ÿ, K too).
+    import re
+
+    from normalize.strip.cleaner import _MOJIBAKE_HINT, _MOJIBAKE_LEAD
+
+    before = re.compile(
+        "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
+        "\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+        "|&#?[a-z0-9]+;",
+        re.IGNORECASE,
+    )
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+    for make in (lambda c: c + "\u00a9", lambda c: "\u00c3" + c, lambda c: "&" + c + ";"):
+        assert [c for c in chars if before.fullmatch(make(c))] == [
+            c for c in chars if _MOJIBAKE_HINT.fullmatch(make(c))
+        ]
+    assert [c for c in chars if before.fullmatch(c + "\u00a9")] == [
+        c for c in chars if _MOJIBAKE_LEAD.fullmatch(c)
+    ]
+
+
+def test_odd_space_characters_are_not_printable() -> None:
+    # repair_line skips the odd-space search for a printable line: that must lose nothing.
+    from normalize.strip.cleaner import _ODD_SPACE
+
+    odd = [chr(c) for c in range(0x110000) if _ODD_SPACE.match(chr(c))]
+    assert odd and not [c for c in odd if c.isprintable()]
