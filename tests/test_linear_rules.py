@@ -144,3 +144,19 @@ def test_literal_search_finds_exactly_the_words_that_occur(parts: list[str]) -> 
     text = " ".join(parts)
     found = compile_literal_search(words).Match(text.encode()) or []
     assert sorted(found) == [i for i, w in enumerate(words) if w in text]
+
+
+def test_a_relaxed_set_is_confirmed_by_the_pattern_itself() -> None:
+    # The matcher's set reads ".{0,10}" as ".*" (fast); the pattern itself has the last word.
+    from normalize.strip.linear import compile_set, is_relaxed
+    from normalize.strip.rules import Matcher, Rule
+
+    source = r"(?:.{0,10}\s)?code \d{3}"
+    assert is_relaxed(source) and not is_relaxed(r"code \d{3}")
+    long_line = "x" * 30 + " code 123"
+    assert compile_set([source], ignore_case=False, relax=True).Match(long_line.encode())
+    rule = Rule("r", re.compile(source, re.IGNORECASE))
+    matcher = Matcher([Rule("plain", re.compile(r"code \d{3}", re.IGNORECASE)), rule])
+    assert matcher.first(long_line, sentences_only=False) is None
+    assert matcher.first("short code 123", sentences_only=False) is rule
+    assert matcher.first("code 123", sentences_only=False).id == "plain"  # type: ignore[union-attr]

@@ -69,6 +69,11 @@ for _name in ("ATOMIC_GROUP", "POSSESSIVE_REPEAT"):  # Python 3.11+
         _UNSUPPORTED[getattr(_c, _name)] = "an atomic group or possessive repeat ((?>...), a*+)"
 
 
+# In a relaxed pattern (see compile_set), a bounded repeat spanning at least this many counts
+# is written unbounded.
+RELAX_MIN_SPAN = 8
+
+
 class LinearRegexError(ValueError):
     """A pattern the linear-time engine cannot run, or one with nested quantifiers."""
 
@@ -118,7 +123,7 @@ def _repeat(lo: int, hi: int) -> str:
     return f"{{{lo}}}" if lo == hi else f"{{{lo},{hi}}}"
 
 
-def _emit(items: Any, capture: bool = False) -> str:
+def _emit(items: Any, capture: bool = False, relax: bool = False) -> str:
     out = []
     for op, av in items:
         if op in _UNSUPPORTED:
@@ -134,26 +139,30 @@ def _emit(items: Any, capture: bool = False) -> str:
         elif op is _c.AT:
             out.append(_AT[av])
         elif op is _c.BRANCH:
-            out.append("(?:" + "|".join(_emit(b, capture) for b in av[1]) + ")")
+            out.append("(?:" + "|".join(_emit(b, capture, relax) for b in av[1]) + ")")
         elif op is _c.SUBPATTERN:
             group, add, _remove, sub = av
             flags = "i" if add & re.IGNORECASE else ""
             if capture and group is not None:
-                out.append(f"({'(?i)' if flags else ''}{_emit(sub, capture)})")
+                out.append(f"({'(?i)' if flags else ''}{_emit(sub, capture, relax)})")
             else:
-                out.append(f"(?{flags}:{_emit(sub, capture)})")
+                out.append(f"(?{flags}:{_emit(sub, capture, relax)})")
         elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
             lo, hi, sub = av
             lazy = "?" if op is _c.MIN_REPEAT else ""
-            out.append(f"(?:{_emit(sub, capture)}){_repeat(lo, hi)}{lazy}")
+            if relax and hi != _c.MAXREPEAT and hi - lo >= RELAX_MIN_SPAN:
+                hi = _c.MAXREPEAT
+            out.append(f"(?:{_emit(sub, capture, relax)}){_repeat(lo, hi)}{lazy}")
         else:
             raise LinearRegexError(f"the construct {op} is not supported by the RE2 engine")
     return "".join(out)
 
 
-def to_re2(source: str, flags: int = 0) -> str:
-    """``source`` (Python syntax) in RE2 syntax with the same meaning (see the module doc)."""
-    return _emit(_p.parse(source, flags))
+def to_re2(source: str, flags: int = 0, *, relax: bool = False) -> str:
+    """``source`` (Python syntax) in RE2 syntax with the same meaning (see the module doc).
+    ``relax``: bounded repeats of a wide span are written unbounded (``.{0,300}`` as ``.*``):
+    a pattern that matches every line the original matches and more, see :func:`compile_set`."""
+    return _emit(_p.parse(source, flags), relax=relax)
 
 
 def _nested(items: Any, outer: tuple[int, int] | None) -> str | None:
@@ -207,6 +216,11 @@ def _compile_re2(text: str, *, ignore_case: bool) -> Any:
         raise LinearRegexError(f"the RE2 engine refuses it: {exc}") from None
 
 
+def is_relaxed(source: str) -> bool:
+    """Whether relaxing ``source`` (:func:`to_re2`) changes it."""
+    return to_re2(source, relax=True) != to_re2(source)
+
+
 def compile_literal_search(words: Sequence[str]) -> Any:
     """An RE2 set that finds which of ``words`` (plain strings, matched exactly) occur anywhere
     in a text: ``.Match(text.encode())`` lists their indexes (None when none occurs)."""
@@ -233,14 +247,20 @@ def compile_search(source: str, flags: int = 0) -> Any:
     return re2.compile(text, options)
 
 
-def compile_set(sources: list[str], *, ignore_case: bool) -> Any:
-    """An RE2 set of whole-line patterns: ``.Match(line)`` lists the indexes that match."""
+def compile_set(sources: list[str], *, ignore_case: bool, relax: bool = False) -> Any:
+    r"""An RE2 set of whole-line patterns: ``.Match(line)`` lists the indexes that match.
+    ``relax``: the set's patterns are relaxed (:func:`to_re2`), so it lists every pattern that
+    matches and perhaps others, which the caller confirms one by one (:func:`is_relaxed` says
+    which may need it). A set reads all its patterns in one automaton whose states are sets of
+    positions in them; a wide bounded repeat near a pattern's start (``(?:.{0,299}\D)?``)
+    makes those states new at nearly every character of every line, too many to keep, and the
+    set then builds states instead of reading the line: several times slower."""
     re2 = _re2()
     options = re2.Options()
     options.max_mem = 256 << 20
     options.log_errors = False
     rset = re2.Set.FullMatchSet(options)
     for source in sources:
-        rset.Add(("(?i)" if ignore_case else "") + to_re2(source))
+        rset.Add(("(?i)" if ignore_case else "") + to_re2(source, relax=relax))
     rset.Compile()
     return rset

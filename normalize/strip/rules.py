@@ -26,6 +26,7 @@ from normalize.strip.linear import (
     compile_linear,
     compile_literal_search,
     compile_set,
+    is_relaxed,
 )
 from normalize.strip.rulelits import case_folded_equivalent, max_width, required_literals
 from normalize.yamlfile import load_data
@@ -122,9 +123,7 @@ class Matcher:
         allowed to remove sentences."""
         return self.first_many([norm], [sentences_only])[0]
 
-    def first_many(
-        self, norms: Sequence[str], sentences_only: Sequence[bool]
-    ) -> list[Rule | None]:
+    def first_many(self, norms: Sequence[str], sentences_only: Sequence[bool]) -> list[Rule | None]:
         """:meth:`first` of each line (a document's lines at once: each RE2 automaton then
         reads them one after the other while its tables are in the CPU's cache, several times
         faster than one line through all of them after another)."""
@@ -189,14 +188,20 @@ class _MatchPlan:
         # line, in one linear pass; the first of them wins), and the guarded branches apart.
         self.folded = exact_folded
         self._always_sources, self._guarded_sources = always, guarded
-        self._ignore_case: tuple[Any, tuple[tuple[int, Any], ...]] | None = None
+        # The set holds relaxed patterns (see linear.compile_set); what it finds for one of
+        # those is confirmed by the pattern itself.
+        self._relaxed = [is_relaxed(source) for source in always]
+        self._ignore_case: tuple[Any, tuple[Any, ...], tuple[tuple[int, Any], ...]] | None = None
         if exact_folded:
-            self.always_folded = compile_set(always, ignore_case=False) if always else None
+            self.always_folded = (
+                compile_set(always, ignore_case=False, relax=True) if always else None
+            )
+            self.always_exact = self._exact_checks(ignore_case=False)
             self.guarded_folded = tuple(
                 (i, compile_linear(b, ignore_case=False)) for i, b in guarded
             )
         else:
-            self.always_folded, self.guarded_folded = self.ignore_case()
+            self.always_folded, self.always_exact, self.guarded_folded = self.ignore_case()
         # One search for every keyword (an RE2 set of plain strings: one pass over the line,
         # however many keywords); each found keyword names the branches that need it.
         self.widths = tuple(widths)
@@ -204,17 +209,34 @@ class _MatchPlan:
         self.keyword_branches = tuple(frozenset(keywords[w]) for w in self.keyword_words)
         self.keywords = compile_literal_search(self.keyword_words) if keywords else None
 
-    def ignore_case(self) -> tuple[Any, tuple[tuple[int, Any], ...]]:
-        """The ignore-case set and branches, compiled on first use: when the folded ones are
-        equivalent, only lines with a dotless "ı" need them, and compiling them is about half
-        of a plain English run's start-up."""
+    def _exact_checks(self, *, ignore_case: bool) -> tuple[Any, ...]:
+        return tuple(
+            compile_linear(source, ignore_case=ignore_case) if relaxed else None
+            for source, relaxed in zip(self._always_sources, self._relaxed, strict=True)
+        )
+
+    def ignore_case(self) -> tuple[Any, tuple[Any, ...], tuple[tuple[int, Any], ...]]:
+        """The ignore-case set, its confirming patterns and branches, compiled on first use:
+        when the folded ones are equivalent, only lines with a dotless "ı" need them, and
+        compiling them is about half of a plain English run's start-up."""
         if self._ignore_case is None:
             always, guarded = self._always_sources, self._guarded_sources
             self._ignore_case = (
-                compile_set(always, ignore_case=True) if always else None,
+                compile_set(always, ignore_case=True, relax=True) if always else None,
+                self._exact_checks(ignore_case=True),
                 tuple((i, compile_linear(b, ignore_case=True)) for i, b in guarded),
             )
         return self._ignore_case
+
+    def _first_always(
+        self, found: Iterable[int], data: bytes, exact: tuple[Any, ...]
+    ) -> int | None:
+        """The first rule of the set's (relaxed) matches ``found`` that really matches."""
+        for j in sorted(found):
+            check = exact[j]
+            if check is None or check.fullmatch(data) is not None:
+                return self.always_rules[j]
+        return None
 
     def first_many(self, texts: Sequence[str]) -> list[int | None]:
         """The index of the first rule whose pattern matches the whole of each text (a case
@@ -225,20 +247,19 @@ class _MatchPlan:
         out: list[int | None] = [None] * len(texts)
         plain = [k for k, text in enumerate(texts) if "ı" not in text]
         if len(plain) < len(texts):
-            always, guarded = self.ignore_case()
+            always, exact, guarded = self.ignore_case()
             for k, text in enumerate(texts):
                 if "ı" in text:
                     data = text.encode()
                     found = always.Match(data) if always is not None else None
-                    best = self.always_rules[min(found)] if found else None
-                    out[k] = self._guarded_first(
-                        text, data, range(len(guarded)), guarded, best
-                    )
+                    best = self._first_always(found, data, exact) if found else None
+                    out[k] = self._guarded_first(text, data, range(len(guarded)), guarded, best)
         datas = [texts[k].encode() for k in plain]  # RE2 reads UTF-8: encoded once
         if self.always_folded is not None:
-            for k, found in zip(plain, map(self.always_folded.Match, datas), strict=True):
+            matches = map(self.always_folded.Match, datas)
+            for k, data, found in zip(plain, datas, matches, strict=True):
                 if found:
-                    out[k] = self.always_rules[min(found)]
+                    out[k] = self._first_always(found, data, self.always_exact)
         if self.keywords is not None:
             for k, data, found in zip(plain, datas, map(self.keywords.Match, datas), strict=True):
                 if found:
