@@ -142,3 +142,34 @@ def test_shape_guesses_do_not_remove_lines_of_readabilitys_article() -> None:
     for kept in ("│", "↓", "2026", "太22:37"):
         assert kept in lines
     assert not any("版权所有" in line for line in lines)
+
+
+# A forum post of one paragraph (my own sentences), and what a whole-page extractor adds: the
+# reply list under it.
+_POST = (
+    "我们这次去山里徒步走了整整三天，第一天沿着河谷往上走，路上遇到很多采茶的村民，"
+    "他们告诉我们雨季快到了，山路会变得很滑，最好在中午以前翻过垭口。第二天一早我们就出发，"
+    "果然在中午前到了垭口，风很大，但是景色非常好，可以看到远处连绵的雪山和云海。"
+)
+_REPLIES = "\n".join(
+    f"第{i}楼：说得太对了，我去年也走过这条路，风景确实很好【网友{i}】08-{i:02d} 10:00 [{i}/0]"
+    for i in range(1, 40)
+)
+
+
+def test_a_short_article_of_one_whole_paragraph_is_not_replaced_by_the_page_around_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from normalize.strip import extract
+
+    html = f"<html><body><p>{_POST}</p></body></html>"
+    monkeypatch.setattr(extract, "_readability", lambda h, u: extract.Extraction(_POST, "r"))
+    monkeypatch.setattr(
+        extract, "_trafilatura", lambda h, u: extract.Extraction(f"{_POST}\n{_REPLIES}", "t")
+    )
+    assert len(_POST) < extract.MIN_CHARS
+    assert extract_main_text(html).text == _POST
+    # Short results that are no paragraph (a caption, a few words) still fall back.
+    caption = "山里的雪山和云海（摄影：作者）"
+    monkeypatch.setattr(extract, "_readability", lambda h, u: extract.Extraction(caption, "r"))
+    assert extract_main_text(html).method == "t"

@@ -1,5 +1,6 @@
 """Main-content extraction from HTML: trafilatura first, readability-lxml when it returns too
-little. Both libraries are imported lazily (only HTML input needs them).
+little (short, and not even one paragraph of prose). Both libraries are imported lazily (only
+HTML input needs them).
 
 trafilatura sometimes drops an article's opening paragraphs (a lead or standfirst set apart from
 the body in the markup); readability-lxml keeps them. So on pages where trafilatura goes first,
@@ -41,6 +42,12 @@ MIN_CHARS = 250
 CJK_PAGE_SHARE = 0.3
 # The fallback result must be at least this much longer than the first to replace it.
 FALLBACK_GAIN = 1.5
+# ... unless the first result holds a whole paragraph: a line that reads as article prose of at
+# least this many characters (CJK characters count twice; about two sentences). Then the first
+# extractor found a short article, not nothing, and a longer text from the other one is the
+# page around it (on zh-cwced-dev a forum post of one paragraph, which trafilatura's whole
+# thread replaced). Short results without one (a caption, a byline) still fall back.
+PARAGRAPH_MIN_CHARS = 200
 # Where the HTML source has trafilatura's first sentence: found by its first few words.
 LEAD_PROBE_WORDS = 3
 # Text between two tags, at least this long, that reads as a sentence is prose.
@@ -112,7 +119,7 @@ def extract_main_text(html: str, url: str | None = None, order: str = "auto") ->
         (_trafilatura, _readability) if order == "trafilatura" else (_readability, _trafilatura)
     )
     result = first(html, url)
-    if len(result.text) < MIN_CHARS:
+    if len(result.text) < MIN_CHARS and not _has_paragraph(result.text):
         other = second(html, url)
         if len(other.text) > max(len(result.text) * FALLBACK_GAIN, len(result.text) + 50):
             result = other
@@ -128,6 +135,18 @@ def extract_main_text(html: str, url: str | None = None, order: str = "auto") ->
     if title and not _starts_with_title(text, title):
         text = f"{title}\n{text}"
     return Extraction(text.strip(), result.method, title)
+
+
+def _has_paragraph(text: str) -> bool:
+    """Whether ``text`` has a line of article prose of PARAGRAPH_MIN_CHARS or more."""
+    from normalize.strip.cleaner import is_sentence
+
+    for line in text.splitlines():
+        line = line.strip()
+        size = len(line) + len(_CJK.findall(line))
+        if size >= PARAGRAPH_MIN_CHARS and is_sentence(line):
+            return True
+    return False
 
 
 def _lead_source(html: str, text: str) -> str:
