@@ -317,7 +317,7 @@ def _clean(
     changes: list[Change] = []
     lines = _split(text)
     wrap_widths = _wrap_widths(lines)
-    lines = _unwrap(lines, changes, stage)
+    lines = _unwrap(lines, changes, stage, wrap_widths)
     profile = rules.site_for(url)
     verdicts, edge_match = _classify(
         lines, rules, profile, url, short_guard=not extracted, template=template
@@ -534,9 +534,13 @@ def _ftfy(text: str) -> str:
     )
 
 
-def _unwrap(lines: list[_Line], changes: list[Change], stage: str) -> list[_Line]:
-    """Join hard-wrapped lines: a line that stops mid-sentence continues on the next one."""
-    wrap_widths = _wrap_widths(lines)
+def _unwrap(
+    lines: list[_Line], changes: list[Change], stage: str, wrap_widths: set[int] | None = None
+) -> list[_Line]:
+    """Join hard-wrapped lines: a line that stops mid-sentence continues on the next one.
+    ``wrap_widths``: :func:`_wrap_widths` of ``lines`` when the caller has it."""
+    if wrap_widths is None:
+        wrap_widths = _wrap_widths(lines)
     out: list[_Line] = []
     for line in lines:
         prev = out[-1] if out else None

@@ -46,6 +46,10 @@ SAMPLE_CHARS = 160
 # are lower-cased once where case does not matter).
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD_OR_SPACE = re.compile(r"[\w\s]+")  # what is left is punctuation
+# The same for ASCII text, as a table that deletes the ASCII characters it matches (faster).
+_ASCII_WORD_OR_SPACE = str.maketrans(
+    "", "", "".join(ch for ch in map(chr, range(128)) if _WORD_OR_SPACE.match(ch))
+)
 _SEPARATORS = re.compile(r"\s[|•·/›»>]\s|[|•·›»]")
 _SEPARATOR_CHAR = re.compile(r"[|•·/›»>]")
 _BULLET = re.compile(r"\s*(?:[-*•·▪◦►>]|\d{1,2}[.)、])\s+")
@@ -209,7 +213,10 @@ class _Stats:
         self.ends_colon = 1.0 if last in (":", "：") else 0.0
         digits = sum(map(sample.count, "0123456789"))
         self.digit_share = digits / n
-        self.punct_share = len(_WORD_OR_SPACE.sub("", sample)) / n
+        punct = (
+            sample.translate(_ASCII_WORD_OR_SPACE) if ascii_only else _WORD_OR_SPACE.sub("", sample)
+        )
+        self.punct_share = len(punct) / n
         sample_units = nwords + cjk / 2
         low = sample.lower()
         if nwords:
