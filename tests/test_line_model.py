@@ -111,6 +111,17 @@ def test_smoothing_takes_a_near_line_between_two_removed_ones() -> None:
     assert model.decide([0.95, 0.8, 0.95], [0.9] * 3) == [True, True, True]
     assert model.decide([0.95, 0.8, 0.1], [0.9] * 3) == [True, False, False]
     assert model.decide([0.1, 0.65, 0.95], [0.9] * 3) == [False, False, True]
+    # an article sentence between two removed lines (a reply in a comment thread) is not
+    # smoothed away
+    rows = line_features(
+        ["Reply", "We are testing the new release on two more platforms this week.", "Reply"],
+        [False, True, False],
+        [False] * 3,
+    )
+    assert model.smoothable(rows) == [True, False, True]
+    assert model.decide([0.95, 0.8, 0.95], [0.9] * 3, model.smoothable(rows)) == [
+        True, False, True
+    ]  # fmt: skip
     # a Chinese line has its own threshold
     assert model.thresholds([[1.0 if name == "zh" else 0.0 for name in FEATURES]]) == [0.95]
 
@@ -213,3 +224,62 @@ def test_a_word_cut_by_the_sample_end_is_no_token() -> None:
     text = "word " * (SAMPLE_CHARS // 5 - 1) + "Subscribers only"
     assert "sub" not in line_tokens(text) and "subscribers" not in line_tokens(text)
     assert line_tokens(text)[-1] == "^word"
+
+
+def test_repeated_lines_and_runs_of_short_lines_are_features() -> None:
+    sentence_text = "The company said its drug met the main goal of the trial in adults."
+    texts = ["Home", "Deals", "Jobs", sentence_text, "Dr. Ann Example", sentence_text + " Yes.",
+             "Dr. Ann Example"]  # fmt: skip
+    sentence = [False, False, False, True, False, True, False]
+    rows = line_features(texts, sentence, [False] * len(texts))
+    repeats = [r[FEATURES.index("repeats")] for r in rows]
+    runs = [r[FEATURES.index("short_run")] for r in rows]
+    assert repeats == [0.0, 0.0, 0.0, 0.0, math.log(2), 0.0, math.log(2)]
+    # the menu is one run of three short lines; a sentence is in no run
+    assert runs[:4] == [math.log(4)] * 3 + [0.0]
+    assert runs[4] == runs[6] == math.log(2)  # each a run of one
+    zh = line_features(["恒瑞医药宣布新药获批上市。", "首页"], [True, False], [False, False])
+    col = FEATURES.index
+    assert zh[0][col("zh_ends_sentence")] == 1.0 and zh[1][col("zh_ends_sentence")] == 0.0
+    assert zh[1][col("zh_short")] == 1.0 and zh[0][col("zh_function")] == 0.0
+    assert rows[0][col("zh_short")] == 0.0  # an English line has no Chinese measures
+
+
+_PAGE = """<html><body>
+<div>Home</div>
+<table><tr><td><p>Layout cell with the article.</p>
+  <table><tr><td>Nested</td><td>menu</td></tr></table></td></tr></table>
+<table>
+  <tr><th>Year</th><th>Award</th></tr>
+  <tr><td>2019</td><td>Best new drug</td></tr>
+  <tr><td>2020</td><td>Best trial</td></tr>
+</table>
+<table><tr><td>One row</td><td>only</td></tr></table>
+</body></html>"""
+
+
+def test_data_table_cells_are_marked_and_their_labels_dropped() -> None:
+    t = _train_module()
+    lines, cells = t.render_lines(_PAGE)
+    assert lines == ["Home", "Layout cell with the article.", "Nested", "menu", "Year", "Award",
+                     "2019", "Best new drug", "2020", "Best trial", "One row", "only"]  # fmt: skip
+    marked = [line for line, cell in zip(lines, cells, strict=True) if cell]
+    # three rows of two cells with text, no table inside: a data table; the layout table, the
+    # table nested in it (one row) and the one-row table are not
+    assert marked == ["Year", "Award", "2019", "Best new drug", "2020", "Best trial"]
+    labels: list[int | None] = [1, 0, 1, 1, 1, 1, 0, 0, 0, 0, None, None]
+    before = t.DROPPED.copy()
+    t.drop_data_tables(cells, labels, "test")
+    assert labels == [1, 0, 1, 1, None, None, None, None, None, None, None, None]
+    assert t.DROPPED["test:boilerplate"] - before["test:boilerplate"] == 2
+    assert t.DROPPED["test:content"] - before["test:content"] == 4
+
+
+def test_a_long_page_counts_as_doc_cap_lines_in_training() -> None:
+    t = _train_module()
+    doc = np.array([0] * 10 + [1] * (int(t.DOC_CAP) * 2) + [2] * 3)
+    y = np.ones(len(doc), dtype=np.int64)
+    y[:5] = -1  # unlabelled lines do not count
+    w = t.doc_weights(doc, y)
+    assert (w[:10] == 1.0).all() and (w[-3:] == 1.0).all()
+    assert w[10:-3] == pytest.approx(0.5)

@@ -792,7 +792,7 @@ def _apply_model(
         idx, rows = model_inputs(lines, verdicts, edge_match, cache, model.lexicon)
         probs = model.probabilities(rows)
         removed = False
-        go_lines = model.decide(probs, model.thresholds(rows))
+        go_lines = model.decide(probs, model.thresholds(rows), model.smoothable(rows))
         for i, go, p in zip(idx, go_lines, probs, strict=True):
             if go:
                 verdicts[i] = ("line-model", f"line classifier: boilerplate p={p:.2f}")

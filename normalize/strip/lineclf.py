@@ -5,11 +5,13 @@ The rules decide first (:mod:`.cleaner`); the classifier sees the lines they kee
 as a second run over the output would see them, and removes those whose probability of being
 boilerplate reaches the model's threshold (one for Chinese lines, one for the rest). Decisions
 are then smoothed over neighbouring lines (as jusText does with its near-good class): a line
-just below the threshold goes when the lines on both sides of it go.
+just below the threshold goes when the lines on both sides of it go, unless it reads as an
+article sentence (a reply between two "Reply" buttons is someone's text).
 
 The model is two stacked logistic regressions: the first over :data:`FEATURES` (the line, its
-neighbours' measures, its place relative to the article's sentences and main run), the second
-over those and the first stage's judgement of the line and its neighbours
+neighbours' measures, its place relative to the article's sentences and main run, how often
+its text recurs in the document, the run of short lines it is in, Chinese lines' own measures),
+the second over those and the first stage's judgement of the line and its neighbours
 (:data:`STACK_FEATURES`: the neighbours' decisions). It is shipped as plain JSON
 (``rules/line-model.json``: feature names, standardisation, weights, thresholds), trained by
 ``benchmarks/train_line_model.py``. Inference is pure Python (no numpy: an English run must
@@ -23,6 +25,7 @@ import json
 import math
 import operator
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -150,6 +153,14 @@ FEATURES: tuple[str, ...] = (
     "after_main",
     "size_x_in_main",
     "short_x_in_main",
+    # a site's template inside one page: the same line again (an author in a list of teasers,
+    # "Read more" under each), and runs of short lines (menus, tag clouds; jusText's "short")
+    "repeats",  # log(1 + other lines of the document with the same text)
+    "short_run",  # log(1 + length of the run of short lines the line is in; 0 if not short)
+    # Chinese lines: how prose ends and what it is made of, apart from other scripts' measures
+    "zh_ends_sentence",
+    "zh_function",
+    "zh_short",
     # what the line says: learnt token weights (normalize/strip/lexicon.py), its neighbours' too
     *LEX_FEATURES,
 )
@@ -286,6 +297,19 @@ def line_features(
         d = 0.0 if sentence[i] else d + 1
         dist[i] = min(dist[i], d)
     main_start, main_end = _main_run(stats, sentence)
+    same = Counter(texts)
+    # the run of short lines each line is in, in two sweeps
+    run_before = [0] * n
+    r = 0
+    for i, s in enumerate(stats):
+        r = r + 1 if s.short else 0
+        run_before[i] = r
+    runs = [0.0] * n
+    r = 0
+    for i in range(n - 1, -1, -1):
+        r = r + 1 if stats[i].short else 0
+        if r:
+            runs[i] = math.log1p(run_before[i] + r - 1)
     # prefix sums for the window means
     sizes = list(accumulate((s.size for s in stats), initial=0.0))
     junks = list(accumulate((s.junk_share for s in stats), initial=0.0))
@@ -360,6 +384,11 @@ def line_features(
                 1.0 if i > main_end else 0.0,
                 s.size * in_main,
                 s.short * in_main,
+                math.log1p(same[texts[i]] - 1),
+                runs[i],
+                s.zh * s.ends_sentence,
+                s.zh * s.function_share,
+                s.zh * s.short,
                 s.lex[0],
                 s.lex[1],
                 s.lex[2],
@@ -392,6 +421,7 @@ def _main_run(stats: Sequence[_Stats], sentence: Sequence[bool]) -> tuple[int, i
 
 FORMAT = "normalize line model 3"
 _ZH_COLUMN = FEATURES.index("zh")
+_SENTENCE_COLUMN = FEATURES.index("sentence")
 
 
 @dataclass(frozen=True)
@@ -477,14 +507,26 @@ class LineModel:
     def thresholds(self, rows: Sequence[Sequence[float]]) -> list[float]:
         return [self.zh_threshold if row[_ZH_COLUMN] else self.threshold for row in rows]
 
-    def decide(self, probs: Sequence[float], thresholds: Sequence[float]) -> list[bool]:
+    def smoothable(self, rows: Sequence[Sequence[float]]) -> list[bool]:
+        """Lines smoothing may take: not article sentences (jusText never turns a good
+        paragraph into junk for its neighbours; a reply in a comment thread is one)."""
+        return [not row[_SENTENCE_COLUMN] for row in rows]
+
+    def decide(
+        self,
+        probs: Sequence[float],
+        thresholds: Sequence[float],
+        smoothable: Sequence[bool] | None = None,
+    ) -> list[bool]:
         """Which lines go: at or above their threshold, or near it with both neighbours
-        going."""
+        going (only lines ``smoothable`` allows, when given)."""
         hard = [p >= t for p, t in zip(probs, thresholds, strict=True)]
         out = list(hard)
         last = len(probs) - 1
         for i in range(1, last):
-            if not hard[i] and hard[i - 1] and hard[i + 1]:
+            if not hard[i] and hard[i - 1] and hard[i + 1] and (
+                smoothable is None or smoothable[i]
+            ):
                 out[i] = probs[i] >= thresholds[i] - self.smooth_margin
         return out
 
