@@ -749,3 +749,30 @@ def test_a_new_kind_of_evidence_is_one_function_and_one_registration(
     assert run(fresh, text).text == text
     verdicts = {c["verdict"] for span in fresh.explain(text) for c in span["candidates"]}  # type: ignore[attr-defined]
     assert "an editor's veto" in verdicts
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # An INN-shaped word a quarter or more of whose letters differ from a known drug's is
+        # not that drug because the text names the drug's company: "isitamab" (a garble of
+        # disitamab) is near sintilimab by skeleton, and Innovent gives sintilimab context.
+        ("Innovent shares rose after isitamab data.", "Innovent shares rose after isitamab data."),
+        # spelled closer, the context still decides
+        (
+            "Innovent shares rose after sintilmab data.",
+            "Innovent shares rose after sintilimab data.",
+        ),
+    ],
+)
+def test_an_inn_shaped_word_spelled_far_from_a_drug_needs_more_than_context(
+    canon: Canonicalizer, text: str, expected: str
+) -> None:
+    doc = run(canon, text)
+    assert doc.text == expected
+    if expected == text:
+        (suggestion,) = doc.suggestions
+        assert suggestion.surface == "isitamab"
+        assert suggestion.candidates[0][0] == "sintilimab"
+        assert "INN-shaped" in suggestion.reason
+

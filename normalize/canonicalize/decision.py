@@ -3,7 +3,9 @@ wins.
 
 - :func:`decide`: the best eligible candidate wins at or above ``FUZZY_ACCEPT`` with a margin
   over the best candidate of any other entry (a wider one for must-not-confuse pairs), unless a
-  real drug outside the glossary is spelled as close to the span;
+  real drug outside the glossary is spelled as close to the span, or the span is shaped like a
+  drug name of its own and spelled far from the candidate, with no transliteration to explain
+  the distance;
 - :func:`settle`: a code, brand or owner beside the span that names one of its candidates
   settles it, though that candidate lost on spelling;
 - :func:`resolve_conflicts`: a name followed by the bracketed code or brand of another entry of
@@ -17,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from normalize.canonicalize import evidence, thresholds
+from normalize.canonicalize.candidates.spans import span_key, stem_of
 from normalize.canonicalize.index import Index
 from normalize.canonicalize.keys import Token
 from normalize.canonicalize.matches import Candidate, Match, Text, char_span
@@ -57,6 +60,11 @@ def decide(
         )
         if best.adjusted - runner.adjusted < needed:
             return None, f"ambiguous: {runner.entry_id} within {needed:.0f} points"
+    if span and far_inn_shaped(index, span, best):
+        return None, (
+            f"an INN-shaped name spelled far from {best.form.text!r} "
+            f"({best.score:.0f} < {thresholds.INN_FAR_RAW:.0f}), no transliteration of it"
+        )
     if span:
         memo_key = ("real", tuple(t.key for t in span), best.adjusted)
         if memo is not None and memo_key in memo:
@@ -68,6 +76,18 @@ def decide(
         if real:
             return None, f"{real!r} is a real drug outside the glossary"
     return best, "accepted"
+
+
+def far_inn_shaped(index: Index, span: Sequence[Token], best: Candidate) -> bool:
+    """Whether the span ends in an INN stem (a drug name of its own shape) and is spelled
+    further from the winner than :data:`.thresholds.INN_FAR_RAW`, which no transliteration of
+    the winner's Chinese name explains: context or a pinyin skeleton lift such a word over the
+    threshold as easily for a drug outside the glossary ("isitamab", a garble of disitamab, is
+    no sintilimab because the text names Innovent)."""
+    if best.score >= thresholds.INN_FAR_RAW or "transliteration" in best.evidence:
+        return False
+    key, company_tail = span_key(index, span)
+    return not company_tail and stem_of(key, index.stems) is not None
 
 
 def confusable(glossary: Glossary, a: str, b: str) -> bool:

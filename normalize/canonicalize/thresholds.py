@@ -42,6 +42,12 @@ FUZZY_ACCEPT = 80.0  # a fuzzy candidate is applied at or above this score ...
 FUZZY_MARGIN = 4.0  # ... and only this far ahead of the best candidate of any other entry
 CONFUSABLE_MARGIN = 5.0  # margin required when the runner-up is a must-not-confuse entry
 SUGGEST_MIN = 72.0  # below acceptance but at least this: reported as a suggestion
+# A word ending in an INN stem is a drug's name of its own: spelled further than this from a
+# candidate ("isitamab" for sintilimab), it is more likely a drug outside the glossary (or
+# another's garble) than this one's, and the text naming the candidate's company says nothing
+# about which. Only a transliteration of the entry's Chinese name explains such a distance;
+# else the candidate is a suggestion.
+INN_FAR_RAW = 75.0
 FUZZY_ROUNDS = 3  # fuzzy passes at most, each with the names the last one found as context
 
 # ---- rendering ----
