@@ -776,3 +776,11 @@ def test_an_inn_shaped_word_spelled_far_from_a_drug_needs_more_than_context(
         assert suggestion.candidates[0][0] == "sintilimab"
         assert "INN-shaped" in suggestion.reason
 
+
+def test_a_legal_form_opens_no_name(canon: Canonicalizer) -> None:
+    # "Co., Ltd." ends an (unknown) company's name: read as the start of a garbled programme
+    # name, the rewrite ate it and left the programme's last word after the full form.
+    text = "Ties between Zenith Biotech Co., Ltd. National Reimbursement Drg List and others"
+    assert run(canon, text).text == (
+        "Ties between Zenith Biotech Co., Ltd. National Reimbursement Drug List (NRDL) and others"
+    )

@@ -12,6 +12,9 @@ from normalize.canonicalize.keys import Token
 from normalize.canonicalize.matches import joined
 
 CONNECTORS = {"of", "and", "for", "the", "de"}  # lowercase words inside capitalized names
+# A company's legal form ends its name and opens none: "Co., Ltd. National Reimbursement Drg"
+# is the end of one name and a garbled other, not a garble of the second.
+LEGAL_FORMS = frozenset({"co", "ltd", "inc", "corp", "llc", "plc"})
 
 
 def name_spans(
@@ -32,7 +35,7 @@ def name_spans(
     n = len(tokens)
     for i in range(n):
         first = tokens[i]
-        if i in taken or first.is_cjk or first.key in _SPAN_STOP:
+        if i in taken or first.is_cjk or first.key in _SPAN_STOP or first.key in LEGAL_FORMS:
             continue
         opens_name = first.bare in first_words
         capitalized = first.text[:1].isupper()
