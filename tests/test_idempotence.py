@@ -169,6 +169,30 @@ CAUSES = [
         "JW Therapeutics Shanghai Shengdi Pharmaceutical signed a deal",
         "JW Therapeutics Shanghai Shengdi Pharmaceutical signed a deal",
     ),
+    # A name followed by another entry's bracketed code is that entry (conflict resolution)
+    # before it is context for its neighbours: read as Kelun's drug, it made Kelun's other
+    # drug a rival of the garbled name after it, which the second run, reading envafolimab,
+    # then rewrote.
+    (
+        "The sac-TMT (KN035) data and ado-tarstuzumab emtansine sales rose",
+        "The envafolimab (KN035) data and trastuzumab emtansine sales rose",
+    ),
+    # ... and a regulator that its sentence's jurisdiction moves is its sibling there before it
+    # is context: read as China's CDE, it made China's programme a rival of the garbled US one.
+    (
+        "Its Breakthrough Therpy Designation (FDA) came while 国家药品监督管理局药品审评中心 "
+        "staff watched",
+        "Its Breakthrough Therapy Designation (FDA) came while FDA's Center for Drug Evaluation "
+        "and Research (CDER) staff watched",
+    ),
+    # ... and a name the rendering writes in a form another entry shares names neither to a
+    # second run: 突破性疗法认定 (the FDA's programme), written "Breakthrough Therapy
+    # Designation" as China's is too, made the garbled Chinese one ambiguous on the first run.
+    (
+        "Its 突破性疗法认定 came early. A Breakthrough Theray Designation (China) followed",
+        "Its Breakthrough Therapy Designation came early. A Breakthrough Therapy Designation "
+        "(China) followed",
+    ),
 ]
 
 

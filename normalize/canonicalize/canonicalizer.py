@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from normalize.canonicalize import decision, evidence, rendering, thresholds
+from normalize.canonicalize import decision, evidence, relations, rendering, thresholds
 from normalize.canonicalize.candidates.chinese import find_chinese
 from normalize.canonicalize.candidates.companies import extend_companies
 from normalize.canonicalize.candidates.exact import disambiguate, find_exact
@@ -25,9 +25,8 @@ from normalize.canonicalize.candidates.extend import (
 from normalize.canonicalize.candidates.fuzzy import Fuzzy
 from normalize.canonicalize.candidates.spans import index_name_spans, span_key
 from normalize.canonicalize.index import Index, compile_glossary
-from normalize.canonicalize.keys import Token, cjk_share, tokenize
+from normalize.canonicalize.keys import Token, cjk_share, compact, tokenize
 from normalize.canonicalize.matches import Candidate, Match, Text, char_span, covered
-from normalize.canonicalize.relations import LONGER_NAME_WORDS
 from normalize.config import Config
 from normalize.document import Document, Suggestion
 from normalize.errors import ModelError
@@ -65,7 +64,7 @@ class Canonicalizer:
         taken_back = [m for m in exact if m not in matches]
         matches += find_chinese(t, taken=covered(matches))
         matches = join_parent(t, matches)
-        context = evidence.named_in(self.index, matches, tokens, self.glossary)
+        context = evidence.named_in(self.index, _settled(t, matches), tokens, self.glossary)
         matches += disambiguate(ambiguous, context, covered(matches))
         matches = extend_drug_names(
             t, matches, context, no_fuzzy, self.fuzzy.score, self.fuzzy.decide
@@ -112,7 +111,9 @@ class Canonicalizer:
         would)."""
         found, suggestions = self.fuzzy.find(t, matches, context, blocked)
         for _ in range(thresholds.FUZZY_ROUNDS - 1):
-            more = evidence.named_in(self.index, found) - context
+            ranges = {(m.start, m.end) for m in found}
+            settled = [m for m in _settled(t, [*matches, *found]) if (m.start, m.end) in ranges]
+            more = evidence.named_in(self.index, settled) - context
             if not more:
                 break  # (most texts: what fuzzy matching found adds nothing to judge by)
             context = context | more
@@ -249,6 +250,46 @@ class Canonicalizer:
         ]
 
 
+def _settled(t: Text, matches: list[Match]) -> list[Match]:
+    """The names as the last steps will settle them, for the context of the names still open:
+    a name followed by another entry's bracketed code is that entry's, and a regulator named
+    in another jurisdiction's sentence is its sibling there (:func:`.relations.jurisdiction`
+    moves it). Written out so, a second run finds them as such and judges their neighbours
+    with them: "Breakthrough Therpy Designation (FDA)" beside China's CDE, which the FDA in
+    the sentence makes the CDER, is the FDA's programme on the first run too. (The names
+    themselves are settled later, when every name is known.)"""
+    matches = decision.resolve_conflicts(t, matches)
+    kept, _ = relations.jurisdiction(t, matches)
+    moved = {(m.start, m.end, m.chars): m for m in kept}
+    settled = [moved.get((m.start, m.end, m.chars), m) for m in matches]
+    if cjk_share(t.text) >= thresholds.CHINESE_TEXT_SHARE:
+        return settled  # (Chinese text is annotated, not rewritten: a second run reads the same)
+    return [m for m in settled if not _written_as_shared(t, m)]
+
+
+def _written_as_shared(t: Text, m: Match) -> bool:
+    """Whether the rendering will write the name in a form several entries share, which names
+    none of them to a second run (it is only resolved by context, after the context is read):
+    突破性疗法认定, the FDA's programme, written "Breakthrough Therapy Designation" as China's
+    is written too. A name left as written, or written as a code, names its entry as before."""
+    entry, index, tokens = t.glossary.get(m.entry_id), t.index, t.tokens
+    if entry is None or entry.former or m.method == "jurisdiction" or m.form.kind in (
+        "code",
+        "ticker",
+    ):
+        return False
+    written = compact(t.text[m.chars[0] : m.chars[1]]) if m.chars else "".join(
+        tok.bare for tok in tokens[m.start : m.end]
+    )
+    if written in index.accepted.get(entry.id, set()):
+        return False
+    for name in {entry.first_form, entry.short_form}:
+        bucket = index.exact.get(compact(name))
+        if not isinstance(bucket, tuple) or len({index.rows[r][0] for r in bucket}) < 2:
+            return False
+    return True
+
+
 def _restore(
     t: Text,
     matches: list[Match],
@@ -262,7 +303,7 @@ def _restore(
     Near is as near as a longer name reaches: "BMS The Uited Laboratories" (BMS read as part of
     "BMS The Uited ..." until the United Laboratories was found after "The")."""
     def near(m: Match, f: Match) -> bool:
-        reach = LONGER_NAME_WORDS
+        reach = relations.LONGER_NAME_WORDS
         return f.start - reach <= m.end <= f.start or f.end <= m.start <= f.end + reach
 
     again = [m for m in taken_back if any(near(m, f) for f in found)]
