@@ -193,6 +193,35 @@ CAUSES = [
         "Its Breakthrough Therapy Designation came early. A Breakthrough Therapy Designation "
         "(China) followed",
     ),
+    # The rest of a company's full form after its short name, garbled, is the name's: the
+    # full form written, it was left after it ("Sihuan Pharmaceutical Holdings Group
+    # Pharmaceuitcal Holdings Group").
+    (
+        "Shares of Sihuan Pharmaceuitcal Holdings Group rose",
+        "Shares of Sihuan Pharmaceutical Holdings Group rose",
+    ),
+    (
+        "Shares of Sihuan Pharmaceuitcal rose",
+        "Shares of Sihuan Pharmaceutical Holdings Group rose",
+    ),
+    # ... and a place word before the short name that the full form opens with is not
+    # written twice ("Harbin Harbin Gloria Pharmaceuticals")
+    ("Harbin Gloria Pharmaecuticals said", "Harbin Gloria Pharmaceuticals said"),
+    # ... and a company word garbled so is a company word to the evidence too, before it is
+    # spelled right: read as a name word, it made Hansoh part of a longer company name on the
+    # first run only.
+    (
+        "Talks with Betta Phrmaceuticals Hansoh Pharma ended",
+        "Talks with Betta Pharmaceuticals Hansoh Pharmaceutical Group ended",
+    ),
+    # A legal suffix written where the text had no period, before a capital, would end the
+    # sentence on a second run (the Australian regulator no longer in the Chinese
+    # programme's sentence): the name is written without it there.
+    (
+        "The 特别审批 for the Regeneron TGA filing came",
+        "The 特别审批 for the Regeneron Pharmaceuticals TGA filing came",
+    ),
+    ("Shares of Pfizer CEO pay rose", "Shares of Pfizer CEO pay rose"),
 ]
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from normalize.canonicalize.candidates.companies import HYPHENS
+from normalize.canonicalize.candidates.companies import HYPHENS, company_word_like
 from normalize.canonicalize.index import _JURISDICTION_WORDS, _jurisdiction_tag
 from normalize.canonicalize.keys import Token
 from normalize.canonicalize.matches import Match, Text, char_span, covered
@@ -217,8 +217,8 @@ def _plain_name_word(t: Text, tok: Token) -> bool:
         and len(tok.bare) > 1
         and tok.key not in index.english
         and tok.key not in index.places
-        and tok.key not in index.company_words
         and tok.key not in _JURISDICTION_WORDS
+        and not company_word_like(index, tok.key)
     )
 
 

@@ -16,6 +16,7 @@ from normalize.canonicalize.index import _SPAN_STOP, Index
 from normalize.canonicalize.keys import Token, cjk_share, compact
 from normalize.canonicalize.matches import (
     _ABBREVIATIONS,
+    _CAPITAL_AFTER,
     Match,
     _abbreviation_before,
     char_span,
@@ -27,6 +28,9 @@ from normalize.glossary.entries import Entry, Glossary
 _PERIOD_ENDS_SENTENCE = re.compile(r"\.[\"'”’)\]]*(?:\s+[A-Z\u3400-\u9fff]|[ \t]*(?:\n|$))")
 _LAST_BRACKETS = re.compile(r"\s*([(（][^()（）]*[)）])$")
 _SENTENCE_END = re.compile(r"(?:^|[.!?。！？]\s*|\n\s*)[\"'“‘(\[]*$")
+# A legal suffix whose period reads as a sentence end before a capital (:func:`.matches.
+# _abbreviation_before`): "Ltd.", "Inc.", "Corp." ("Co." and "S.A." are read as abbreviations).
+_LEGAL_SUFFIX = re.compile(r",?\s+(?:Ltd|Inc|Corp)\.$")
 
 
 def render(
@@ -42,13 +46,10 @@ def render(
     text = doc.text
     rewrite = cjk_share(text) < thresholds.CHINESE_TEXT_SHARE
     protected = [(e.start, e.end) for e in doc.entities]
-    pieces: list[str] = []
-    entities: list[Entity] = []
-    changes: list[Change] = []
     seen: set[str] = {e.id for e in doc.entities}
+    # each name placed: its input range, what it was and becomes, and its match and entry
+    placed: list[tuple[int, int, str, str, Match, Entry]] = []
     cursor = 0
-    out_len = 0
-    shift_points: list[tuple[int, int]] = []  # (input offset, delta) for prior entities
     for m in matches:
         start, end = char_span(m, tokens)
         if start < cursor:
@@ -75,6 +76,7 @@ def render(
                 text[max(0, start - _CONTEXT_CHARS) : start],
                 text[end : end + _CONTEXT_CHARS],
                 text[start : start + 1],
+                text[max(cursor, start - _CONTEXT_CHARS) : start],
             )
             last = replacement.rsplit(" ", 1)[-1]
             if (
@@ -100,6 +102,15 @@ def render(
             elif replacement.endswith(".") and after[:1] == ".":
                 # "Ipsen Inc." -> "Ipsen S.A.": the name's period and the text's are one
                 surface, end = text[start : end + 1], end + 1
+        placed.append((start, end, surface, replacement, m, entry))
+        cursor = end
+    replacements = _without_new_sentence_ends(text, placed)
+    pieces: list[str] = []
+    entities: list[Entity] = []
+    changes: list[Change] = []
+    shift_points: list[tuple[int, int]] = []  # (input offset, delta) for prior entities
+    cursor = out_len = 0
+    for (start, end, surface, _, m, entry), replacement in zip(placed, replacements, strict=True):
         pieces.append(text[cursor:start])
         out_len += start - cursor
         out_start = out_len
@@ -147,14 +158,45 @@ def render(
     )
 
 
+def _without_new_sentence_ends(
+    text: str, placed: Sequence[tuple[int, int, str, str, Match, Entry]]
+) -> list[str]:
+    """The names to write, a legal suffix left off where the text had no period and the next
+    word, as written, opens with a capital (or is Chinese): "Regeneron TGA" ->
+    "Regeneron Pharmaceuticals TGA", not "..., Inc. TGA", which a second run would read as
+    two sentences (:func:`.matches._abbreviation_before`: the evidence of the first would not
+    have read so). Judged on what follows once written: "KitePharma 氟马替尼" ->
+    "Kite Pharma, Inc. flumatinib"."""
+    out = [p[3] for p in placed]
+    for k, (_, end, surface, replacement, _, _) in enumerate(placed):
+        legal = _LEGAL_SUFFIX.search(replacement)
+        if legal is None or replacement == surface or surface.endswith("."):
+            continue  # (a period written there ended the sentence in the text already)
+        following = text[end : placed[k + 1][0]] + out[k + 1] if k + 1 < len(placed) else text[end:]
+        if _CAPITAL_AFTER.match(following[: _FOLLOWING_CHARS]):
+            out[k] = replacement[: legal.start()]
+    return out
+
+
+_FOLLOWING_CHARS = 64  # enough for closing quotes and spaces before the next word
+
+
 _CONTEXT_CHARS = 4096  # text each side of a name that decides how it is written (a line or two)
 
 
 def render_name(
-    entry: Entry, first: bool, before: str = "", after: str = "", opens: str = ""
+    entry: Entry,
+    first: bool,
+    before: str = "",
+    after: str = "",
+    opens: str = "",
+    kept: str | None = None,
 ) -> str:
     """How ``entry`` is written in running text: its full form (plus its code, where the entry
-    asks for it) at the first mention, its short form after; capitalized at a sentence start."""
+    asks for it) at the first mention, its short form after; capitalized at a sentence start;
+    its first word not repeated when the text has it right before (in ``kept``, the text
+    before it that stays as written; ``before`` if not given)."""
+    kept = before if kept is None else kept
     name = entry.first_form if first else entry.short_form
     bracketed = _LAST_BRACKETS.search(name)
     if bracketed and after.lstrip().startswith(bracketed.group(1)):
@@ -169,6 +211,12 @@ def render_name(
         name = f"{name} ({entry.codes[0]})"
     if name.startswith("The ") and before[-4:].casefold() == "the ":
         name = name[4:]  # "the Uited Laboratories ..." -> "the United Laboratories ...", once
+    elif " " in name and kept.endswith(" "):
+        # "Harbin Gloria Pharmaecuticals" -> "Harbin Gloria Pharmaceuticals": a place word
+        # left before the name is not written twice
+        word, rest = name.split(" ", 1)
+        if kept[:-1].rsplit(None, 1)[-1:] == [word] and word[:1].isupper():
+            name = rest
     if name[:1].islower() and _starts_sentence(before, opens):
         name = name[0].upper() + name[1:]
     return name

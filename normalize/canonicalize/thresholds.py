@@ -9,6 +9,8 @@ from __future__ import annotations
 # ---- candidates: which spans are looked at, and which glossary forms are gathered for them ----
 MIN_TRANSPOSED_ACRONYM = 4  # "NDRL" for "NRDL"; shorter acronyms collide too easily
 MAX_COMPANY_WORDS = 4  # company words ("Biologics", "Co.", "Ltd") a company name runs on over
+REST_WORD_CHARS = 6  # a word after a company's name this long may be its full form's, garbled ...
+REST_WORD_MIN = 85.0  # ... if spelled this much like it ("Pharmaceuitcal")
 MAX_FUZZY_TOKENS = 5  # the longest name-like span fuzzy matching scores, in words
 RAW_FLOOR = 60.0  # candidates are gathered by spelling at least this alike ...
 SKELETON_PREFILTER = 70.0  # ... or by consonant skeleton (among those), then scored on both

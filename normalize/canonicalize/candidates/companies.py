@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from normalize.canonicalize import thresholds
 from normalize.canonicalize.aliases import Form
-from normalize.canonicalize.index import EXACT_PREFIX
+from normalize.canonicalize.index import EXACT_PREFIX, Index
 from normalize.canonicalize.keys import name_tokens
 from normalize.canonicalize.matches import Match, Text, joined
 
@@ -64,10 +64,41 @@ def company_words_after(t: Text, end: int) -> int:
     return end
 
 
+def rest_of_name(following: list[str], words: list[str]) -> bool:
+    """Whether the words after a company's name are the rest of its full form, each as written
+    or, when long, garbled as MT garbles names ("Pharmaceuitcal" for "Pharmaceutical")."""
+    from rapidfuzz import fuzz
+
+    return all(
+        a == b
+        or (
+            min(len(a), len(b)) >= thresholds.REST_WORD_CHARS
+            and fuzz.ratio(a, b) >= thresholds.REST_WORD_MIN
+        )
+        for a, b in zip(following, words, strict=True)
+    )
+
+
+def company_word_like(index: Index, key: str) -> bool:
+    """A company word, as written or garbled as :func:`rest_of_name` reads the rest of a name
+    ("Biopharmceutical"): a name followed by it reads the same before and after the rewrite
+    that spells it right."""
+    from rapidfuzz import fuzz, process
+
+    if key in index.company_words:
+        return True
+    return len(key) >= thresholds.REST_WORD_CHARS and bool(
+        process.extractOne(
+            key, index.company_words, scorer=fuzz.ratio, score_cutoff=thresholds.REST_WORD_MIN
+        )
+    )
+
+
 def extend_companies(t: Text, matches: list[Match]) -> list[Match]:
     """A company match takes in what follows that belongs to the name: the rest of its full
-    form ("uventas" + "Cell Therapy") and capitalized company words ("Kelun" +
-    "Biopharmaceutical"), so a rewrite never leaves them dangling."""
+    form ("uventas" + "Cell Therapy"; "Sihuan" + "Pharmaceuitcal Holdings Group", garbled or
+    not) and capitalized company words ("Kelun" + "Biopharmaceutical"), so a rewrite never
+    leaves them dangling (nor repeats them after the full form)."""
     text, tokens = t.text, t.tokens
     starts = {m.start for m in matches}
     words_of: dict[str, list[str]] = {}
@@ -89,10 +120,14 @@ def extend_companies(t: Text, matches: list[Match]) -> list[Match]:
         if entry.id not in words_of:
             words_of[entry.id] = name_tokens(entry.first_form)
         words = words_of[entry.id]
+        said = m.end - m.start  # the form's words the match itself stands for, if unabridged
         for k in range(min(len(words) - 1, len(tokens) - end), 0, -1):
             following = [tok.key for tok in tokens[end : end + k]]
             if (
-                following == words[-k:]
+                (
+                    rest_of_name(following, words[-k:])
+                    or (said + k <= len(words) and rest_of_name(following, words[said : said + k]))
+                )
                 and not any(j in starts for j in range(end, end + k))
                 and all(
                     joined(text, a, b)
