@@ -777,10 +777,23 @@ def test_an_inn_shaped_word_spelled_far_from_a_drug_needs_more_than_context(
         assert "INN-shaped" in suggestion.reason
 
 
-def test_a_legal_form_opens_no_name(canon: Canonicalizer) -> None:
-    # "Co., Ltd." ends an (unknown) company's name: read as the start of a garbled programme
-    # name, the rewrite ate it and left the programme's last word after the full form.
-    text = "Ties between Zenith Biotech Co., Ltd. National Reimbursement Drg List and others"
-    assert run(canon, text).text == (
-        "Ties between Zenith Biotech Co., Ltd. National Reimbursement Drug List (NRDL) and others"
-    )
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "Co., Ltd." ends an (unknown) company's name: read as the start of a garbled
+        # programme name, the rewrite ate it and left the programme's last word after it.
+        (
+            "Ties between Zenith Biotech Co., Ltd. National Reimbursement Drg List and others",
+            "Ties between Zenith Biotech Co., Ltd. National Reimbursement Drug List (NRDL) and "
+            "others",
+        ),
+        (
+            "Northwind Group and Drug Registrationn Certificate holders met",
+            "Northwind Group and Drug Registration Certificate holders met",
+        ),
+        # a company word that opens a known name still opens it
+        ("Alphamab Pharmamar shares rose", "Alphamab Pharma Mar, S.A. shares rose"),
+    ],
+)
+def test_a_company_word_opens_no_name(canon: Canonicalizer, text: str, expected: str) -> None:
+    assert run(canon, text).text == expected

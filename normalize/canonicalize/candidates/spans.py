@@ -12,9 +12,6 @@ from normalize.canonicalize.keys import Token
 from normalize.canonicalize.matches import joined
 
 CONNECTORS = {"of", "and", "for", "the", "de"}  # lowercase words inside capitalized names
-# A company's legal form ends its name and opens none: "Co., Ltd. National Reimbursement Drg"
-# is the end of one name and a garbled other, not a garble of the second.
-LEGAL_FORMS = frozenset({"co", "ltd", "inc", "corp", "llc", "plc"})
 
 
 def name_spans(
@@ -26,7 +23,8 @@ def name_spans(
     company_words: frozenset[str] = frozenset(),
     plain_word: Callable[[str], bool] | None = None,
 ) -> Iterable[tuple[int, int]]:
-    """Token spans that could be a (garbled) name: alphabetic, not stop words at the edges;
+    """Token spans that could be a (garbled) name: alphabetic, not stop words at the edges, not
+    opening with a company word (unless a name opens so);
     several words only if capitalized throughout or opening like a known multi-word name
     ("breakthrough therapeutics"); never plain English words alone ("The Company"), unless
     they open like a known name ("State Drug Administration")."""
@@ -35,9 +33,14 @@ def name_spans(
     n = len(tokens)
     for i in range(n):
         first = tokens[i]
-        if i in taken or first.is_cjk or first.key in _SPAN_STOP or first.key in LEGAL_FORMS:
+        if i in taken or first.is_cjk or first.key in _SPAN_STOP:
             continue
         opens_name = first.bare in first_words
+        if first.key in company_words and not opens_name:
+            # A company word ends a name, and opens none that no form opens with ("Pharma
+            # Mar"): "Co., Ltd. National Reimbursement Drg" and "Group and Drug Registrationn
+            # Certificate" are the end of one name and a garbled other, not garbles of the other.
+            continue
         capitalized = first.text[:1].isupper()
         plain = plain_word(first.bare)
         # a plain lowercase word is no name alone, and runs on into one only through a
