@@ -797,3 +797,28 @@ def test_an_inn_shaped_word_spelled_far_from_a_drug_needs_more_than_context(
 )
 def test_a_company_word_opens_no_name(canon: Canonicalizer, text: str, expected: str) -> None:
     assert run(canon, text).text == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A garbled first word before a drug name's later word as written is that drug: alone,
+        # "sacituumab" was the look-alike sacituzumab govitecan, a different drug, and the
+        # later word was left after it.
+        (
+            "Sales of sacituumab tirumotecan rose",
+            "Sales of sacituzumab tirumotecan (SKB264) rose",
+        ),
+        ("Trials of isitamab vedotin began", "Trials of disitamab vedotin (RC48) began"),
+    ],
+)
+def test_a_garbled_drug_name_before_its_later_word(
+    canon: Canonicalizer, text: str, expected: str
+) -> None:
+    assert run(canon, text).text == expected
+
+
+def test_a_shared_later_word_does_not_make_the_name(canon: Canonicalizer) -> None:
+    # "vedotin" ends disitamab vedotin, but "sacituumab" alone is nowhere near "disitamab":
+    # the shared word lifts the phrase's spelling score, not its first word's.
+    assert "disitamab" not in run(canon, "Sales of sacituumab vedotin rose").text

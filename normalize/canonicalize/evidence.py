@@ -174,9 +174,23 @@ def inn_stem(c: Case) -> Support | None:
 
 
 def lowercase_phrase(c: Case) -> Support | None:
+    from rapidfuzz import fuzz
+
     s = c.span
-    if len(s.tokens) > 1 and s.lowercase and s.words(c.form.text)[0][:1] != (s.tokens[0].key,):
-        return _veto("a lowercase phrase must open like the name")
+    if len(s.tokens) > 1 and s.lowercase:
+        words = s.words(c.form.text)[0]
+        if words[:1] == (s.tokens[0].key,):
+            return None
+        if (
+            len(words) == len(s.tokens)
+            and words[-1] == s.tokens[-1].key
+            and fuzz.ratio(s.tokens[0].key, words[0]) >= thresholds.FUZZY_ACCEPT
+        ):
+            # a garbled drug name before its last word as written ("sacituumab tirumotecan"),
+            # its first word alone near enough to be taken (the shared last word lifts the
+            # whole: "sacituumab vedotin" is no disitamab vedotin)
+            return None
+        return _veto("a lowercase phrase must open like the name, or end like it")
     return None
 
 
@@ -199,18 +213,21 @@ def word_by_word(c: Case) -> Support | None:
 # more of the span than :func:`shape_of` keeps.
 SHAPE_VETOES = (company_words_after_other, lowercase_proper_name, lowercase_word, lowercase_phrase)
 
-Shape = tuple[bool, bool, str, bool]
+Shape = tuple[bool, bool, str, bool, str, int]
 
 
 def shape_of(tokens: Sequence[Token], company_tail: bool) -> Shape | None:
     """What :data:`SHAPE_VETOES` read of a span: whether it is lowercase, one word, its first
-    word (read by :func:`lowercase_phrase` only), and whether it ends in company words; None for
-    a span no shape veto speaks on (capitalized, no company words)."""
+    word, whether it ends in company words, its last word and its length in words (the words
+    and length are read by :func:`lowercase_phrase` only); None for a span no shape veto
+    speaks on (capitalized, no company words)."""
     lowercase = not tokens[0].text[:1].isupper()
     if not lowercase and not company_tail:
         return None
-    first = tokens[0].key if lowercase and len(tokens) > 1 else ""
-    return lowercase, len(tokens) == 1, first, company_tail
+    phrase = lowercase and len(tokens) > 1
+    first = tokens[0].key if phrase else ""
+    last = tokens[-1].key if phrase else ""
+    return lowercase, len(tokens) == 1, first, company_tail, last, len(tokens) if phrase else 0
 
 
 def shape_allows(span: SpanFacts, entry_id: str, form: Form, kind: str, pos: int) -> bool:

@@ -215,6 +215,7 @@ class Index:
     related: dict[str, set[str]] = field(default_factory=dict)  # entry -> ids that support it
     confusables: dict[str, set[str]] = field(default_factory=dict)  # entry -> look-alike keys
     first_words: set[str] = field(default_factory=set)  # first words of multi-word names
+    later_words: set[str] = field(default_factory=set)  # later words of multi-word drug names
     english: frozenset[str] = frozenset()  # plain lowercase English words: never a garbled name
     company_words: frozenset[str] = frozenset()
     category_words: frozenset[str] = frozenset()  # "varieties", "list": the kind of a name
@@ -345,6 +346,10 @@ class Index:
                     first = form_words[0]
                     if first not in _SPAN_STOP and len(first) >= 4:
                         index.first_words.add(first)
+                    if entry.type == "drug":
+                        index.later_words.update(
+                            w for w in form_words[1:] if len(w) >= LATER_WORD_CHARS
+                        )
                 if (
                     form.fuzzy
                     and len(fuzzy_key) >= MIN_FUZZY_CHARS
@@ -437,6 +442,9 @@ def _traditional_variants(text: str, converters: dict[str, object]) -> set[str]:
             if converted != text:
                 out.add(converted)
     return out
+
+
+LATER_WORD_CHARS = 5  # "vedotin", "tirumotecan": a drug name's later word a garble runs on to
 
 
 def _compiler_fingerprint(glossary: Glossary) -> str:

@@ -39,6 +39,7 @@ class Fuzzy:
         # span shape -> the forms its shape vetoes leave (None: all); a few shapes, as met
         self._shape_forms: dict[evidence.Shape, Forms | None] = {}
         self._opening: dict[str, list[int]] | None = None  # first word -> forms, when asked
+        self._closing: dict[str, list[int]] | None = None  # last word -> forms, when asked
 
     def plain(self, word: str) -> bool:
         """:func:`..index.is_plain_english` on this index, remembered (news repeats its words)."""
@@ -162,12 +163,18 @@ class Fuzzy:
         facts = self.facts(span, (), named)
         positions: Iterable[int] = range(len(index.fuzzy_keys))
         if shape[2]:
-            # a lowercase phrase is only a name that opens with its first word: look there
-            if self._opening is None:
-                self._opening = {}
+            # a lowercase phrase is only a name that opens with its first word, or ends with
+            # its last: look there
+            if self._opening is None or self._closing is None:
+                self._opening, self._closing = {}, {}
                 for pos, first in enumerate(index.fuzzy_first):
                     self._opening.setdefault(first, []).append(pos)
-            positions = self._opening.get(span[0].key, [])
+                    words = self.words(index.rows[index.fuzzy_owner[pos]][1].text)[0]
+                    if len(words) > 1:
+                        self._closing.setdefault(words[-1], []).append(pos)
+            positions = sorted(
+                {*self._opening.get(span[0].key, []), *self._closing.get(span[-1].key, [])}
+            )
         allowed = []
         for pos in positions:
             entry_id, form = index.rows[index.fuzzy_owner[pos]]

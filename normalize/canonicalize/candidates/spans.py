@@ -22,12 +22,14 @@ def name_spans(
     english: frozenset[str] = frozenset(),
     company_words: frozenset[str] = frozenset(),
     plain_word: Callable[[str], bool] | None = None,
+    later_words: set[str] | frozenset[str] = frozenset(),
 ) -> Iterable[tuple[int, int]]:
     """Token spans that could be a (garbled) name: alphabetic, not stop words at the edges, not
     opening with a company word (unless a name opens so);
     several words only if capitalized throughout or opening like a known multi-word name
-    ("breakthrough therapeutics"); never plain English words alone ("The Company"), unless
-    they open like a known name ("State Drug Administration")."""
+    ("breakthrough therapeutics"), or two words whose second ends a multi-word drug name
+    (``later_words``: "sacituumab tirumotecan"); never plain English words alone ("The
+    Company"), unless they open like a known name ("State Drug Administration")."""
     if plain_word is None:
         plain_word = partial(is_plain_english, english=english)
     n = len(tokens)
@@ -61,7 +63,11 @@ def name_spans(
                 if last.text[:1].isupper():
                     if not capitalized:
                         break
-                elif last.key not in CONNECTORS and (capitalized or not opens_name):
+                elif (
+                    last.key not in CONNECTORS
+                    and (capitalized or not opens_name)
+                    and not (size == 2 and last.key in later_words)
+                ):
                     break
                 if not joined(text, tokens[j - 2], last):
                     break
@@ -87,7 +93,14 @@ def index_name_spans(
     """:func:`name_spans` with the index's word lists (``plain_word``: a remembering
     :func:`is_plain_english` on them)."""
     return name_spans(
-        tokens, taken, index.first_words, text, index.english, index.company_words, plain_word
+        tokens,
+        taken,
+        index.first_words,
+        text,
+        index.english,
+        index.company_words,
+        plain_word,
+        index.later_words,
     )
 
 
