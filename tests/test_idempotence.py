@@ -193,6 +193,14 @@ CAUSES = [
         "Its Breakthrough Therapy Designation came early. A Breakthrough Therapy Designation "
         "(China) followed",
     ),
+    # A Chinese name that is a whole run of characters in English text is written in English,
+    # so the evidence on English neighbours reads it so on the first run too: after an unknown
+    # name word it is part of a longer company name (not AstraZeneca, whose drug made the
+    # garbled trastuzumab ambiguous on the first run only).
+    (
+        "Analysts said trastuzuamb sales at Zorvant 阿斯利康 rose",
+        "Analysts said trastuzumab sales at Zorvant 阿斯利康 rose",
+    ),
     # The rest of a company's full form after its short name, garbled, is the name's: the
     # full form written, it was left after it ("Sihuan Pharmaceutical Holdings Group
     # Pharmaceuitcal Holdings Group").

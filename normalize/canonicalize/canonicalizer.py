@@ -62,7 +62,13 @@ class Canonicalizer:
         exact = matches
         matches, elsewhere = evidence.revise(evidence.EXACT, t, matches)
         taken_back = [m for m in exact if m not in matches]
-        matches += find_chinese(t, taken=covered(matches))
+        chinese = find_chinese(t, taken=covered(matches))
+        if chinese:
+            # the same evidence on the Chinese names that will be written in English, as a
+            # second run reads them with their neighbours ("PharmaaMar 阿斯利康": a longer name)
+            kept, reported = evidence.revise(evidence.EXACT, t, [*matches, *chinese])
+            matches += [m for m in chinese if m in set(kept)]
+            elsewhere += reported
         matches = join_parent(t, matches)
         context = evidence.named_in(self.index, _settled(t, matches), tokens, self.glossary)
         matches += disambiguate(ambiguous, context, covered(matches))

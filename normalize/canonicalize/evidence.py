@@ -254,7 +254,7 @@ def place_before_company(t: Text, matches: list[Match]) -> Revision:
         if (
             (m.entry_id not in index.foreign and not own)
             or prev is None
-            or m.chars is not None
+            or t.read_in_chinese(m)
             or not prev.text[:1].isupper()
             or prev.key not in index.places
             or prev.key in own
@@ -283,7 +283,7 @@ def dosage_form_of_another_route(t: Text, matches: list[Match]) -> Revision:
     conflicts: dict[int, str] = {}
     for k, m in enumerate(matches):
         route = index.routes.get(m.entry_id)
-        if route is None or m.chars is not None:
+        if route is None or t.read_in_chinese(m):
             continue
         for form, form_route in _forms_around(t, m):
             if form_route != route:

@@ -9,9 +9,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+from normalize.canonicalize import thresholds
 from normalize.canonicalize.aliases import Form
 from normalize.canonicalize.index import Index
-from normalize.canonicalize.keys import Token
+from normalize.canonicalize.keys import Token, cjk_share
 from normalize.glossary.entries import Glossary
 
 _NAME_GAP = re.compile(r"[ \t\-‐‑–—.,&'’/·]*")  # what may stand between two words of one name
@@ -36,6 +37,22 @@ class Text:
             for m in _BREAK.finditer(text)
             if m.group() != "." or not _abbreviation_before(text, m.start())
         ]
+
+    @cached_property
+    def rewritten(self) -> bool:
+        """Whether the names found are written in English (else the text is Chinese, and they
+        are annotated only)."""
+        return cjk_share(self.text) < thresholds.CHINESE_TEXT_SHARE
+
+    def read_in_chinese(self, m: Match) -> bool:
+        """Whether a name is read as Chinese characters, which the rules on English neighbours
+        (a place, company words, a dosage form before or after it) leave alone: one inside a
+        longer run of characters, or any in Chinese text. A Chinese name that is a whole run in
+        text that is rewritten is written in English, and a second run reads it so."""
+        if m.chars is None:
+            return False
+        tok = self.tokens[m.start]
+        return m.chars != (tok.start, tok.end) or not self.rewritten
 
     def sentence_of(self, token: int) -> int:
         """The number of the sentence holding ``token``."""

@@ -188,7 +188,7 @@ def longer_company_name(t: Text, matches: list[Match]) -> Revision:
     named = covered(matches)  # a neighbour that is itself a known name makes no longer name
     for m in matches:
         entry = t.glossary.get(m.entry_id)
-        if entry is None or entry.type != "company" or m.chars is not None:
+        if entry is None or entry.type != "company" or t.read_in_chinese(m):
             kept.append(m)
             continue
         extra = _name_word_before(t, m, named) or _name_words_after(t, m, named)
@@ -378,7 +378,7 @@ def longer_drug_name(t: Text, matches: list[Match]) -> Revision:
     for m in matches:
         entry = t.glossary.get(m.entry_id)
         longer = None
-        if entry is not None and entry.type == "drug" and m.chars is None:
+        if entry is not None and entry.type == "drug" and not t.read_in_chinese(m):
             key = "".join(tok.bare for tok in tokens[m.start : m.end])
             for j in range(m.end, min(m.end + LONGER_DRUG_WORDS, len(tokens))):
                 if tokens[j].is_cjk or t.text[tokens[j - 1].end : tokens[j].start] != " ":
