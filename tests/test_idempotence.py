@@ -193,6 +193,20 @@ CAUSES = [
         "Its Breakthrough Therapy Designation came early. A Breakthrough Therapy Designation "
         "(China) followed",
     ),
+    # The rest of a company's full form after it, garbled, is no name word of a longer name:
+    # "Therapy", spelled right by the rewrite, made Merck no part of a longer name on the second
+    # run only.
+    (
+        "Data from Juventas Cell Theray Merck studies came",
+        "Data from Juventas Cell Therapy MSD (Merck & Co.) studies came",
+    ),
+    # A period after a name's "Inc." that another period follows is the name's: the text's own
+    # stays after the rewritten name, so no second run reads a sentence end after "Biologics"
+    # (the Chinese programme then no longer in the NMPA's sentence).
+    (
+        "The NMPA met Innvent Biologics, Inc.. then the 孤儿药资格 came",
+        "The NMPA met Innovent Biologics.. then the 孤儿药资格 came",
+    ),
     # A Chinese name that is a whole run of characters in English text is written in English,
     # so the evidence on English neighbours reads it so on the first run too: after an unknown
     # name word it is part of a longer company name (not AstraZeneca, whose drug made the

@@ -18,7 +18,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from normalize.canonicalize.candidates.companies import HYPHENS, company_word_like
+from normalize.canonicalize.candidates.companies import (
+    HYPHENS,
+    company_word_like,
+    extend_companies,
+)
 from normalize.canonicalize.index import _JURISDICTION_WORDS, _jurisdiction_tag
 from normalize.canonicalize.keys import Token
 from normalize.canonicalize.matches import Match, Text, char_span, covered
@@ -185,7 +189,10 @@ def longer_company_name(t: Text, matches: list[Match]) -> Revision:
     reported, so fuzzy matching keeps off it too."""
     kept: list[Match] = []
     reported: list[Suggestion] = []
-    named = covered(matches)  # a neighbour that is itself a known name makes no longer name
+    # A neighbour that is itself a known name makes no longer name, nor the rest of a name's
+    # full form written after it, garbled or not ("Juventas Cell Theray Merck": spelled right
+    # by the rewrite, "Therapy" is no name word to a second run).
+    named = covered(extend_companies(t, matches))
     for m in matches:
         entry = t.glossary.get(m.entry_id)
         if entry is None or entry.type != "company" or t.read_in_chinese(m):

@@ -81,6 +81,7 @@ def render(
             last = replacement.rsplit(" ", 1)[-1]
             if (
                 text[end : end + 1] == "."
+                and text[end + 1 : end + 2] != "."  # "Inc..": the second is the text's
                 and not replacement.endswith(".")
                 and m.chars is None
                 and tokens[m.end - 1].key in _ABBREVIATIONS
