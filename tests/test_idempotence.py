@@ -215,6 +215,12 @@ CAUSES = [
         "Analysts said trastuzuamb sales at Zorvant 阿斯利康 rose",
         "Analysts said trastuzumab sales at Zorvant 阿斯利康 rose",
     ),
+    # ... and one taken back for a neighbour that fuzzy matching then finds to be a name is
+    # judged again with it known, as an exact one is ("Novarrtis", Novartis's name garbled).
+    (
+        "Shares of 四环医药 Novarrtis AG rose",
+        "Shares of Sihuan Pharmaceutical Holdings Group Novartis rose",
+    ),
     # The rest of a company's full form after its short name, garbled, is the name's: the
     # full form written, it was left after it ("Sihuan Pharmaceutical Holdings Group
     # Pharmaceuitcal Holdings Group").

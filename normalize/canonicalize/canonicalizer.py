@@ -68,6 +68,7 @@ class Canonicalizer:
             # second run reads them with their neighbours ("PharmaaMar 阿斯利康": a longer name)
             kept, reported = evidence.revise(evidence.EXACT, t, [*matches, *chinese])
             matches += [m for m in chinese if m in set(kept)]
+            taken_back += [m for m in chinese if m not in set(kept)]
             elsewhere += reported
         matches = join_parent(t, matches)
         context = evidence.named_in(self.index, _settled(t, matches), tokens, self.glossary)
