@@ -221,6 +221,13 @@ CAUSES = [
         "Shares of 四环医药 Novarrtis AG rose",
         "Shares of Sihuan Pharmaceutical Holdings Group Novartis rose",
     ),
+    # A name several entries share is told apart by what fuzzy matching finds, as a second run,
+    # finding it exactly, tells it apart before ("AAi Ruini", Hengrui's pyrotinib; the garbled
+    # place is no place, so the shared name is read alone).
+    (
+        "Shares in Guangdogn Hengrui Pharmaceutical rose as AAi Ruini sales grew",
+        "Shares in Guangdogn Jiangsu Hengrui Pharmaceuticals rose as pyrotinib sales grew",
+    ),
     # The rest of a company's full form after its short name, garbled, is the name's: the
     # full form written, it was left after it ("Sihuan Pharmaceutical Holdings Group
     # Pharmaceuitcal Holdings Group").

@@ -86,6 +86,20 @@ class Canonicalizer:
         blocked |= _tokens_within(tokens, [(sug.start, sug.end) for sug in elsewhere])
         # fuzzy candidates, weighed and decided span by span
         found, suggestions = self._fuzzy(t, matches, context, blocked | no_fuzzy)
+        if unresolved and found:
+            # A shared name that what fuzzy matching found tells apart ("AAi Ruini", Hengrui's
+            # pyrotinib, and "Hengrui Pharmaceutical"): a second run, finding it exactly,
+            # resolves the shared name before fuzzy matching.
+            ranges = {(m.start, m.end) for m in found}
+            settled = [m for m in _settled(t, [*matches, *found]) if (m.start, m.end) in ranges]
+            late = disambiguate(
+                unresolved,
+                context | evidence.named_in(self.index, settled),
+                covered([*matches, *found]),
+            )
+            spans = {(m.start, m.end) for m in late}
+            unresolved = [u for u in unresolved if (u[0], u[1]) not in spans]
+            matches += late
         suggestions += elsewhere
         suggestions += [
             Suggestion(
