@@ -189,16 +189,21 @@ def longer_company_name(t: Text, matches: list[Match]) -> Revision:
     reported, so fuzzy matching keeps off it too."""
     kept: list[Match] = []
     reported: list[Suggestion] = []
-    # A neighbour that is itself a known name makes no longer name, nor the rest of a name's
-    # full form written after it, garbled or not ("Juventas Cell Theray Merck": spelled right
-    # by the rewrite, "Therapy" is no name word to a second run).
-    named = covered(extend_companies(t, matches))
-    for m in matches:
+    named = covered(matches)  # a neighbour that is itself a known name makes no longer name
+    # ... nor the rest of another name's full form written after it, garbled or not ("Juventas
+    # Cell Theray Merck": spelled right by the rewrite, "Therapy" is no name word to a second
+    # run); a name's own words after it are what this evidence reads
+    rests = [
+        set(range(m.end, e.end)) for m, e in zip(matches, extend_companies(t, matches), strict=True)
+    ]
+    all_rests = set().union(*rests)
+    for m, rest in zip(matches, rests, strict=True):
         entry = t.glossary.get(m.entry_id)
         if entry is None or entry.type != "company" or t.read_in_chinese(m):
             kept.append(m)
             continue
-        extra = _name_word_before(t, m, named) or _name_words_after(t, m, named)
+        near = named | (all_rests - rest)
+        extra = _name_word_before(t, m, near) or _name_words_after(t, m, near)
         if extra is None:
             kept.append(m)
             continue
