@@ -31,6 +31,7 @@ _SENTENCE_END = re.compile(r"(?:^|[.!?。！？]\s*|\n\s*)[\"'“‘(\[]*$")
 # A legal suffix whose period reads as a sentence end before a capital (:func:`.matches.
 # _abbreviation_before`): "Ltd.", "Inc.", "Corp." ("Co." and "S.A." are read as abbreviations).
 _LEGAL_SUFFIX = re.compile(r",?\s+(?:Ltd|Inc|Corp)\.$")
+_FOLLOWING_CHARS = 64  # enough for closing quotes and spaces before the next word
 
 
 def render(
@@ -174,12 +175,9 @@ def _without_new_sentence_ends(
         if legal is None or replacement == surface or surface.endswith("."):
             continue  # (a period written there ended the sentence in the text already)
         following = text[end : placed[k + 1][0]] + out[k + 1] if k + 1 < len(placed) else text[end:]
-        if _CAPITAL_AFTER.match(following[: _FOLLOWING_CHARS]):
+        if _CAPITAL_AFTER.match(following[:_FOLLOWING_CHARS]):
             out[k] = replacement[: legal.start()]
     return out
-
-
-_FOLLOWING_CHARS = 64  # enough for closing quotes and spaces before the next word
 
 
 _CONTEXT_CHARS = 4096  # text each side of a name that decides how it is written (a line or two)
