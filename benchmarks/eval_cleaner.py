@@ -3,6 +3,8 @@
 Prints figures; exits 0 whatever they are (targets are printed next to them).
 
     python benchmarks/eval_cleaner.py loso              # leave-site-out figures (first in all)
+    python benchmarks/eval_cleaner.py loso --lost       # ... and every held-out line it loses
+    python benchmarks/eval_cleaner.py loso --sweep 0.005,0.01   # ... at other loss targets
     python benchmarks/eval_cleaner.py all               # every set, the cleaner as shipped
     python benchmarks/eval_cleaner.py html --mode trafilatura   # a baseline for comparison
     python benchmarks/eval_cleaner.py plaintext -v      # list the lines it gets wrong
@@ -285,12 +287,34 @@ def main() -> None:
     parser.add_argument(
         "--learn", action="store_true", help="plaintext: also learn site profiles from the batch"
     )
-    parser.add_argument("-v", "--verbose", action="store_true")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        "--lost",
+        action="store_true",
+        help="list the lines it gets wrong (loso: every held-out content line removed, with its "
+        "rule and neighbours, and the boilerplate kept counted by kind)",
+    )
+    parser.add_argument(
+        "--sweep",
+        type=lambda v: [float(x) for x in v.split(",")],
+        default=[],
+        metavar="T1,T2",
+        help="loso: also the classifier's figures at these loss targets (LOSS_TARGET in "
+        "benchmarks/train_line_model.py; thresholds chosen on the training folds for each)",
+    )
+    parser.add_argument(
+        "--kept",
+        type=int,
+        default=0,
+        metavar="N",
+        help="loso with --lost: also list N boilerplate lines kept per language",
+    )
     args = parser.parse_args()
     if args.set in ("all", "loso"):
         from benchmarks.train_line_model import leave_site_out
 
-        leave_site_out(args.max_pages)
+        leave_site_out(args.max_pages, lost=args.verbose, kept=args.kept, sweep=args.sweep)
     if args.set in ("all", "plaintext"):
         eval_plaintext(args.verbose, learn=args.learn)
     if args.set in ("all", "zh"):

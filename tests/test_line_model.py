@@ -271,8 +271,8 @@ def test_data_table_cells_are_marked_and_their_labels_dropped() -> None:
     before = t.DROPPED.copy()
     t.drop_data_tables(cells, labels, "test")
     assert labels == [1, 0, 1, 1, None, None, None, None, None, None, None, None]
-    assert t.DROPPED["test:boilerplate"] - before["test:boilerplate"] == 2
-    assert t.DROPPED["test:content"] - before["test:content"] == 4
+    assert t.DROPPED["test:data-table boilerplate"] - before["test:data-table boilerplate"] == 2
+    assert t.DROPPED["test:data-table content"] - before["test:data-table content"] == 4
 
 
 def test_a_long_page_counts_as_doc_cap_lines_in_training() -> None:
@@ -283,3 +283,44 @@ def test_a_long_page_counts_as_doc_cap_lines_in_training() -> None:
     w = t.doc_weights(doc, y)
     assert (w[:10] == 1.0).all() and (w[-3:] == 1.0).all()
     assert w[10:-3] == pytest.approx(0.5)
+
+
+def test_label_cleaning_unlabels_lone_content_lines_only() -> None:
+    t = _train_module()
+    lines = [
+        "-AD START-",
+        "Miracle cure for all ills",  # an ad slogan the annotator copied: between boilerplate
+        "-AD END-",
+        "Advertisement",
+        "Fabrikam said on Monday that its candidate met the main goal of a large trial.",
+        "Short heading",  # content next to content: stays
+        "The company plans to file for approval next year, it said in a statement.",
+        "Print",
+        "Tags",
+        "Central Bank of Examplia",  # a tag naming what the article names, alone
+        "Archive",
+    ]
+    labels: list[int | None] = [1, 0, 1, 1, 0, 0, 0, None, None, 0, None]
+    alone = [False] * 9 + [True, False]
+    t.drop_lone_content(lines, labels, alone, "test")
+    assert labels == [1, None, 1, 1, 0, 0, 0, None, None, None, None]
+    # a sentence between boilerplate lines is the annotator's, not the matching's doubt
+    lines[1] = "Fabrikam said on Tuesday that the regulator accepted its filing for review."
+    labels = [1, 0, 1, 1, 0, 0, 0, None, None, 0, None]
+    t.drop_lone_content(lines, labels, [False] * 11, "test")
+    assert labels[1] == 0 and labels[9] == 0
+
+
+def test_the_audit_lists_each_content_line_removed_with_its_rule() -> None:
+    t = _train_module()
+    from normalize.strip.rules import load_rules
+
+    text = "\n".join(["Share", "Fabrikam said on Monday that its drug met its goal in a trial."])
+    doc = t.Doc("site.example", "en", "test", text, [0, 0], "https://site.example/a")
+    counts: dict[str, int] = __import__("collections").Counter()
+    misses: list = []  # type: ignore[type-arg]
+    t.score(doc, load_rules(), None, counts, misses)
+    assert [(m.line, m.rule) for m in misses] == [(0, "en-share")]
+    assert counts["en:content_removed"] == 1 and counts["en:content_kept"] == 1
+    shown = t._show(misses[0], 1)
+    assert "rule=en-share" in shown[0] and shown[1].startswith("    >c")
