@@ -134,6 +134,8 @@ _LEADING_ARTIFACT = re.compile(r"^[\"'“”]?[/\\|]+(?=[\"'“]?[A-Z\u3400-\u9f
 _NOT_TEXT = re.compile(r"[\W_]+")
 _BULLET = re.compile(r"\s*(?:[-*•·▪◦]|\d{1,2}[.)、])\s+")
 _LABEL_BREAKERS = re.compile(r"[\d:,;“”\"„«»]")  # names and site labels have none of these
+# A quotation: a line with one is speech ("– „Ok.“", "“……”"), not a menu item or a rule.
+_QUOTED = re.compile(r"[“„\"«「『].*[”“\"»」』]")
 _NAME_JOINERS = {"and", "&", "of", "de", "van", "von", "der", "la", "le", "du", "da", "di"}
 
 
@@ -700,7 +702,11 @@ def _classify(
             else:
                 verdicts[i] = (rule.id, f"{rule.source}")
             continue
-        if _NOT_TEXT.fullmatch(line.text) and "|" not in line.text:
+        if (
+            _NOT_TEXT.fullmatch(line.text)
+            and "|" not in line.text
+            and not _QUOTED.search(line.text)  # a silent reply in dialogue: “……”
+        ):
             verdicts[i] = ("punctuation-only", "a line with no letters or digits")
         elif len(line.norm) <= 8 and line.norm.replace(".", "").replace(" ", "").isdigit():
             verdicts[i] = ("number-only", "a short line that is only a number (counters, pagers)")
@@ -735,6 +741,7 @@ def _classify(
             and not _CJK.search(line.text)
             and len(line.text) <= HEAD_WORD_MAX_CHARS
             and not _ends_sentence(line.text)
+            and not _QUOTED.search(line.text)  # a one-word reply in dialogue
         ):
             verdicts[i] = ("head-single-word", "a one-word line before the article (a menu item)")
         elif site_label and (
