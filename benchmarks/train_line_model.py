@@ -22,6 +22,10 @@ learnt weights are written):
   menu and the text) is dropped unless ..., as are the page title and headline (the annotator
   left titles out). A line of whose character 4-grams at most 20% occur in the reference is
   boilerplate (under 4 characters: when it does not occur in it at all); in between is dropped.
+  A page's site is the registered domain of its canonical URL or, for the 35 of 39 pages that
+  have none, the one most of its absolute links and images point to (site_of_links): five
+  pages of yahoo.com, two of 163.com and of sina.com.cn among others, which counted as a site
+  each before (a site's template lines were then learnt from its other pages in other folds).
 - docs-dev.jsonl: its labelled lines (``borderline`` lines dropped).
 
 Label cleaning for tables: the lines of a *data table*'s cells (a table with DATA_TABLE_ROWS
@@ -128,6 +132,7 @@ ZH_SHORT_CHARS = 10
 ZH_BOILER_MAX_OVERLAP = 0.2
 LONE_SPAN = 2  # see drop_lone_content
 FRAGMENT_MIN_CHARS = 8
+LINK_SITE_MIN = 3  # see site_of_links
 
 _BLOCK = {
     "address", "article", "aside", "blockquote", "body", "br", "caption", "dd", "details",
@@ -412,11 +417,29 @@ def zh_docs() -> Iterator[Doc]:
             html,
             re.IGNORECASE,
         )
-        group = registered_domain(canonical.group(1)) if canonical else f"zh-cwced:{uuid}"
+        group = (
+            registered_domain(canonical.group(1))
+            if canonical
+            else site_of_links(html) or f"zh-cwced:{uuid}"
+        )
         matched = list(labels)
         drop_lone_content(lines, labels, [False] * len(lines), "zh-cwced-dev")
         drop_data_tables(cells, labels, "zh-cwced-dev")
         yield Doc(group, "zh", "zh-cwced-dev", "\n".join(lines), labels, None, matched)
+
+
+_LINK_HOST = re.compile(r"""(?:href|src)=["']https?://([^/"':?#\s]+)""", re.IGNORECASE)
+
+
+def site_of_links(html: str) -> str | None:
+    """The registered domain most of a page's absolute links and images point to, when at
+    least LINK_SITE_MIN do: the site of a page with no canonical URL (a site's pages link to
+    the site), for the leave-site-out folds."""
+    hosts = Counter(registered_domain(h) for h in _LINK_HOST.findall(html))
+    if not hosts:
+        return None
+    host, n = hosts.most_common(1)[0]
+    return host if n >= LINK_SITE_MIN else None
 
 
 def docs_dev() -> Iterator[Doc]:

@@ -324,3 +324,14 @@ def test_the_audit_lists_each_content_line_removed_with_its_rule() -> None:
     assert counts["en:content_removed"] == 1 and counts["en:content_kept"] == 1
     shown = t._show(misses[0], 1)
     assert "rule=en-share" in shown[0] and shown[1].startswith("    >c")
+
+
+def test_a_page_without_canonical_url_takes_the_site_its_links_point_to() -> None:
+    t = _train_module()
+    page = (
+        '<a href="https://news.example.com.cn/a">a</a><img src="http://img.example.com.cn/x.png">'
+        '<a href="https://www.example.com.cn/b?x=1">b</a><a href="https://ads.example.net/">c</a>'
+    )
+    assert t.site_of_links(page) == "example.com.cn"
+    assert t.site_of_links('<a href="https://one.example.org/">a</a>') is None  # too few
+    assert t.site_of_links("<p>no links</p>") is None
