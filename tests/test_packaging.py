@@ -45,6 +45,7 @@ def test_wheel_ships_bundled_data(tmp_path: Path) -> None:
         "normalize/_data/glossaries/regulators.yaml",
         "normalize/_data/glossaries/lexicon/zh-en.yaml",
         "normalize/_data/models/registry.yaml",
+        "normalize/_data/rules/grammar/line-grammar.yaml",
         "normalize/cli/__init__.py",
     ):
         assert required in names, f"{required} missing from {wheel.name}"

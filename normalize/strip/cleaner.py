@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from normalize.config import Config
 from normalize.document import Change, Document
+from normalize.strip.compose import cta_list, judge_lines
 from normalize.strip.lineclf import LineModel, line_features, load_line_model
 from normalize.strip.rules import (
     Matcher,
@@ -133,6 +134,7 @@ _ODD_SPACE = re.compile(
 _LEADING_ARTIFACT = re.compile(r"^[\"'“”]?[/\\|]+(?=[\"'“]?[A-Z\u3400-\u9fff])")
 _NOT_TEXT = re.compile(r"[\W_]+")
 _BULLET = re.compile(r"\s*(?:[-*•·▪◦]|\d{1,2}[.)、])\s+")
+_CTA_BULLET = re.compile(r"\s*(?:[-*•·▪◦✓✔►+]|\d{1,2}[.)、])\s*")  # items under a paywall prompt
 _LABEL_BREAKERS = re.compile(r"[\d:,;“”\"„«»]")  # names and site labels have none of these
 # A quotation: a line with one is speech ("– „Ok.“", "“……”"), not a menu item or a rule.
 _QUOTED = re.compile(r"[“„\"«「『].*[”“\"»」』]")
@@ -680,6 +682,11 @@ def _classify(
     matched: dict[int, Rule | None] = dict(
         zip(ask, _first_matches([lines[i] for i in ask], site_matcher, rules.matcher), strict=True)
     )
+    # (a line only an edges rule matches is judged too: "By X | date | 3 min read" in between
+    # two teasers is as much junk as at the top)
+    composite = _composite(
+        lines, rules, [i for i in ask if (hit := matched[i]) is None or hit.where == "edges"]
+    )
     for i, line in enumerate(lines):
         if not line.text:
             continue
@@ -696,6 +703,9 @@ def _classify(
             )
             continue
         rule = matched[i]
+        if i in composite:
+            verdicts[i] = composite[i]
+            continue
         if rule is not None:
             if rule.where == "edges":
                 edge_hits[i] = rule
@@ -721,6 +731,15 @@ def _classify(
         # Only what judged a line by itself stands (and the site-name guess above goes too).
         return [v if v is None or v[0] != "site-name" else None for v in verdicts], edge_match
 
+    if rules.grammar is not None:  # the bullet list under a paywall prompt
+        for i, verdict in cta_list(
+            rules.grammar,
+            [line.norm for line in lines],
+            [line.sentence for line in lines],
+            [_CTA_BULLET.match(line.text) is not None for line in lines],
+            verdicts,
+        ).items():
+            verdicts[i] = verdict
     ends = {rule.id for rule in (*site_rules, *rules.generic) if rule.ends_article}
     _cut_after_end_marker(lines, verdicts, ends)
     anchors = [i for i, line in enumerate(lines) if line.sentence and verdicts[i] is None]
@@ -759,6 +778,29 @@ def _classify(
     _related_list_at_end(lines, verdicts, last)
     _grow_edge_clusters(lines, verdicts, first, last)
     return verdicts, edge_match
+
+
+def _composite(
+    lines: Sequence[_Line], rules: RuleSet, candidates: Sequence[int]
+) -> dict[int, tuple[str, str]]:
+    """The composite-line verdicts (normalize/strip/compose.py) on lines no rule matched."""
+    if rules.grammar is None or not candidates:
+        return {}
+    matcher = rules.matcher
+
+    def rule_of(parts: list[str]) -> list[Rule | None]:
+        # each part judged as a line of its own: a part that reads as a sentence is not a field
+        return matcher.first_many(parts, [is_sentence(p) for p in parts])
+
+    return judge_lines(
+        rules.grammar,
+        [line.text for line in lines],
+        [line.norm for line in lines],
+        [line.original for line in lines],
+        [line.sentence for line in lines],
+        candidates,
+        rule_of,
+    )
 
 
 def model_inputs(

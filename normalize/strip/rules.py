@@ -20,6 +20,7 @@ import yaml
 
 from normalize.errors import RulesError
 from normalize.resources import data_dir
+from normalize.strip.compose import LineGrammar, load_grammar
 from normalize.strip.linear import (
     LinearRegexError,
     check,
@@ -348,6 +349,8 @@ class RuleSet:
     generic: tuple[Rule, ...]
     sites: Mapping[str, SiteProfile] = field(default_factory=dict, hash=False)
     digest: str = ""
+    # the vocabulary of the composite-line decisions (normalize/strip/compose.py); none: off
+    grammar: LineGrammar | None = field(default=None, hash=False, compare=False)
     matcher: Matcher = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -378,7 +381,7 @@ class RuleSet:
         digest = hashlib.sha256(
             (self.digest + repr(sorted((k, sorted(v.lines)) for k, v in sites.items()))).encode()
         ).hexdigest()[:12]
-        return RuleSet(self.generic, sites, digest)
+        return RuleSet(self.generic, sites, digest, self.grammar)
 
 
 def host_of(url: str | None) -> str:
@@ -440,7 +443,9 @@ def load_rules(paths: Sequence[Path | str] | None = None) -> RuleSet:
             sites[profile.site] = profile
         else:
             generic.extend(rules)
-    return RuleSet(tuple(generic), sites, digest.hexdigest()[:12])
+    grammar = load_grammar(rule_ids=seen_ids)
+    digest.update(b"grammar\0" + grammar.digest.encode())
+    return RuleSet(tuple(generic), sites, digest.hexdigest()[:12], grammar)
 
 
 def parse_rules_text(
