@@ -28,6 +28,7 @@ import sys
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from importlib import metadata
 from typing import TYPE_CHECKING, NamedTuple
@@ -134,7 +135,6 @@ _ODD_SPACE = re.compile(
 _LEADING_ARTIFACT = re.compile(r"^[\"'“”]?[/\\|]+(?=[\"'“]?[A-Z\u3400-\u9fff])")
 _NOT_TEXT = re.compile(r"[\W_]+")
 _BULLET = re.compile(r"\s*(?:[-*•·▪◦]|\d{1,2}[.)、])\s+")
-_CTA_BULLET = re.compile(r"\s*(?:[-*•·▪◦✓✔►+]|\d{1,2}[.)、])\s*")  # items under a paywall prompt
 _LABEL_BREAKERS = re.compile(r"[\d:,;“”\"„«»]")  # names and site labels have none of these
 # A quotation: a line with one is speech ("– „Ok.“", "“……”"), not a menu item or a rule.
 _QUOTED = re.compile(r"[“„\"«「『].*[”“\"»」』]")
@@ -731,16 +731,12 @@ def _classify(
         # Only what judged a line by itself stands (and the site-name guess above goes too).
         return [v if v is None or v[0] != "site-name" else None for v in verdicts], edge_match
 
-    if rules.grammar is not None:  # the bullet list under a paywall prompt
-        for i, verdict in cta_list(
-            rules.grammar,
-            [line.norm for line in lines],
-            [line.sentence for line in lines],
-            [_CTA_BULLET.match(line.text) is not None for line in lines],
-            verdicts,
-        ).items():
+    grammar = rules.grammar
+    if grammar is not None and any(v is not None and v[0] in grammar.list_starts for v in verdicts):
+        # the bullet list under a paywall prompt
+        for i, verdict in cta_list(grammar, lines, verdicts).items():
             verdicts[i] = verdict
-    ends = {rule.id for rule in (*site_rules, *rules.generic) if rule.ends_article}
+    ends = rules.ends_article | {rule.id for rule in site_rules if rule.ends_article}
     _cut_after_end_marker(lines, verdicts, ends)
     anchors = [i for i, line in enumerate(lines) if line.sentence and verdicts[i] is None]
     first = anchors[0] if anchors else n
@@ -792,15 +788,7 @@ def _composite(
         # each part judged as a line of its own: a part that reads as a sentence is not a field
         return matcher.first_many(parts, [is_sentence(p) for p in parts])
 
-    return judge_lines(
-        rules.grammar,
-        [line.text for line in lines],
-        [line.norm for line in lines],
-        [line.original for line in lines],
-        [line.sentence for line in lines],
-        candidates,
-        rule_of,
-    )
+    return judge_lines(rules.grammar, lines, candidates, rule_of)
 
 
 def model_inputs(
@@ -897,7 +885,7 @@ def _first_matches(
 
 
 def _cut_after_end_marker(
-    lines: Sequence[_Line], verdicts: list[Verdict], markers: set[str]
+    lines: Sequence[_Line], verdicts: list[Verdict], markers: AbstractSet[str]
 ) -> None:
     """Remove what follows an end-of-article marker when little article text comes after it."""
     total = sum(

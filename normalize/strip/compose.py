@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from normalize.errors import RulesError
 from normalize.resources import data_dir
@@ -35,6 +35,10 @@ GRAMMAR_FILE = Path("grammar") / "line-grammar.yaml"
 
 # Lines longer than this (characters) are never composite lines: fields and menus are short.
 COMPOSITE_MAX_CHARS = 200
+# A line that reads as an article sentence is looked at only when at most this long: the
+# prompts and meta lines the sentence test misreads (12+ CJK characters with a colon or a
+# comma) are short; prose is not looked at (speed).
+COMPOSITE_SENTENCE_MAX_CHARS = 100
 # A date-only line has at most this many characters.
 DATE_MAX_CHARS = 80
 # A menu row: at least this many segments, each at most this many words / CJK characters /
@@ -43,8 +47,10 @@ MENU_MIN_SEGMENTS = 3
 MENU_SEGMENT_MAX_WORDS = 3
 MENU_SEGMENT_MAX_CJK = 6
 MENU_SEGMENT_MAX_CHARS = 25
-# A call to action: at most this many words (or CJK characters), and at least this share of
+# A call to action: at most this many characters, words (or CJK characters), and at least
+# this share of
 # its content words (or letters) from the vocabulary, one of them strong.
+CTA_MAX_CHARS = 100
 CTA_MAX_WORDS = 12
 CTA_MAX_CJK = 30
 CTA_MIN_SHARE = 0.6
@@ -68,6 +74,8 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*")
 _DIGIT = re.compile(r"\d")
+_LETTERS = re.compile(r"[^\W\d_]+")
+_PUNCT = "\"'’“”.,;:!?()[]*•|-–—…。，；：！？、（）【】"
 # --- date-only ---
 _AMPM = re.compile(r"\b([ap])\.\s?m\b\.?")
 _DATE_TOKEN = re.compile(
@@ -83,6 +91,10 @@ _ZH_UNITS = ("年", "月", "日", "号", "號", "时", "時", "点", "點", "分
 # --- meta-fields ---
 # separators between fields; runs of spaces are looked for in the original line
 _FIELD_SEPARATOR = re.compile(r"\s*[|•丨｜]\s*|\s[·/／–—-]\s")
+# What a field or menu boundary needs: one of these characters, or one of these spaced
+# separators (quick tests: a character class and substring searches, no alternation).
+_SEPARATOR_HINT = re.compile(r"[|•丨｜:：»›]")
+_SPACED_SEPARATORS = (" - ", " · ", " / ", " – ", " — ", " > ", " ／ ")
 _SPACE_RUN = re.compile(r"[ \t\u3000\u00a0]{2,}|\t")
 _EN_KEY = re.compile(r"\s(?=[^\W\d_][\w'’\x00-]{0,30}\s?[:：](?!\d))")  # (\x00: see _keys)
 _ZH_KEY_SPACE = re.compile(r"\s(?=[\u3400-\u9fff]{1,6}[:：])")
@@ -90,7 +102,7 @@ _KEY_HINT = re.compile(r"[:：]")
 _FRAME = " |*•·"
 # --- menu-row ---
 _MENU_SEPARATOR = re.compile(r"\s*[|•»›丨｜]\s*|\s[·/>]\s")
-_MENU_SEPARATOR_CHARS = frozenset("|•»›丨｜·/>")
+_LIST_BULLET = re.compile(r"\s*(?:[-*•·▪◦✓✔►+]|\d{1,2}[.)、])")  # items under a prompt
 _MENU_BREAKERS = re.compile(r"[\d.,;:!?。，；：！？%$€£¥()（）\"“”]")
 
 
@@ -114,13 +126,16 @@ class LineGrammar:
     cta_ignore: frozenset[str]
     cta_list_after: frozenset[str]
     source: str = ""
+    # the rule ids whose lines start a prompt's list (call-to-action and cta_list_after)
+    list_starts: frozenset[str] = field(init=False, repr=False, compare=False)
     digest: str = ""
     # compiled from the lists above
     _date_words: frozenset[str] = field(init=False, repr=False, compare=False)
     _zh_date: re.Pattern[str] = field(init=False, repr=False, compare=False)
     _zh_key: re.Pattern[str] = field(init=False, repr=False, compare=False)
     _en_key: re.Pattern[str] = field(init=False, repr=False, compare=False)
-    _cta_hint: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    _cta_first: frozenset[str] = field(init=False, repr=False, compare=False)
+    _zh_cta_hint: re.Pattern[str] = field(init=False, repr=False, compare=False)
     _zh_terms: re.Pattern[str] = field(init=False, repr=False, compare=False)
     _phrase_len: int = field(init=False, repr=False, compare=False)
 
@@ -129,15 +144,16 @@ class LineGrammar:
             return "|".join(map(re.escape, sorted(set(words), key=lambda w: (-len(w), w))))
 
         put = object.__setattr__
+        put(self, "list_starts", self.cta_list_after | {"call-to-action"})
         put(self, "_date_words", self.months | self.weekdays | self.time_zones | self.date_labels)
         zh = alternation([*self.zh_date_labels, *_ZH_UNITS])
         put(self, "_zh_date", re.compile(rf"(?:{zh}|{_ZH_DAY.pattern})+"))
         put(self, "_zh_key", re.compile(rf"(?:{alternation(self.zh_keys)})[:：]"))
         put(self, "_en_key", re.compile(rf"\b(?:{alternation(self.en_keys)})(?=\s?[:：])"))
-        # a line that holds a strong term (English words as whole words)
-        en = alternation(sorted(self.cta_strong))
-        zh_strong = alternation(self.zh_cta_strong)
-        put(self, "_cta_hint", re.compile(rf"\b(?:{en})\b|{zh_strong}"))
+        # which lines may hold a strong term: an English line one of their first words, a
+        # Chinese line one of the Chinese terms (whole terms are checked after)
+        put(self, "_cta_first", frozenset(term.split()[0] for term in self.cta_strong))
+        put(self, "_zh_cta_hint", re.compile(alternation(self.zh_cta_strong)))
         put(self, "_zh_terms", re.compile(alternation([*self.zh_cta_strong, *self.zh_cta_weak])))
         put(self, "_phrase_len", max(len(t.split()) for t in self.cta_strong | self.cta_weak))
 
@@ -148,7 +164,13 @@ class LineGrammar:
         names a day or a time of day."""
         if len(norm) > DATE_MAX_CHARS or not _DIGIT.search(norm):
             return False
-        text = _AMPM.sub(r"\1m", norm)
+        text = _AMPM.sub(r"\1m", norm) if "m." in norm else norm
+        # first the words alone (quick: most lines have one that is no date material)
+        for word in _LETTERS.findall(text):
+            if word not in self._date_words and not (
+                _CJK.match(word) and self._zh_date.fullmatch(word)
+            ):
+                return False
         time = month = number = day_number = False
         for m in _DATE_TOKEN.finditer(text):
             kind = m.lastgroup
@@ -160,14 +182,9 @@ class LineGrammar:
                     return False  # dates have 1, 2 or 4 digits (not a phone number, a count)
                 number = True
                 day_number = day_number or digits <= 2
-            elif kind == "word":
+            elif kind == "word":  # (date material, as checked above)
                 word = m.group()
-                if _CJK.match(word):
-                    if not self._zh_date.fullmatch(word):
-                        return False
-                elif word not in self._date_words:
-                    return False
-                elif word in self.months:
+                if word in self.months:
                     month = True
                 elif word in ("am", "pm") and number:
                     time = True
@@ -182,7 +199,7 @@ class LineGrammar:
         """``norm`` split at its field boundaries (the original line shows runs of spaces)."""
         pieces = (
             [normalize_piece(p) for p in _SPACE_RUN.split(original.strip())]
-            if ("  " in original or "\t" in original or "\u3000" in original)
+            if _spaced(original)
             else [norm]
         )
         parts: list[str] = []
@@ -277,7 +294,12 @@ class LineGrammar:
 
     def call_to_action(self, norm: str, sentence: bool) -> bool:
         """Whether a line is a subscription, login, app or trial prompt."""
-        if not self._cta_hint.search(norm):
+        if not (
+            any(w.strip(_PUNCT) in self._cta_first for w in norm.replace("/", " ").split())
+            if norm.isascii()
+            else self._zh_cta_hint.search(norm)
+            or any(w.strip(_PUNCT) in self._cta_first for w in norm.replace("/", " ").split())
+        ):
             return False
         strong, share, words, cjk = self.cta_measure(norm)
         if not strong or (cjk and cjk > CTA_MAX_CJK) or (not cjk and words > CTA_MAX_WORDS):
@@ -302,6 +324,11 @@ class LineGrammar:
         )
 
 
+def _spaced(original: str) -> bool:
+    """Whether a line may have a run of spaces between fields (a quick look)."""
+    return "  " in original or "\t" in original or "\u3000" in original
+
+
 def normalize_piece(text: str) -> str:
     return " ".join(text.split()).casefold()
 
@@ -311,38 +338,55 @@ def normalize_piece(text: str) -> str:
 Judgement = tuple[str, str]
 
 
+class LineLike(Protocol):
+    """What the decisions read of a line (the cleaner's lines)."""
+
+    @property
+    def text(self) -> str: ...  # repaired
+    @property
+    def norm(self) -> str: ...  # normalize_line form
+    @property
+    def original(self) -> str: ...
+    @property
+    def sentence(self) -> bool: ...  # reads as an article sentence
+
+
 def judge_lines(
     grammar: LineGrammar,
-    texts: Sequence[str],
-    norms: Sequence[str],
-    originals: Sequence[str],
-    sentences: Sequence[bool],
+    lines: Sequence[LineLike],
     candidates: Sequence[int],
     rule_of: Callable[[list[str]], list[Any]],
 ) -> dict[int, Judgement]:
-    """The composite-line verdicts on ``candidates`` (indexes of lines the rules kept; the
-    other lists hold all the document's lines, "" for blank ones). ``rule_of`` gives the first
-    rule (with ``id``) matching each of some normalized parts, or None."""
+    """The composite-line verdicts on ``candidates`` (indexes into a document's ``lines`` of
+    lines the rules kept). ``rule_of`` gives the first rule (with ``id``) matching each of
+    some normalized parts, or None."""
     out: dict[int, Judgement] = {}
     split: dict[int, list[str]] = {}
     for i in candidates:
-        norm = norms[i]
-        if len(norm) > COMPOSITE_MAX_CHARS:
+        line = lines[i]
+        norm, sentence = line.norm, line.sentence
+        size = len(norm)
+        if size > (COMPOSITE_SENTENCE_MAX_CHARS if sentence else COMPOSITE_MAX_CHARS):
             continue
-        if not sentences[i] and grammar.date_only(norm):
+        if not sentence and grammar.date_only(norm):
             out[i] = ("date-only", "a line of date and time material only (grammar)")
             continue
-        if grammar.call_to_action(norm, sentences[i]):
+        if size <= CTA_MAX_CHARS and grammar.call_to_action(norm, sentence):
             out[i] = ("call-to-action", "a subscription, login, app or trial prompt (vocabulary)")
             continue
-        if not sentences[i] and _MENU_SEPARATOR_CHARS.intersection(norm):
-            segments = grammar.menu_segments(texts[i])
+        separated = _SEPARATOR_HINT.search(norm) is not None or any(
+            s in norm for s in _SPACED_SEPARATORS
+        )
+        if not sentence and separated:
+            segments = grammar.menu_segments(line.text)
             if segments is not None and (
-                grammar.has_menu_word(segments) or not _table_neighbour(texts, i, texts[i])
+                grammar.has_menu_word(segments) or not _table_neighbour(lines, i)
             ):
                 out[i] = ("menu-row", f"a row of {len(segments)} short menu segments")
                 continue
-        parts = grammar.field_parts(norm, originals[i])
+        if not separated and not _spaced(line.original):
+            continue  # (no separator, key or run of spaces: one field at most)
+        parts = grammar.field_parts(norm, line.original)
         if len(parts) >= 2:
             split[i] = parts
     if split:
@@ -358,15 +402,15 @@ def judge_lines(
     return out
 
 
-def _table_neighbour(texts: Sequence[str], i: int, text: str) -> bool:
+def _table_neighbour(lines: Sequence[LineLike], i: int) -> bool:
     """Whether the nearest non-blank line before or after ``i`` has as many of the same
     separators (rows of one table)."""
-    counts = _separator_counts(text)
+    counts = _separator_counts(lines[i].text)
     for step in (-1, 1):
         j = i + step
-        while 0 <= j < len(texts) and not texts[j]:
+        while 0 <= j < len(lines) and not lines[j].text:
             j += step
-        if 0 <= j < len(texts) and _separator_counts(texts[j]) == counts:
+        if 0 <= j < len(lines) and _separator_counts(lines[j].text) == counts:
             return True
     return False
 
@@ -377,26 +421,27 @@ def _separator_counts(text: str) -> tuple[int, ...]:
 
 def cta_list(
     grammar: LineGrammar,
-    norms: Sequence[str],
-    sentences: Sequence[bool],
-    bullets: Sequence[bool],
+    lines: Sequence[LineLike],
     verdicts: Sequence[Judgement | None],
 ) -> dict[int, Judgement]:
     """The lines of the bullet list after each prompt (a ``call-to-action`` line or one that
     a ``list_after_rules`` rule removed): the next short lines, while each is a bullet or
     holds a vocabulary term; lines the rules removed in between do not end the list."""
     out: dict[int, Judgement] = {}
-    starts = grammar.cta_list_after | {"call-to-action"}
-    n = len(norms)
+    starts = grammar.list_starts
+    n = len(lines)
     for i, verdict in enumerate(verdicts):
         if verdict is None or verdict[0] not in starts:
             continue
         items, j = 0, i + 1
         while j < n and items < CTA_LIST_MAX_ITEMS:
-            if not norms[j] or verdicts[j] is not None:
+            line = lines[j]
+            if not line.text or verdicts[j] is not None:
                 j += 1
                 continue
-            if sentences[j] or not grammar.cta_list_item(norms[j], bullets[j]):
+            if line.sentence or not grammar.cta_list_item(
+                line.norm, _LIST_BULLET.match(line.text) is not None
+            ):
                 break
             out[j] = ("call-to-action", f"item {items + 1} of the list after a prompt")
             items += 1

@@ -352,9 +352,13 @@ class RuleSet:
     # the vocabulary of the composite-line decisions (normalize/strip/compose.py); none: off
     grammar: LineGrammar | None = field(default=None, hash=False, compare=False)
     matcher: Matcher = field(init=False, repr=False, compare=False, hash=False)
+    # the ids of the generic rules that end the article (once, not per document)
+    ends_article: frozenset[str] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "matcher", Matcher(self.generic))
+        ends = frozenset(rule.id for rule in self.generic if rule.ends_article)
+        object.__setattr__(self, "ends_article", ends)
 
     def site_for(self, url: str | None) -> SiteProfile | None:
         """The profile for ``url``'s host: the longest site key it equals or ends with."""
