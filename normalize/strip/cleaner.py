@@ -100,6 +100,8 @@ READABILITY_KEEPS = frozenset(
         "repeated-line",
         "zh-byline-time",
         "zh-dateline",
+        "date-only",
+        "menu-row",
     }
 )
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
