@@ -4,15 +4,13 @@ validation. Every line here is invented for the test."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from normalize.errors import RulesError
 from normalize.resources import data_dir
 from normalize.strip.cleaner import clean_text
 from normalize.strip.compose import GRAMMAR_FILE, load_grammar, parse_grammar
-from normalize.strip.rules import load_rules, normalize_line
+from normalize.strip.rules import load_rules, normalize_line, rule_files
 
 RULES = load_rules()
 GRAMMAR = RULES.grammar
@@ -199,10 +197,12 @@ def test_a_short_record_keeps_its_lines_but_a_prompt_list_needs_an_article() -> 
     assert cleaned == "Weekly briefings"
 
 
-def test_the_grammar_is_part_of_the_rules_digest(tmp_path: Path) -> None:
+def test_the_bundled_grammar_loads_with_its_digest() -> None:
     text = (data_dir("rules") / GRAMMAR_FILE).read_text(encoding="utf-8")
     assert parse_grammar(text, "g.yaml").digest == GRAMMAR.digest
     assert load_grammar().digest == GRAMMAR.digest
+    # it is no rule file: listing the rules folder does not return it
+    assert GRAMMAR_FILE.name not in {p.name for p in rule_files()}
 
 
 @pytest.mark.parametrize(
