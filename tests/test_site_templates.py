@@ -15,7 +15,8 @@ DRUGS = ["fabrikumab", "contosotinib", "northwindimab", "tailspinib", "wingtipum
 EVENTS = ["met its primary endpoint", "won approval", "entered Phase 3", "was licensed out"]
 PLACES = ["in Europe", "in China", "in Japan", "in the United States"]
 
-EN_TEMPLATE = ["Newsroom | Pipeline | Investors | Careers", "Fabrikam Pharma Media Centre"]
+# (a row of one separator: three or more short segments would go as a menu row anyway)
+EN_TEMPLATE = ["Newsroom | Investors and careers", "Fabrikam Pharma Media Centre"]
 EN_FOOTER = "Fabrikam Pharma is part of the Northwind Group of companies and their affiliates."
 ZH_TEMPLATE = ["康托健康 新闻中心", "首页 > 新闻动态 > 公司新闻"]
 ZH_PHRASES = [
