@@ -27,6 +27,15 @@ learnt weights are written):
   pages of yahoo.com, two of 163.com and of sina.com.cn among others, which counted as a site
   each before (a site's template lines were then learnt from its other pages in other folds).
 - docs-dev.jsonl: its labelled lines (``borderline`` lines dropped).
+- gne-tests-no-ground-truth (62 Chinese news pages, ~25 sites, no reference text): *silver*
+  labels, for training only (never scored, and not counted when thresholds are chosen): the
+  page rendered the same way, a line both readability-lxml and trafilatura keep that reads as
+  prose (10+ characters, ends a sentence, once on the page) is content, a line of whose
+  character 4-grams at most 20% occur in either extractor's text is boilerplate; the rest, and
+  pages where an extractor finds under SILVER_MIN_CHARS characters, are unlabelled. Pages are
+  grouped by the registered domain of their canonical URL (else the one most of their links
+  point to, else the site folder), in the same
+  folds as the gold pages of that domain.
 
 Label cleaning for tables: the lines of a *data table*'s cells (a table with DATA_TABLE_ROWS
 rows or more of two or more cells with text, and no table inside it; layout tables, which hold
@@ -70,9 +79,14 @@ Chinese lines and the rest, the lowest threshold at which the classifier's own c
 that script's lines stays within LOSS_TARGET). The figures are per language (en, zh, other)
 over all labelled lines.
 
-The model has two stages (normalize/strip/lineclf.py): the second sees the first's logits for
-the line and its neighbours. It learns from first-stage logits predicted out of fold (by site,
-INNER_FOLDS folds), as it meets them on new sites. The first stage also sees what the line and
+The model has two stages (normalize/strip/lineclf.py): a logistic regression, then boosted
+trees (normalize/strip/trees.py; TREES rounds of trees TREE_DEPTH deep, fitted with
+scikit-learn's HistGradientBoostingClassifier at training time only, exported as plain data)
+that see the first stage's logits for the line and its neighbours. The trees learn from
+first-stage logits predicted out of fold (by site, INNER_FOLDS folds), as they meet them on
+new sites, and at run time judge only lines whose first-stage logit is at least TREE_GATE
+(about a fifth of docs-dev's lines; a hundred trees for every line would cost more than all
+the features; on the out-of-fold figures below the gate changes nothing). The first stage also sees what the line and
 its neighbours say: a lexicon of token weights (normalize/strip/lexicon.py) fitted on the same
 training documents only (in the leave-site-out figures, on each fold's training sites), every
 registered domain counting once and tokens seen on fewer than LEX_MIN_DOMAINS domains left out;
@@ -113,6 +127,7 @@ from normalize.strip.encoding import decode_html  # noqa: E402
 from normalize.strip.lexicon import LEX_FEATURES, line_tokens  # noqa: E402
 from normalize.strip.lineclf import FEATURES, LOGIT_CLIP, WINDOW, Linear, LineModel  # noqa: E402
 from normalize.strip.rules import RuleSet, load_rules  # noqa: E402
+from normalize.strip.trees import Trees, parse_trees  # noqa: E402
 
 FOLDS = 5
 INNER_FOLDS = 3
@@ -120,6 +135,13 @@ LOSS_TARGET = 0.003  # content lines the classifier loses on the training folds
 L2 = 1.0
 DOC_CAP = 40.0  # see doc_weights
 SMOOTH_MARGIN = 0.15
+# The second stage's boosted trees (see fit_trees)
+TREES = 100
+TREE_DEPTH = 3
+TREE_RATE = 0.1
+TREE_L2 = 1.0
+TREE_DIGITS = 6
+TREE_GATE = -2.0  # the trees judge lines whose first-stage logit is at least this (speed)
 THRESHOLDS = [round(0.30 + 0.01 * i, 2) for i in range(69)] + [
     round(0.99 + 0.001 * i, 3) for i in range(10)
 ]
@@ -133,6 +155,8 @@ ZH_BOILER_MAX_OVERLAP = 0.2
 LONE_SPAN = 2  # see drop_lone_content
 FRAGMENT_MIN_CHARS = 8
 LINK_SITE_MIN = 3  # see site_of_links
+SILVER = True  # train on gne-tests' silver labels too (gne_docs)
+SILVER_MIN_CHARS = 200
 
 _BLOCK = {
     "address", "article", "aside", "blockquote", "body", "br", "caption", "dd", "details",
@@ -153,6 +177,7 @@ class Doc:
     labels: list[int | None]  # per line of text: 1 boilerplate, 0 content, None unknown
     url: str | None = None
     matched: list[int | None] | None = None  # the labels before cleaning (rendered pages)
+    gold: bool = True  # False: silver labels (gne), for training only, never scored
 
 
 # --- rendering and labelling --------------------------------------------------------------------
@@ -442,6 +467,56 @@ def site_of_links(html: str) -> str | None:
     return host if n >= LINK_SITE_MIN else None
 
 
+# Chinese pages without a reference text: the folder names sites whose pages carry no canonical URL
+_GNE_SITES = {
+    "163": "163.com", "sina": "sina.com.cn", "qq": "qq.com", "ifeng": "ifeng.com",
+    "people": "people.com.cn", "baijiahao": "baidu.com", "thepaper": "thepaper.cn",
+    "toutiao": "toutiao.com", "xinhuanet": "xinhuanet.com", "wechat": "qq.com",
+}  # fmt: skip
+_ZH_SENTENCE_END = frozenset("。！？”」』）)!?.")
+_CANONICAL = re.compile(
+    r"""<(?:link[^>]+rel=["']canonical["'][^>]+href|meta[^>]+property=["']og:url["']"""
+    r"""[^>]+content)=["'](https?://[^"']+)""",
+    re.IGNORECASE,
+)
+
+
+def gne_docs() -> Iterator[Doc]:
+    """Silver labels on gne-tests-no-ground-truth (Chinese news pages, no reference text), for
+    training only (see the module docstring): a line both readability-lxml and trafilatura keep
+    that reads as prose is content, a line of whose character 4-grams at most
+    ZH_BOILER_MAX_OVERLAP occur in either extractor's text is boilerplate."""
+    from normalize.strip.extract import _readability, _trafilatura
+
+    base = SHARED / "boilerplate" / "gne-tests-no-ground-truth" / "tests"
+    for path in sorted(base.glob("*/*.html.gz")):
+        html = decode_html(gzip.decompress(path.read_bytes()))
+        lines, cells = render_lines(html)
+        kept = [re.sub(r"\s+", "", f(html, None).text) for f in (_readability, _trafilatura)]
+        if not lines or min(map(len, kept)) < SILVER_MIN_CHARS:
+            continue  # an extractor found no article: no labels to trust
+        grams = [{k[i : i + 4] for i in range(len(k) - 3)} for k in kept]
+        flats = [re.sub(r"\s+", "", line) for line in lines]
+        seen = Counter(flats)
+        labels: list[int | None] = []
+        for flat in flats:
+            if len(flat) < ZH_MIN_CHARS:
+                labels.append(None)
+            elif all(flat in k for k in kept):
+                prose = len(flat) >= ZH_SHORT_CHARS and flat[-1] in _ZH_SENTENCE_END
+                labels.append(0 if prose and seen[flat] == 1 else None)
+            else:
+                n = len(flat) - 3
+                overlap = max(sum(flat[i : i + 4] in g for i in range(n)) / n for g in grams)
+                labels.append(1 if overlap <= ZH_BOILER_MAX_OVERLAP else None)
+        drop_data_tables(cells, labels, "gne")
+        canonical = _CANONICAL.search(html)
+        folder = path.parent.name
+        group = (registered_domain(canonical.group(1)) if canonical
+                 else site_of_links(html) or _GNE_SITES.get(folder, f"gne:{folder}"))  # fmt: skip
+        yield Doc(group, "zh", "gne", "\n".join(lines), labels, None, list(labels), gold=False)
+
+
 def docs_dev() -> Iterator[Doc]:
     for raw_line in (SHARED / "plaintext" / "docs-dev.jsonl").open(encoding="utf-8"):
         rec = json.loads(raw_line)
@@ -479,6 +554,7 @@ class Table:
     tok_ptr: np.ndarray  # row i's tokens are tok_ids[tok_ptr[i]:tok_ptr[i + 1]]
     tok_ids: np.ndarray  # indexes into vocab
     vocab: list[str]  # every token of the corpus, sorted
+    gold: np.ndarray  # per row: its document's labels are gold (not silver)
 
 
 def _line_starts(text: str) -> list[int]:
@@ -517,7 +593,7 @@ def build_table(docs: Sequence[Doc], rules: RuleSet) -> Table:
     ids = np.array([index[t] for toks in tokens for t in toks], dtype=np.int64)
     return Table(doc_of, np.array(rows, dtype=np.float64).reshape(-1, len(FEATURES)),
                  np.array(ys, dtype=np.int64), rule_lost, rule_content, ptr, ids,
-                 vocab)  # fmt: skip
+                 vocab, np.array([docs[d].gold for d in doc_of], dtype=bool))  # fmt: skip
 
 
 def _labels_of(start: int, end: int, starts: list[int], labels: list[int | None]) -> list:
@@ -696,7 +772,58 @@ def stack(x: np.ndarray, logits: np.ndarray, doc: np.ndarray) -> np.ndarray:
     return np.hstack([x, extra])
 
 
-Stages = tuple[np.ndarray, Params, Params]  # lexicon weights, first and second stage
+Stages = tuple[np.ndarray, Params, Trees]  # lexicon weights, first and second stage
+
+
+def fit_trees(x: np.ndarray, y: np.ndarray, weight: np.ndarray) -> Trees:
+    """The second stage: TREES boosting rounds of trees TREE_DEPTH deep (scikit-learn's
+    HistGradientBoostingClassifier, fixed seed, no early stopping: deterministic), exported as
+    plain data, leaf values rounded to TREE_DIGITS decimals."""
+    try:
+        from sklearn.ensemble import HistGradientBoostingClassifier
+    except ImportError:
+        sys.exit("training the line model needs scikit-learn: pip install -e '.[train]'")
+    booster = HistGradientBoostingClassifier(
+        max_iter=TREES, max_depth=TREE_DEPTH, learning_rate=TREE_RATE,
+        l2_regularization=TREE_L2, early_stopping=False, random_state=0,
+    )  # fmt: skip
+    booster.fit(x, y, sample_weight=weight)
+    trees = []
+    # the fitted trees' nodes (scikit-learn keeps them in _predictors; children come after
+    # their parent, as lineclf's file format wants)
+    for (predictor,) in booster._predictors:
+        nodes = predictor.nodes
+        flat: list[list[float]] = []
+        for node in nodes:
+            if node["is_leaf"]:
+                flat.append([round(float(node["value"]), TREE_DIGITS)])
+            else:
+                flat.append([int(node["feature_idx"]), float(node["num_threshold"]),
+                             int(node["left"]), int(node["right"])])  # fmt: skip
+        trees.append(flat)
+    base = round(float(np.ravel(booster._baseline_prediction)[0]), TREE_DIGITS)
+    return parse_trees({"base": base, "gate": TREE_GATE, "trees": trees}, x.shape[1], "fit",
+                       "stage2")  # fmt: skip
+
+
+def tree_logits(trees: Trees, x: np.ndarray) -> np.ndarray:
+    """Trees.logits for many rows at once (the same trees, the same comparisons)."""
+    z = np.full(len(x), trees.base)
+    rows = np.arange(len(x))
+    for tree in trees.as_json()["trees"]:  # type: ignore[union-attr]
+        feature = np.array([n[0] if len(n) == 4 else 0 for n in tree], dtype=np.int64)
+        threshold = np.array([n[1] if len(n) == 4 else 0.0 for n in tree])
+        left = np.array([n[2] if len(n) == 4 else i for i, n in enumerate(tree)], dtype=np.int64)
+        right = np.array([n[3] if len(n) == 4 else i for i, n in enumerate(tree)], dtype=np.int64)
+        value = np.array([n[0] if len(n) == 1 else 0.0 for n in tree])
+        at = np.zeros(len(x), dtype=np.int64)
+        for _ in range(len(tree)):
+            nxt = np.where(x[rows, feature[at]] <= threshold[at], left[at], right[at])
+            if np.array_equal(nxt, at):
+                break
+            at = nxt
+        z += value[at]
+    return z
 
 
 def fit_stages(table: Table, rows: np.ndarray, groups: Sequence[str]) -> Stages:
@@ -718,16 +845,18 @@ def fit_stages(table: Table, rows: np.ndarray, groups: Sequence[str]) -> Stages:
         logits[inner == f] = _logits(
             fit(x[train_rows], y[train_rows], weight[train_rows]), x[inner == f]
         )
-    second = fit(stack(x, logits, doc)[labelled], y[labelled], weight[labelled])
+    second = fit_trees(stack(x, logits, doc)[labelled], y[labelled], weight[labelled])
     return fit_lexicon(table, rows, groups), first, second
 
 
 def predict(stages: Stages, table: Table, rows: np.ndarray) -> np.ndarray:
-    """Probabilities of boilerplate of ``rows`` (whole documents, in order)."""
+    """Probabilities of boilerplate of ``rows`` (whole documents, in order): LineModel's."""
     weights, first, second = stages
     x = with_lex(table, rows, weights)
     doc = np.asarray(table.doc)[rows]
-    z = _logits(second, stack(x, _logits(first, x), doc))
+    z = _logits(first, x)
+    judged = z >= second.gate
+    z[judged] = tree_logits(second, stack(x, z, doc)[judged])
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
 
@@ -741,7 +870,7 @@ def as_model(
     stages: Stages, vocab: Sequence[str], threshold: float, zh_threshold: float
 ) -> LineModel:
     weights, first, second = stages
-    return LineModel(_linear(first), _linear(second), threshold, zh_threshold, SMOOTH_MARGIN,
+    return LineModel(_linear(first), second, threshold, zh_threshold, SMOOTH_MARGIN,
                      lexicon=lexicon_of(weights, vocab))  # fmt: skip
 
 
@@ -775,7 +904,7 @@ def choose_thresholds(
             continue
         stages = fit_stages(table, train_rows, groups)
         probs[test] = predict(stages, table, rows[test])
-    y = table.y[rows]
+    y = np.where(table.gold[rows], table.y[rows], -1)  # silver labels choose nothing
     zh = table.x[rows, FEATURES.index("zh")] > 0
     smooth = table.x[rows, FEATURES.index("sentence")] == 0
     by_doc: dict[int, list[int]] = {}
@@ -931,7 +1060,8 @@ def cleaning_summary() -> str:
 
 
 def load_docs(max_pages: int | None) -> list[Doc]:
-    return [*trafilatura_docs(max_pages), *zh_docs(), *docs_dev()]
+    silver = gne_docs() if SILVER else ()
+    return [*trafilatura_docs(max_pages), *zh_docs(), *docs_dev(), *silver]
 
 
 KEYS = ("en", "zh", "other", "docs-dev", "trafilatura-eval", "zh-cwced-dev")
@@ -963,7 +1093,7 @@ def cross_validate(
         for k, model in enumerate(models):
             thresholds[k].append((model.threshold, model.zh_threshold))
         for i, g in enumerate(fold):
-            if g == f:
+            if g == f and docs[i].gold:
                 score(docs[i], rules, models[0], ours[0], ours_misses)
                 score(docs[i], rules, None, base, base_misses)
                 for k in range(1, len(targets)):

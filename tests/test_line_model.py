@@ -141,7 +141,7 @@ def test_stack_rows_see_the_neighbours_decisions() -> None:
     [
         ("{", "not valid JSON"),
         ('{"format": "x"}', "not a normalize line model"),
-        ('{"format": "normalize line model 3", "features": ["size"]}', "other features"),
+        ('{"format": "normalize line model 4", "features": ["size"]}', "other features"),
     ],
 )
 def test_bad_model_files_are_named(text: str, message: str) -> None:
@@ -335,3 +335,57 @@ def test_a_page_without_canonical_url_takes_the_site_its_links_point_to() -> Non
     assert t.site_of_links(page) == "example.com.cn"
     assert t.site_of_links('<a href="https://one.example.org/">a</a>') is None  # too few
     assert t.site_of_links("<p>no links</p>") is None
+
+
+def _two_trees() -> dict[str, object]:
+    # tree 1: feature 0 <= 0.5 -> -1, else (feature 1 <= 2 -> 0.5, else 2); tree 2: a leaf
+    return {
+        "base": 0.25,
+        "gate": -1.0,
+        "trees": [[[0, 0.5, 1, 2], [-1.0], [1, 2.0, 3, 4], [0.5], [2.0]], [[0.125]]],
+    }
+
+
+def test_boosted_trees_walk_left_at_or_below_the_threshold() -> None:
+    from normalize.strip.trees import parse_trees
+
+    trees = parse_trees(_two_trees(), 2, "t.json", "stage2")
+    got = trees.logits([[0.5, 9.0], [0.6, 2.0], [0.6, 2.1]])
+    assert got == [0.25 - 1.0 + 0.125, 0.25 + 0.5 + 0.125, 0.25 + 2.0 + 0.125]
+    # the JSON form comes back the same
+    assert parse_trees(trees.as_json(), 2, "t.json", "stage2") == trees
+
+
+@pytest.mark.parametrize(
+    ("tree", "message"),
+    [
+        ([[5, 0.5, 1, 2], [0.0], [1.0]], "names feature 5"),
+        ([[0, 0.5, 0, 2], [0.0], [1.0]], "child 0, not a later node"),  # a cycle
+        ([[0, 0.5, 1, 9], [0.0]], "child 9"),
+        ([[0, 0.5, 1]], "must be \\[value\\] or"),
+        ([], "non-empty list"),
+    ],
+)
+def test_bad_trees_are_named(tree: list[object], message: str) -> None:
+    from normalize.strip.trees import parse_trees
+
+    with pytest.raises(RulesError, match=message):
+        parse_trees({"base": 0.0, "gate": 0.0, "trees": [tree]}, 2, "t.json", "stage2")
+
+
+def test_the_trees_judge_only_lines_the_first_stage_finds_suspect() -> None:
+    from normalize.strip.trees import parse_trees
+
+    n = len(FEATURES)
+    # the first stage's logit is the first feature; the trees always say +3
+    stage1 = Linear((0.0,) * n, (1.0,) * n, (1.0,) + (0.0,) * (n - 1), 0.0)
+    trees = parse_trees({"base": 3.0, "gate": -1.0, "trees": []}, n + len(STACK_FEATURES),
+                        "t.json", "stage2")  # fmt: skip
+    model = LineModel(stage1, trees, 0.9, 0.9, 0.1)
+    rows = [[-4.0] + [0.0] * (n - 1), [-1.0] + [0.0] * (n - 1), [2.0] + [0.0] * (n - 1)]
+    probs = model.probabilities(rows)
+    assert probs[0] == pytest.approx(1 / (1 + math.exp(4.0)))  # below the gate: stage 1's
+    assert probs[1] == probs[2] == pytest.approx(1 / (1 + math.exp(-3.0)))
+    # and the file keeps them
+    again = parse_line_model(model.to_json({}), "m.json")
+    assert again.stage2 == trees

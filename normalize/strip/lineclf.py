@@ -8,12 +8,14 @@ are then smoothed over neighbouring lines (as jusText does with its near-good cl
 just below the threshold goes when the lines on both sides of it go, unless it reads as an
 article sentence (a reply between two "Reply" buttons is someone's text).
 
-The model is two stacked logistic regressions: the first over :data:`FEATURES` (the line, its
+The model has two stages: a logistic regression over :data:`FEATURES` (the line, its
 neighbours' measures, its place relative to the article's sentences and main run, how often
-its text recurs in the document, the run of short lines it is in, Chinese lines' own measures),
-the second over those and the first stage's judgement of the line and its neighbours
-(:data:`STACK_FEATURES`: the neighbours' decisions). It is shipped as plain JSON
-(``rules/line-model.json``: feature names, standardisation, weights, thresholds), trained by
+its text recurs in the document, the run of short lines it is in, its size within the
+document's distribution of sizes, Chinese lines' own measures), then boosted trees
+(:mod:`.trees`) over those and the first stage's judgement of the line and its neighbours
+(:data:`STACK_FEATURES`: the neighbours' decisions), for the lines whose first-stage logit
+reaches the trees' gate. It is shipped as plain JSON (``rules/line-model.json``: feature
+names, standardisation, weights, trees, thresholds), trained by
 ``benchmarks/train_line_model.py``. Inference is pure Python (no numpy: an English run must
 start fast), a few microseconds a line.
 """
@@ -25,6 +27,7 @@ import json
 import math
 import operator
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -35,6 +38,7 @@ from pathlib import Path
 from normalize.errors import RulesError
 from normalize.resources import data_dir
 from normalize.strip.lexicon import LEX_FEATURES, lexical_measures
+from normalize.strip.trees import Trees, parse_trees
 
 MODEL_FILE = "line-model.json"
 # Neighbourhood for the window features (lines each side).
@@ -161,6 +165,16 @@ FEATURES: tuple[str, ...] = (
     "zh_ends_sentence",
     "zh_function",
     "zh_short",
+    # the line within its document's distribution: a menu is short where the article's lines
+    # are long, a list of teasers is where most lines are short
+    "size_rank",  # share of the document's other lines that are smaller
+    "size_vs_median",  # size minus the document's median size
+    "size_vs_max",  # size minus the document's largest size
+    "doc_short",  # share of short lines in the document
+    "doc_sentences",  # share of article sentences in the document
+    "doc_lines",  # log(1 + lines of the document)
+    "short_among_short",  # short, no sentence end, both neighbours short
+    "short_x_doc_long",  # short, times the share of the document's lines that are not
     # what the line says: learnt token weights (normalize/strip/lexicon.py), its neighbours' too
     *LEX_FEATURES,
 )
@@ -315,6 +329,13 @@ def line_features(
     junks = list(accumulate((s.junk_share for s in stats), initial=0.0))
     lexes = list(accumulate((s.lex[0] for s in stats), initial=0.0))
     sents = list(accumulate((1 if x else 0 for x in sentence), initial=0))
+    ordered = sorted(s.size for s in stats)
+    median = (ordered[(n - 1) // 2] + ordered[n // 2]) / 2 if n else 0.0
+    largest = ordered[-1] if n else 0.0
+    doc_short = sum(s.short for s in stats) / n if n else 0.0
+    doc_sentences = sents[-1] / n if n else 0.0
+    doc_lines = math.log1p(n)
+    rank_scale = 1.0 / (n - 1) if n > 1 else 0.0
     rows: list[list[float]] = []
     for i, s in enumerate(stats):
         prev = stats[i - 1] if i else None
@@ -389,6 +410,17 @@ def line_features(
                 s.zh * s.ends_sentence,
                 s.zh * s.function_share,
                 s.zh * s.short,
+                bisect_left(ordered, s.size) * rank_scale,
+                s.size - median,
+                s.size - largest,
+                doc_short,
+                doc_sentences,
+                doc_lines,
+                s.short
+                * (1.0 - s.ends_sentence)
+                * (prev.short if prev else 1.0)
+                * (nxt.short if nxt else 1.0),
+                s.short * (1.0 - doc_short),
                 s.lex[0],
                 s.lex[1],
                 s.lex[2],
@@ -419,7 +451,7 @@ def _main_run(stats: Sequence[_Stats], sentence: Sequence[bool]) -> tuple[int, i
     return best_start, best_end
 
 
-FORMAT = "normalize line model 3"
+FORMAT = "normalize line model 4"
 _ZH_COLUMN = FEATURES.index("zh")
 _SENTENCE_COLUMN = FEATURES.index("sentence")
 
@@ -483,12 +515,13 @@ def _sigmoid(z: float) -> float:
 
 @dataclass(frozen=True)
 class LineModel:
-    """Two stacked logistic regressions: the first over :data:`FEATURES`, the second over
-    those and :data:`STACK_FEATURES` (the first stage's judgement of the neighbours).
+    """Two stacked stages: a logistic regression over :data:`FEATURES`, then boosted trees
+    (or a second logistic regression) over those and
+    :data:`STACK_FEATURES` (the first stage's judgement of the neighbours).
     Thresholds are per script: Chinese lines (the ``zh`` feature) and the rest."""
 
     stage1: Linear
-    stage2: Linear | None
+    stage2: Linear | Trees | None
     threshold: float  # remove a non-Chinese line at or above this probability of boilerplate
     zh_threshold: float  # the same for Chinese lines
     smooth_margin: float  # see the module docstring
@@ -500,7 +533,16 @@ class LineModel:
     def probabilities(self, rows: Sequence[Sequence[float]]) -> list[float]:
         """Probability of boilerplate of each line of one document (rows in order)."""
         logits = self.stage1.logits(rows)
-        if self.stage2 is not None:
+        if isinstance(self.stage2, Trees):
+            # only lines the first stage finds suspect (see Trees)
+            gate = self.stage2.gate
+            judged = [i for i, z in enumerate(logits) if z >= gate]
+            if judged:
+                stacked = stack_rows(rows, logits)
+                again = self.stage2.logits([stacked[i] for i in judged])
+                for i, z in zip(judged, again, strict=True):
+                    logits[i] = z
+        elif self.stage2 is not None:
             logits = self.stage2.logits(stack_rows(rows, logits))
         return [_sigmoid(z) for z in logits]
 
@@ -537,7 +579,10 @@ class LineModel:
                 "features": list(FEATURES),
                 "stack_features": list(STACK_FEATURES),
                 "stage1": self.stage1.as_json(),
-                "stage2": self.stage2.as_json() if self.stage2 else None,
+                "stage2": None if self.stage2 is None else {
+                    "kind": "trees" if isinstance(self.stage2, Trees) else "linear",
+                    **self.stage2.as_json(),
+                },
                 "threshold": round(self.threshold, 6),
                 "zh_threshold": round(self.zh_threshold, 6),
                 "smooth_margin": round(self.smooth_margin, 6),
@@ -589,11 +634,13 @@ def parse_line_model(text: str, source: str) -> LineModel:
         )
     n = len(FEATURES)
     stage1 = _parse_linear(obj.get("stage1"), n, source, "stage1")
-    stage2 = (
-        None
-        if obj.get("stage2") is None
-        else _parse_linear(obj["stage2"], n + len(STACK_FEATURES), source, "stage2")
-    )
+    raw2 = obj.get("stage2")
+    n2 = n + len(STACK_FEATURES)
+    stage2: Linear | Trees | None = None
+    if isinstance(raw2, dict) and raw2.get("kind") == "trees":
+        stage2 = parse_trees(raw2, n2, source, "stage2")
+    elif raw2 is not None:
+        stage2 = _parse_linear(raw2, n2, source, "stage2")
     for key in ("threshold", "zh_threshold", "smooth_margin"):
         if not isinstance(obj.get(key), int | float):
             raise RulesError(f"{source}: {key!r} must be a number")
