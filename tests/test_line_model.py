@@ -389,3 +389,16 @@ def test_the_trees_judge_only_lines_the_first_stage_finds_suspect() -> None:
     # and the file keeps them
     again = parse_line_model(model.to_json({}), "m.json")
     assert again.stage2 == trees
+
+
+def test_silver_labels_are_prose_both_extractors_keep_and_lines_neither_keeps() -> None:
+    t = _train_module()
+    article = "某某医药今天宣布其新药获得批准上市。"
+    extra = "公司表示将尽快推进生产。"
+    lines = ["首页 新闻 登录 注册", article, "相关阅读推荐文章", article[:6], extra,
+             "责任编辑：某某"]  # fmt: skip
+    kept = [article + extra, "标题\n" + article]
+    # the menu, the teaser head and the editor line are in neither text; the article line is
+    # in both and reads as prose; a piece of it is too short to vouch for; a line only one
+    # extractor keeps is not labelled
+    assert t.silver_labels(lines, kept) == [1, 0, 1, None, None, 1]
