@@ -95,7 +95,8 @@ on fewer than LEX_MIN_DOMAINS domains left out; the first stage learns from lexi
 computed out of fold by site, as for the stacking.
 
 What the second stage, the document features and the silver labels were chosen by (out-of-fold
-probabilities, the same 5 folds by site as the figures, not nested: say so when quoting them).
+probabilities, the same 5 folds by site as the figures, not nested: say so when quoting them;
+measured before the rule and label fixes of the loso audit, which changed the corpus a little).
 Share of the boilerplate among the classifier's labelled lines taken when it may lose 0.5% / 1%
 / 2% of their content lines, non-Chinese lines | Chinese lines, and the mean over losses of
 0.1-2% ("mean"):
