@@ -832,6 +832,10 @@ def _apply_model(
         probs = model.probabilities(rows)
         removed = False
         go_lines = model.decide(probs, model.thresholds(rows), model.smoothable(rows))
+        # the same text, the same decision: a repeated line the model takes in one place goes
+        # everywhere (kept once, by its place, it would go on a second run: not idempotent)
+        going = {lines[i].text for i, go in zip(idx, go_lines, strict=True) if go}
+        go_lines = [go or lines[i].text in going for i, go in zip(idx, go_lines, strict=True)]
         for i, go, p in zip(idx, go_lines, probs, strict=True):
             if go:
                 verdicts[i] = ("line-model", f"line classifier: boilerplate p={p:.2f}")
