@@ -29,6 +29,7 @@ from typing import Any, Protocol
 
 from normalize.errors import RulesError
 from normalize.resources import data_dir
+from normalize.strip.rules import normalize_line
 from normalize.yamlfile import load_data
 
 GRAMMAR_FILE = Path("grammar") / "line-grammar.yaml"
@@ -198,7 +199,7 @@ class LineGrammar:
     def field_parts(self, norm: str, original: str) -> list[str]:
         """``norm`` split at its field boundaries (the original line shows runs of spaces)."""
         pieces = (
-            [normalize_piece(p) for p in _SPACE_RUN.split(original.strip())]
+            [normalize_line(p) for p in _SPACE_RUN.split(original.strip())]
             if _spaced(original)
             else [norm]
         )
@@ -294,11 +295,9 @@ class LineGrammar:
 
     def call_to_action(self, norm: str, sentence: bool) -> bool:
         """Whether a line is a subscription, login, app or trial prompt."""
-        if not (
-            any(w.strip(_PUNCT) in self._cta_first for w in norm.replace("/", " ").split())
-            if norm.isascii()
-            else self._zh_cta_hint.search(norm)
-            or any(w.strip(_PUNCT) in self._cta_first for w in norm.replace("/", " ").split())
+        zh_hint = not norm.isascii() and self._zh_cta_hint.search(norm) is not None
+        if not zh_hint and not any(
+            w.strip(_PUNCT) in self._cta_first for w in norm.replace("/", " ").split()
         ):
             return False
         strong, share, words, cjk = self.cta_measure(norm)
@@ -327,10 +326,6 @@ class LineGrammar:
 def _spaced(original: str) -> bool:
     """Whether a line may have a run of spaces between fields (a quick look)."""
     return "  " in original or "\t" in original or "\u3000" in original
-
-
-def normalize_piece(text: str) -> str:
-    return " ".join(text.split()).casefold()
 
 
 # --- the decisions, for the cleaner ---------------------------------------------------------------
@@ -494,7 +489,7 @@ def parse_grammar(text: str, source: str, rule_ids: Mapping[str, str] | None = N
                     f"{source}:{where}: {section}.{key} must be a list of words "
                     "(quote words YAML reads as true or false: 'on', 'no')"
                 )
-            got[f"{section}.{key}"] = tuple(normalize_piece(v) for v in values)
+            got[f"{section}.{key}"] = tuple(normalize_line(v) for v in values)
     unknown = sorted(set(data) - set(_SECTIONS))
     if unknown:
         raise RulesError(f"{source}:{line}: unknown key {unknown[0]!r}")

@@ -13,14 +13,13 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import yaml
 
 from normalize.errors import RulesError
 from normalize.resources import data_dir
-from normalize.strip.compose import LineGrammar, load_grammar
 from normalize.strip.linear import (
     LinearRegexError,
     check,
@@ -31,6 +30,9 @@ from normalize.strip.linear import (
 )
 from normalize.strip.rulelits import case_folded_equivalent, max_width, required_literals
 from normalize.yamlfile import load_data
+
+if TYPE_CHECKING:  # compose reads lines in this module's normalize_line form
+    from normalize.strip.compose import LineGrammar
 
 WHERE = ("anywhere", "edges")
 LANGS = ("any", "en", "zh")
@@ -447,6 +449,8 @@ def load_rules(paths: Sequence[Path | str] | None = None) -> RuleSet:
             sites[profile.site] = profile
         else:
             generic.extend(rules)
+    from normalize.strip.compose import load_grammar  # (compose imports this module)
+
     grammar = load_grammar(rule_ids=seen_ids)
     digest.update(b"grammar\0" + grammar.digest.encode())
     return RuleSet(tuple(generic), sites, digest.hexdigest()[:12], grammar)
