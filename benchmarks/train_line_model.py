@@ -469,17 +469,7 @@ def zh_docs() -> Iterator[Doc]:
                 n = len(flat) - 3
                 share = sum(flat[i : i + 4] in grams for i in range(n)) / n
                 labels.append(1 if share <= ZH_BOILER_MAX_OVERLAP else None)
-        canonical = re.search(
-            r"""<(?:link[^>]+rel=["']canonical["'][^>]+href|meta[^>]+property=["']og:url["']"""
-            r"""[^>]+content)=["'](https?://[^"']+)""",
-            html,
-            re.IGNORECASE,
-        )
-        group = (
-            registered_domain(canonical.group(1))
-            if canonical
-            else site_of_links(html) or f"zh-cwced:{uuid}"
-        )
+        group = page_site(html) or f"zh-cwced:{uuid}"
         matched = list(labels)
         drop_lone_content(lines, labels, [False] * len(lines), "zh-cwced-dev")
         drop_data_tables(cells, labels, "zh-cwced-dev")
@@ -487,6 +477,13 @@ def zh_docs() -> Iterator[Doc]:
 
 
 _LINK_HOST = re.compile(r"""(?:href|src)=["']https?://([^/"':?#\s]+)""", re.IGNORECASE)
+
+
+def page_site(html: str) -> str | None:
+    """A page's site for the folds: the registered domain of its canonical URL, else the one
+    most of its links point to (site_of_links), else None."""
+    canonical = _CANONICAL.search(html)
+    return registered_domain(canonical.group(1)) if canonical else site_of_links(html)
 
 
 def site_of_links(html: str) -> str | None:
@@ -530,10 +527,8 @@ def gne_docs() -> Iterator[Doc]:
             continue  # an extractor found no article: no labels to trust
         labels = silver_labels(lines, kept)
         drop_data_tables(cells, labels, "gne")
-        canonical = _CANONICAL.search(html)
         folder = path.parent.name
-        group = (registered_domain(canonical.group(1)) if canonical
-                 else site_of_links(html) or _GNE_SITES.get(folder, f"gne:{folder}"))  # fmt: skip
+        group = page_site(html) or _GNE_SITES.get(folder, f"gne:{folder}")
         yield Doc(group, "zh", "gne", "\n".join(lines), labels, None, list(labels), gold=False)
 
 
