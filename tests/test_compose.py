@@ -146,6 +146,8 @@ def test_a_row_with_its_neighbours_separators_is_a_table() -> None:
         "Get unlimited access for $1 a week",
         "剩余80%未读，开通会员阅读全文",
         "开通会员，畅读全文",
+        "已阅读60%，登录后查看剩余内容",
+        "Log in to keep reading this article",
     ],
 )
 def test_calls_to_action_go(line: str) -> None:
@@ -160,6 +162,8 @@ def test_calls_to_action_go(line: str) -> None:
         "Contoso plans to register the drug in Europe and offer full access to trial data.",
         "公司开通会员服务，用户可免费阅读全文",
         "The trial enrolled patients who had no access to approved therapies.",
+        "会员企业注册后，可享受专项资金支持。",
+        "Readers can register for free to read more articles, the publisher said.",
     ],
 )
 def test_headlines_and_sentences_with_the_vocabulary_stay(line: str) -> None:

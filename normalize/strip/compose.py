@@ -59,6 +59,9 @@ CTA_MIN_SHARE = 0.6
 # comma) goes only when it is almost all vocabulary, with two different strong terms.
 CTA_SENTENCE_MIN_SHARE = 0.8
 CTA_SENTENCE_MIN_STRONG = 2
+# ... or when it is all but a character or two vocabulary, with one strong term: a
+# reading-progress prompt "已阅读60%，登录后查看剩余内容" names only the login.
+CTA_SENTENCE_ALL_SHARE = 0.9
 # The list after a prompt: at most this many items, each at most this many words / CJK
 # characters, each a bullet or holding a vocabulary term.
 CTA_LIST_MAX_ITEMS = 8
@@ -304,7 +307,9 @@ class LineGrammar:
         if not strong or (cjk and cjk > CTA_MAX_CJK) or (not cjk and words > CTA_MAX_WORDS):
             return False
         if sentence:
-            return share >= CTA_SENTENCE_MIN_SHARE and strong >= CTA_SENTENCE_MIN_STRONG
+            return share >= CTA_SENTENCE_ALL_SHARE or (
+                share >= CTA_SENTENCE_MIN_SHARE and strong >= CTA_SENTENCE_MIN_STRONG
+            )
         return share >= CTA_MIN_SHARE
 
     def cta_list_item(self, norm: str, bullet: bool) -> bool:
