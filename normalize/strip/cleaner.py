@@ -330,8 +330,14 @@ def _clean(
     )
     if keep_rules:
         verdicts = [None if v is not None and v[0] in keep_rules else v for v in verdicts]
-    if model is not None:
-        _apply_model(lines, verdicts, edge_match, model, short_guard=not extracted)
+    if model is not None and _apply_model(
+        lines, verdicts, edge_match, model, short_guard=not extracted
+    ):
+        # The classifier's junk grows edge clusters as the rules' junk does: a short label
+        # between a sentence and lines the model took would otherwise go on a second run only.
+        anchors = [i for i, line in enumerate(lines) if line.sentence and verdicts[i] is None]
+        first, last = (anchors[0], anchors[-1]) if anchors else (len(lines), -1)
+        _grow_edge_clusters(lines, verdicts, first, last)
     if any(line.text for line in lines) and all(
         v is not None for line, v in zip(lines, verdicts, strict=True) if line.text
     ):
@@ -821,13 +827,15 @@ def _apply_model(
     model: LineModel,
     *,
     short_guard: bool,
-) -> None:
+) -> bool:
+    """Let the classifier judge the lines the rules kept; whether it removed any."""
     cache: dict[str, object] = {}  # each line's own measures, for the later passes
+    removed_any = False
     for _ in range(MODEL_PASSES):
         if short_guard and _is_short_record(
             [line for i, line in enumerate(lines) if verdicts[i] is None]
         ):
-            return
+            return removed_any
         idx, rows = model_inputs(lines, verdicts, edge_match, cache, model.lexicon)
         probs = model.probabilities(rows)
         removed = False
@@ -839,9 +847,10 @@ def _apply_model(
         for i, go, p in zip(idx, go_lines, probs, strict=True):
             if go:
                 verdicts[i] = ("line-model", f"line classifier: boilerplate p={p:.2f}")
-                removed = True
+                removed = removed_any = True
         if not removed:
-            return
+            return removed_any
+    return removed_any
 
 
 def _is_short_record(lines: Sequence[_Line]) -> bool:
