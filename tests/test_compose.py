@@ -148,6 +148,9 @@ def test_a_row_with_its_neighbours_separators_is_a_table() -> None:
         "开通会员，畅读全文",
         "已阅读60%，登录后查看剩余内容",
         "Log in to keep reading this article",
+        "展开剩余72%",
+        "请登录后发表评论",
+        "Forgot password?",
     ],
 )
 def test_calls_to_action_go(line: str) -> None:
@@ -163,6 +166,8 @@ def test_calls_to_action_go(line: str) -> None:
         "公司开通会员服务，用户可免费阅读全文",
         "The trial enrolled patients who had no access to approved therapies.",
         "会员企业注册后，可享受专项资金支持。",
+        "该药需要注册后才能上市",
+        "药品注册申请获受理",
         "Readers can register for free to read more articles, the publisher said.",
     ],
 )
