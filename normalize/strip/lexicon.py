@@ -71,11 +71,17 @@ def line_tokens(text: str) -> list[str]:
     return tokens
 
 
-def lexical_measures(text: str, lexicon: Mapping[str, float]) -> tuple[float, float, float, int]:
+def lexical_measures(
+    text: str, lexicon: Mapping[str, float], tokens: list[str] | None = None
+) -> tuple[float, float, float, int]:
     """Mean, largest and smallest weight of the line's distinct tokens found in ``lexicon``,
-    and how many were found (0, 0, 0, 0 when none)."""
+    and how many were found (0, 0, 0, 0 when none). ``tokens``: ``line_tokens(text)``, when
+    the caller has them."""
+    if tokens is None:
+        tokens = line_tokens(text)
     # distinct tokens in the order they first occur, their weights summed in that order
-    weights = [w for w in map(lexicon.get, dict.fromkeys(line_tokens(text))) if w is not None]
+    # (filter and map: no Python-level loop over the tokens)
+    weights = [*map(lexicon.__getitem__, filter(lexicon.__contains__, dict.fromkeys(tokens)))]
     if not weights:
         return 0.0, 0.0, 0.0, 0
     return sum(weights) / len(weights), max(weights), min(weights), len(weights)

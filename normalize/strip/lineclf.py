@@ -38,6 +38,7 @@ from pathlib import Path
 from normalize.errors import RulesError
 from normalize.resources import data_dir
 from normalize.strip.lexicon import LEX_FEATURES, lexical_measures
+from normalize.strip.lexicon import SAMPLE_CHARS as LEX_SAMPLE_CHARS
 from normalize.strip.trees import Trees, parse_trees
 
 MODEL_FILE = "line-model.json"
@@ -253,6 +254,7 @@ class _Stats:
             junk = sum(map(_EN_JUNK.__contains__, low_words))
             address = sum(map(_EN_ADDRESS.__contains__, low_words))
         else:
+            low_words = []
             self.title_share = 0.0
             func = junk = address = 0
         if cjk:
@@ -274,7 +276,15 @@ class _Stats:
             1.0 if digits and (_DATE_NUMERIC.search(sample) or _DATE_MONTH.search(low)) else 0.0
         )
         self.short = 1.0 if (cjk <= 8 if cjk >= 2 else nwords <= 4) and full <= n else 0.0
-        self.lex = lexical_measures(text, lexicon) if lexicon else (0.0, 0.0, 0.0, 0)
+        if lexicon:
+            # a short ASCII line's tokens are its words, lower-cased, and the first one marked
+            # (lexicon.line_tokens, without finding the words again)
+            tokens = None
+            if ascii_only and 2 <= full <= LEX_SAMPLE_CHARS:
+                tokens = [*low_words, "^" + low_words[0]] if low_words else []
+            self.lex = lexical_measures(text, lexicon, tokens)
+        else:
+            self.lex = (0.0, 0.0, 0.0, 0)
 
 
 def line_features(
