@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from normalize.errors import RulesError
 from normalize.strip.lineclf import (
@@ -402,3 +404,56 @@ def test_silver_labels_are_prose_both_extractors_keep_and_lines_neither_keeps() 
     # in both and reads as prose; a piece of it is too short to vouch for; a line only one
     # extractor keeps is not labelled
     assert t.silver_labels(lines, kept) == [1, 0, 1, None, None, 1]
+
+
+def _walk(base: float, trees: tuple[object, ...], row: list[float]) -> float:
+    """The plain reading of boosted trees: walk each from its root, add its leaf."""
+    z = base
+    for node in trees:
+        while isinstance(node, tuple):
+            node = node[2] if row[node[0]] <= node[1] else node[3]
+        z += node  # type: ignore[operator]
+    return z
+
+
+_LEAVES = st.floats(allow_nan=False, allow_infinity=False, width=64)
+_THRESHOLDS = st.one_of(
+    st.floats(allow_nan=False, width=64), st.sampled_from([0.5, -0.0, 0.0, math.inf])
+)
+_TREES = st.recursive(
+    _LEAVES,
+    lambda inner: st.tuples(st.integers(0, 3), _THRESHOLDS, inner, inner),
+    max_leaves=8,
+)
+
+
+@given(
+    base=_LEAVES,
+    trees=st.lists(_TREES, max_size=6),
+    rows=st.lists(
+        st.lists(st.one_of(st.floats(), st.sampled_from([0.5, 0.0])), min_size=4, max_size=4),
+        max_size=4,
+    ),
+)
+def test_compiled_trees_give_the_floats_of_walking_them(
+    base: float, trees: list[object], rows: list[list[float]]
+) -> None:
+    from normalize.strip.trees import Trees
+
+    compiled = Trees(base, tuple(trees))  # type: ignore[arg-type]
+    got = compiled.logits(rows)
+    want = [_walk(base, tuple(trees), row) for row in rows]
+    assert [repr(z) for z in got] == [repr(z) for z in want]  # nan and -0.0 too
+
+
+@given(st.text(alphabet="abAB '-’.|0 中", max_size=90))
+def test_a_lines_measures_reuse_its_words_as_the_lexicon_tokens_unchanged(text: str) -> None:
+    from normalize.strip.lexicon import lexical_measures
+    from normalize.strip.lineclf import _Stats
+
+    # weights for every short token of the alphabet, the first-word marks too
+    words = ["a", "b", "ab", "ba", "aa", "bb", "a-b", "a'b", "a'a", "b-a", "aab", "abb", "bab"]
+    lexicon = {w: 0.25 + i / 7 for i, w in enumerate(words)}
+    lexicon.update({"^" + w: -0.5 - i / 3 for i, w in enumerate(words)})
+    lexicon["中"] = 1.5
+    assert _Stats(text, lexicon).lex == lexical_measures(text, lexicon)

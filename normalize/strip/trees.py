@@ -9,14 +9,16 @@ Here they are evaluated in pure Python (no numpy or scikit-learn at run time: an
 must start fast): the logit is the base plus each tree's leaf value, a row going left at a node
 when its feature's value is at most the node's threshold. In the JSON file each tree is a list
 of nodes, node 0 the root; a node is ``[feature, threshold, left, right]`` or a leaf
-``[value]``. Loaded, a tree becomes nested tuples, which Python walks fastest.
+``[value]``. Loaded, a tree becomes nested tuples, and all the trees together one generated
+Python function of a row (one conditional expression per tree, compiled once per model, about
+20 ms): three times faster than walking the tuples, with the same additions in the same order.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from normalize.errors import RulesError
 
@@ -35,18 +37,15 @@ class Trees:
     base: float
     trees: tuple[Node, ...]
     gate: float = -math.inf
+    logit: Callable[[Sequence[float]], float] = field(
+        init=False, repr=False, compare=False, hash=False
+    )
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "logit", _compile(self.base, self.trees))
 
     def logits(self, rows: Sequence[Sequence[float]]) -> list[float]:
-        base, trees = self.base, self.trees
-        out = []
-        for row in rows:
-            z = base
-            for node in trees:
-                while node.__class__ is tuple:
-                    node = node[2] if row[node[0]] <= node[1] else node[3]  # type: ignore[index]
-                z += node  # type: ignore[operator]
-            out.append(z)
-        return out
+        return list(map(self.logit, rows))
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -54,6 +53,24 @@ class Trees:
             "gate": self.gate,
             "trees": [_flatten(tree) for tree in self.trees],
         }
+
+
+def _compile(base: float, trees: Sequence[Node]) -> Callable[[Sequence[float]], float]:
+    """The function ``row -> base + each tree's leaf``, generated as Python source: one
+    statement per tree adding a nested conditional expression (``repr`` writes each float
+    exactly; ``inf`` and ``nan`` are names in its namespace)."""
+
+    def expr(node: Node) -> str:
+        if not isinstance(node, tuple):
+            return repr(float(node))
+        feature, threshold = int(node[0]), float(node[1])
+        return f"({expr(node[2])} if row[{feature}] <= {threshold!r} else {expr(node[3])})"
+
+    body = "".join(f"    z += {expr(tree)}\n" for tree in trees)
+    source = f"def logit(row):\n    z = {float(base)!r}\n{body}    return z\n"
+    namespace: dict[str, object] = {"inf": math.inf, "nan": math.nan}
+    exec(compile(source, "<boosted trees>", "exec"), namespace)  # our own source, from floats
+    return namespace["logit"]  # type: ignore[return-value]
 
 
 def _flatten(tree: Node) -> list[list[float]]:
