@@ -136,6 +136,8 @@ def test_stack_rows_see_the_neighbours_decisions() -> None:
     assert out[0][1:] == [-6.0, 0.0, 1.0, 1.5, 0.0, 1.0]
     assert out[1][1:] == [1.0, -6.0, 2.0, -2.0, -6.0, 2.0]
     assert out[2][1:] == [2.0, 1.0, 0.0, -2.5, 0.0, 1.0]
+    # some of them only (the lines the trees judge): the same rows
+    assert stack_rows(rows, [-9.0, 1.0, 2.0], [2, 0]) == [out[2], out[0]]
 
 
 @pytest.mark.parametrize(

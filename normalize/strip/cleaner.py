@@ -31,6 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from importlib import metadata
+from itertools import islice
 from typing import TYPE_CHECKING, NamedTuple
 
 from normalize.config import Config
@@ -623,6 +624,12 @@ def _ends_sentence(text: str) -> bool:
     return text.rstrip()[-1:] in _SENTENCE_END_CHARS
 
 
+def _at_least(count: int, pattern: re.Pattern[str], text: str, end: int = sys.maxsize) -> bool:
+    """Whether ``pattern`` matches at least ``count`` times in ``text[:end]`` (it stops
+    looking there: a sentence's third lower-case word comes early)."""
+    return next(islice(pattern.finditer(text, 0, end), count - 1, None), None) is not None
+
+
 def is_sentence(line: str) -> bool:
     """Whether a line reads as an article sentence (English or Chinese)."""
     ascii_only = line.isascii()
@@ -644,13 +651,13 @@ def is_sentence(line: str) -> bool:
         if (
             cut > 0
             and len(word_re.findall(line, 0, cut)) >= SENTENCE_LONG_WORDS
-            and len(lower_re.findall(line, 0, cut)) >= 3
+            and _at_least(3, lower_re, line, cut)
         ):
             return True
     words = len(word_re.findall(line))
     if words + cjk // 2 < SENTENCE_MIN_WORDS:
         return False
-    if len(lower_re.findall(line)) < 3:  # Title Case menus and headline lists are not prose
+    if not _at_least(3, lower_re, line):  # Title Case menus and headline lists are not prose
         return False
     return words >= SENTENCE_LONG_WORDS or bool(_ends_sentence(line))
 

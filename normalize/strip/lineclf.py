@@ -500,14 +500,18 @@ class Linear:
 
 
 def stack_rows(
-    rows: Sequence[Sequence[float]], logits: Sequence[float]
+    rows: Sequence[Sequence[float]],
+    logits: Sequence[float],
+    which: Sequence[int] | None = None,
 ) -> list[list[float]]:
     """The second stage's rows: a line's features, then :data:`STACK_FEATURES` from the first
-    stage's logits (one document's lines, in order)."""
+    stage's logits (one document's lines, in order). ``which``: only the rows of these
+    indexes (default: all)."""
     clip = [max(-LOGIT_CLIP, min(LOGIT_CLIP, z)) for z in logits]
     n = len(clip)
     out = []
-    for i, row in enumerate(rows):
+    for i in range(n) if which is None else which:
+        row = rows[i]
         prev = clip[i - 1] if i else 0.0
         nxt = clip[i + 1] if i + 1 < n else 0.0
         lo, hi = max(0, i - WINDOW), min(n, i + WINDOW + 1)
@@ -548,8 +552,7 @@ class LineModel:
             gate = self.stage2.gate
             judged = [i for i, z in enumerate(logits) if z >= gate]
             if judged:
-                stacked = stack_rows(rows, logits)
-                again = self.stage2.logits([stacked[i] for i in judged])
+                again = self.stage2.logits(stack_rows(rows, logits, judged))
                 for i, z in zip(judged, again, strict=True):
                     logits[i] = z
         elif self.stage2 is not None:
