@@ -459,3 +459,20 @@ def test_a_lines_measures_reuse_its_words_as_the_lexicon_tokens_unchanged(text: 
     lexicon.update({"^" + w: -0.5 - i / 3 for i, w in enumerate(words)})
     lexicon["中"] = 1.5
     assert _Stats(text, lexicon).lex == lexical_measures(text, lexicon)
+
+
+@given(st.text(alphabet="aZ_ 0-9.,|/>•·›»\t\x1c中，。ˇ٣", max_size=200))
+def test_a_lines_shares_are_what_their_plain_definitions_count(text: str) -> None:
+    import re
+
+    from normalize.strip.lineclf import SAMPLE_CHARS, _Stats
+
+    sample = text[:SAMPLE_CHARS]
+    n = len(sample) or 1
+    stats = _Stats(text)
+    assert stats.digit_share == sum(ch in "0123456789" for ch in sample) / n
+    assert stats.punct_share == len(re.sub(r"[\w\s]+", "", sample)) / n
+    separators = re.findall(r"\s[|•·/›»>]\s|[|•·›»]", sample)
+    assert stats.separators == (math.log1p(len(separators)) if separators else 0.0)
+    ends = set(".!?…。！？\"”’)）」』")
+    assert stats.ends_sentence == (1.0 if text.rstrip()[-1:] in ends else 0.0)

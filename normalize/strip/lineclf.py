@@ -54,9 +54,14 @@ SAMPLE_CHARS = 160
 # are lower-cased once where case does not matter).
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD_OR_SPACE = re.compile(r"[\w\s]+")  # what is left is punctuation
-# The same for ASCII text, as a table that deletes the ASCII characters it matches (faster).
-_ASCII_WORD_OR_SPACE = str.maketrans(
-    "", "", "".join(ch for ch in map(chr, range(128)) if _WORD_OR_SPACE.match(ch))
+# The same for ASCII text, as a table that deletes the ASCII characters it matches but turns
+# digits into "0" (faster; one call leaves the punctuation and the digits to count).
+_ASCII_PUNCT_AND_DIGITS = str.maketrans(
+    {
+        ch: "0" if ch.isdigit() else None
+        for ch in map(chr, range(128))
+        if _WORD_OR_SPACE.match(ch)
+    }
 )
 _SEPARATORS = re.compile(r"\s[|•·/›»>]\s|[|•·›»]")
 _SEPARATOR_CHAR = re.compile(r"[|•·/›»>]")
@@ -234,15 +239,21 @@ class _Stats:
         self.chars = math.log1p(full)
         self.cjk_share = cjk / n
         self.zh = 1.0 if cjk >= 2 else 0.0
-        last = text.rstrip()[-1:]
+        last = text[-1:]
+        if last.isspace():
+            last = text.rstrip()[-1:]
         self.ends_sentence = 1.0 if last in _SENTENCE_END else 0.0
         self.ends_colon = 1.0 if last in (":", "：") else 0.0
-        digits = sum(map(sample.count, "0123456789"))
+        if ascii_only:
+            punct = sample.translate(_ASCII_PUNCT_AND_DIGITS)
+            digits = punct.count("0")
+            punct_chars = len(punct) - digits
+        else:
+            punct = _WORD_OR_SPACE.sub("", sample)
+            digits = sum(map(sample.count, "0123456789"))
+            punct_chars = len(punct)
         self.digit_share = digits / n
-        punct = (
-            sample.translate(_ASCII_WORD_OR_SPACE) if ascii_only else _WORD_OR_SPACE.sub("", sample)
-        )
-        self.punct_share = len(punct) / n
+        self.punct_share = punct_chars / n
         sample_units = nwords + cjk / 2
         low = sample.lower()
         if nwords:
@@ -268,8 +279,8 @@ class _Stats:
             len(_LINK.findall(low)) if any(map(low.__contains__, _LINK_HINTS)) else 0
         )
         self.link_share = min(1.0, links / sample_units) if sample_units else 0.0
-        self.separators = (
-            math.log1p(len(_SEPARATORS.findall(sample))) if _SEPARATOR_CHAR.search(sample) else 0.0
+        self.separators = (  # (separators are punctuation: looked for among it, a short string)
+            math.log1p(len(_SEPARATORS.findall(sample))) if _SEPARATOR_CHAR.search(punct) else 0.0
         )
         self.bullet = 1.0 if _BULLET.match(sample) else 0.0
         self.date_like = (  # dates have digits
