@@ -336,9 +336,7 @@ def _clean(
     ):
         # The classifier's junk grows edge clusters as the rules' junk does: a short label
         # between a sentence and lines the model took would otherwise go on a second run only.
-        anchors = [i for i, line in enumerate(lines) if line.sentence and verdicts[i] is None]
-        first, last = (anchors[0], anchors[-1]) if anchors else (len(lines), -1)
-        _grow_edge_clusters(lines, verdicts, first, last)
+        _grow_edge_clusters(lines, verdicts, *_article_span(lines, verdicts))
     if any(line.text for line in lines) and all(
         v is not None for line, v in zip(lines, verdicts, strict=True) if line.text
     ):
@@ -753,9 +751,7 @@ def _classify(
             verdicts[i] = verdict
     ends = rules.ends_article | {rule.id for rule in site_rules if rule.ends_article}
     _cut_after_end_marker(lines, verdicts, ends)
-    anchors = [i for i, line in enumerate(lines) if line.sentence and verdicts[i] is None]
-    first = anchors[0] if anchors else n
-    last = anchors[-1] if anchors else -1
+    first, last = _article_span(lines, verdicts)
     for i, rule in enumerate(edge_hits):
         if rule is not None and (i < first or i > last):
             verdicts[i] = (
@@ -933,6 +929,12 @@ def _cut_after_end_marker(
                         f"after the end-of-article marker on line {lines[i].original[:40]!r}",
                     )
             return
+
+
+def _article_span(lines: Sequence[_Line], verdicts: Sequence[Verdict]) -> tuple[int, int]:
+    """The first and last kept article sentence (the anchors); (len(lines), -1) when none."""
+    anchors = [i for i, line in enumerate(lines) if line.sentence and verdicts[i] is None]
+    return (anchors[0], anchors[-1]) if anchors else (len(lines), -1)
 
 
 def _grow_edge_clusters(
