@@ -64,6 +64,9 @@ SHORT_LINE_CHARS = 300
 # After an end-of-article marker, the rest goes only if its sentences are at most this share
 # of all the article's sentence characters (otherwise the marker was a box inside the article).
 ENDS_ARTICLE_MAX_SHARE = 0.25
+# ... but a run of this many paragraphs in a row after it is the article resuming (a related
+# box set inside the text by a table layout), not a list or comments: the cut stops there.
+ENDS_ARTICLE_RESUME_LINES = 3
 # Short lines next to removed junk at the edges go too when they look like names or labels
 # (a byline after "Posted by:", a site name): at most this many words / CJK characters.
 CLUSTER_MAX_WORDS = 4
@@ -905,14 +908,16 @@ def _first_matches(
 def _cut_after_end_marker(
     lines: Sequence[_Line], verdicts: list[Verdict], markers: AbstractSet[str]
 ) -> None:
-    """Remove what follows an end-of-article marker when little article text comes after it."""
+    """Remove what follows an end-of-article marker when little article text comes after it,
+    up to a run of paragraphs where the article resumes."""
     total = sum(
         len(line.text) for i, line in enumerate(lines) if line.sentence and verdicts[i] is None
     )
     if not total:
         return
+    resumed = 0  # where the article resumed after the last cut: later markers may end it again
     for i, verdict in enumerate(verdicts):
-        if verdict is None or verdict[0] not in markers:
+        if i < resumed or verdict is None or verdict[0] not in markers:
             continue
         if not any(lines[j].sentence and verdicts[j] is None for j in range(i)):
             continue  # a marker before any article text is a menu, not the end
@@ -922,13 +927,40 @@ def _cut_after_end_marker(
             if lines[j].sentence and verdicts[j] is None
         )
         if after <= ENDS_ARTICLE_MAX_SHARE * total:
-            for j in range(i + 1, len(lines)):
+            resumed = _resumes(lines, verdicts, i + 1)
+            for j in range(i + 1, resumed):
                 if verdicts[j] is None and lines[j].text:
                     verdicts[j] = (
                         f"after:{verdict[0]}",
                         f"after the end-of-article marker on line {lines[i].original[:40]!r}",
                     )
-            return
+
+
+def _resumes(lines: Sequence[_Line], verdicts: Sequence[Verdict], start: int) -> int:
+    """Where, from ``start``, ENDS_ARTICLE_RESUME_LINES kept paragraphs in a row begin (blank
+    lines between them aside); len(lines) when nowhere."""
+    run_start, run = len(lines), 0
+    for j in range(start, len(lines)):
+        if not lines[j].text:
+            continue
+        if verdicts[j] is None and _is_paragraph(lines[j]):
+            run_start, run = (j, 1) if run == 0 else (run_start, run + 1)
+            if run >= ENDS_ARTICLE_RESUME_LINES:
+                return run_start
+        else:
+            run = 0
+    return len(lines)
+
+
+def _is_paragraph(line: _Line) -> bool:
+    """A long article sentence: SENTENCE_LONG_CJK CJK characters or SENTENCE_LONG_WORDS words."""
+    if not line.sentence:
+        return False
+    text = line.text
+    return (
+        _cjk_count(text, 0, 2 * SENTENCE_LONG_CJK) >= SENTENCE_LONG_CJK
+        or len(_WORD.findall(text)) >= SENTENCE_LONG_WORDS
+    )
 
 
 def _article_span(lines: Sequence[_Line], verdicts: Sequence[Verdict]) -> tuple[int, int]:
