@@ -60,6 +60,20 @@ trafilatura-eval and 17 zh-cwced-dev content labels (the script prints the count
 them are article text (two pieces of paragraphs split by inline markup, a section heading),
 which the matching cannot tell from the rest.
 
+Label cleaning for furniture the annotators kept (drop_furniture_content): the project's
+labelling rules (../shared/README.md, as for docs-dev and the held-back pages) count standalone
+bylines, date and view-count lines, "Source: ..." stamps and copyright notices as boilerplate;
+the annotators of trafilatura-eval and zh-cwced-dev copied some of them with the text ("2022-02-13
+23:37" under a headline, "Veröffentlicht am 16.08.2019", "来源：某某日报 编辑：某某"). A content
+line of at most FURNITURE_MAX_CHARS characters that is such a line is unlabelled (not made
+boilerplate): a date or time with at most FURNITURE_MAX_WORDS other words, a field line of
+bylines and sources only ("作者：", "Source:", "By ..."), a view count, a copyright or reprint
+notice. The patterns are in this script, apart from the cleaner's rules (the rules are not
+used to judge themselves); the script prints the count, and the figures on the labels before
+any cleaning. Only content labels are dropped: the corpus's boilerplate labels the labelling
+rules would call content (a caption) are not found this way, so the cleaning can only lower
+the loss it measures, and says so.
+
 Training weights: a page with more than DOC_CAP labelled lines counts as DOC_CAP lines (its
 lines share that weight), so that one long page (that Wikipedia article keeps 368 labels
 after the cleaning; half the pages have 5 or fewer, 40 pages over 40) does not teach the
@@ -219,6 +233,8 @@ ZH_MIN_CHARS = 4
 ZH_SHORT_CHARS = 10
 ZH_BOILER_MAX_OVERLAP = 0.2
 LONE_SPAN = 2  # see drop_lone_content
+FURNITURE_MAX_CHARS = 60  # see drop_furniture_content
+FURNITURE_MAX_WORDS = 3
 FRAGMENT_MIN_CHARS = 8
 LINK_SITE_MIN = 3  # see site_of_links
 SILVER = True  # train on gne-tests' silver labels too (gne_docs)
@@ -416,6 +432,7 @@ def trafilatura_docs(limit: int | None) -> Iterator[Doc]:
             for k, snippets in enumerate(inside_only)
         ]
         drop_lone_content(lines, labels, alone, "trafilatura-eval")
+        drop_furniture_content(lines, labels, "trafilatura-eval")
         drop_data_tables(cells, labels, "trafilatura-eval")
         yield Doc(registered_domain(url), lang, "trafilatura-eval", "\n".join(lines),
                   labels, url, matched)  # fmt: skip
@@ -464,6 +481,52 @@ def drop_lone_content(
             labels[k] = None
 
 
+_DATE = re.compile(
+    r"(?:\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|\d{1,2}[./]\d{1,2}[./]\d{4})"
+    r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?"
+)  # a date with its year, and a time after it
+_PUBLISHED = re.compile(
+    r"发布|發布|發佈|发表|發表|更新|published|posted|updated|veröffentlicht|aktualisiert|publié"
+    r"|publicado|pubblicato",
+    re.IGNORECASE,
+)
+_FIELD = re.compile(
+    r"(?:来源|來源|稿源|编辑|編輯|责任编辑|責任編輯|责编|責編|作者|记者|記者|通讯员|通訊員|"
+    r"source|by|editor|author|written by|posted by)\s*[:：]",
+    re.IGNORECASE,
+)
+_VIEWS = re.compile(r"(?:阅读|閱讀|浏览|瀏覽|点击|點擊|views?)\s*[:：]?\s*[\d,]+", re.IGNORECASE)
+_NOTICE = re.compile(r"版权所有|版權所有|禁止转载|禁止轉載|未经授权|未經授權|all rights reserved|©",
+                     re.IGNORECASE)  # fmt: skip
+_CLAUSE = re.compile(r"[，。？！；?!]")  # a sentence's or a question's punctuation
+_TOKEN = re.compile(r"[^\W\d_]+|[\u3400-\u9fff]{1,2}")  # a word, or two CJK characters
+
+
+def is_furniture(line: str) -> bool:
+    """A standalone date line, byline, source stamp, view count or copyright notice:
+    boilerplate by the project's labelling rules (see drop_furniture_content). A date line is
+    a date alone, or one with at most FURNITURE_MAX_WORDS words saying it was published ("发布
+    时间：", "Veröffentlicht am"; a deadline or a release date in an info box is content)."""
+    text = line.strip()
+    if len(text) > FURNITURE_MAX_CHARS or _CLAUSE.search(text):
+        return False
+    if _DATE.search(text):
+        rest = _TOKEN.findall(_DATE.sub(" ", text))
+        return not rest or (len(rest) <= FURNITURE_MAX_WORDS and bool(_PUBLISHED.search(text)))
+    if _FIELD.match(text) or _NOTICE.search(text):
+        return True
+    return bool(_VIEWS.search(text)) and len(_TOKEN.findall(_VIEWS.sub(" ", text))) <= 2
+
+
+def drop_furniture_content(lines: Sequence[str], labels: list[int | None], source: str) -> None:
+    """Unlabel content lines that are page furniture by the project's labelling rules (see the
+    module docstring): the annotators' convention differs there, not the line's nature."""
+    for k, line in enumerate(lines):
+        if labels[k] == 0 and is_furniture(line):
+            DROPPED[f"{source}:furniture kept by the annotators"] += 1
+            labels[k] = None
+
+
 def zh_docs() -> Iterator[Doc]:
     base = SHARED / "boilerplate" / "zh-cwced-dev"
     truth = json.loads((base / "ground-truth.json").read_text(encoding="utf-8"))
@@ -505,6 +568,7 @@ def zh_docs() -> Iterator[Doc]:
         group = page_site(html) or f"zh-cwced:{uuid}"
         matched = list(labels)
         drop_lone_content(lines, labels, [False] * len(lines), "zh-cwced-dev")
+        drop_furniture_content(lines, labels, "zh-cwced-dev")
         drop_data_tables(cells, labels, "zh-cwced-dev")
         yield Doc(group, "zh", "zh-cwced-dev", "\n".join(lines), labels, None, matched)
 
