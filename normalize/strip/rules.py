@@ -201,7 +201,7 @@ class _MatchPlan:
             )
             self.always_exact = self._exact_checks(ignore_case=False)
             self.guarded_folded = tuple(
-                (i, compile_linear(b, ignore_case=False)) for i, b in guarded
+                (i, compile_set([b], ignore_case=False)) for i, b in guarded
             )
         else:
             self.always_folded, self.always_exact, self.guarded_folded = self.ignore_case()
@@ -211,10 +211,11 @@ class _MatchPlan:
         self.keyword_words = tuple(sorted(keywords))
         self.keyword_branches = tuple(frozenset(keywords[w]) for w in self.keyword_words)
         self.keywords = compile_literal_search(self.keyword_words) if keywords else None
+        self.keywords_joinable = not any("\n" in word for word in self.keyword_words)
 
     def _exact_checks(self, *, ignore_case: bool) -> tuple[Any, ...]:
         return tuple(
-            compile_linear(source, ignore_case=ignore_case) if relaxed else None
+            compile_set([source], ignore_case=ignore_case) if relaxed else None
             for source, relaxed in zip(self._always_sources, self._relaxed, strict=True)
         )
 
@@ -227,7 +228,7 @@ class _MatchPlan:
             self._ignore_case = (
                 compile_set(always, ignore_case=True, relax=True) if always else None,
                 self._exact_checks(ignore_case=True),
-                tuple((i, compile_linear(b, ignore_case=True)) for i, b in guarded),
+                tuple((i, compile_set([b], ignore_case=True)) for i, b in guarded),
             )
         return self._ignore_case
 
@@ -237,7 +238,7 @@ class _MatchPlan:
         """The first rule of the set's (relaxed) matches ``found`` that really matches."""
         for j in sorted(found):
             check = exact[j]
-            if check is None or check.fullmatch(data) is not None:
+            if check is None or check.Match(data):
                 return self.always_rules[j]
         return None
 
@@ -264,13 +265,29 @@ class _MatchPlan:
                 if found:
                     out[k] = self._first_always(found, data, self.always_exact)
         if self.keywords is not None:
-            for k, data, found in zip(plain, datas, map(self.keywords.Match, datas), strict=True):
+            keywords = self._keywords_of(self.keywords, plain, texts, datas)
+            for k, data, found in zip(plain, datas, keywords, strict=True):
                 if found:
                     branches = set().union(*map(self.keyword_branches.__getitem__, found))
                     out[k] = self._guarded_first(
                         texts[k], data, branches, self.guarded_folded, out[k]
                     )
         return out
+
+    def _keywords_of(
+        self, search: Any, plain: Sequence[int], texts: Sequence[str], datas: Sequence[bytes]
+    ) -> Iterable[Sequence[int] | None]:
+        """The keywords (indexes) each of ``datas`` (the ``plain`` ones of ``texts``) holds,
+        as the keyword ``search`` finds them. One search of all the lines joined
+        finds which occur at all (no keyword holds a line break; in most documents none
+        occurs): a search per line costs several times more than the reading."""
+        if len(datas) < 2 or not self.keywords_joinable:
+            return map(search.Match, datas)
+        present = search.Match(b"\n".join(datas))
+        if not present:
+            return [None] * len(datas)
+        words = [(j, self.keyword_words[j]) for j in present]
+        return [[j for j, word in words if word in texts[k]] for k in plain]
 
     def _guarded_first(
         self,
@@ -288,7 +305,7 @@ class _MatchPlan:
             if best is not None and index >= best:
                 break
             # (a branch that cannot match so many characters is not run)
-            if size <= widths[b] and pattern.fullmatch(data) is not None:
+            if size <= widths[b] and pattern.Match(data):
                 return index
         return best
 
