@@ -349,3 +349,16 @@ def test_odd_space_characters_are_not_printable() -> None:
 
     odd = [chr(c) for c in range(0x110000) if _ODD_SPACE.match(chr(c))]
     assert odd and not [c for c in odd if c.isprintable()]
+
+
+@given(st.text(alphabet=" a\n\r\t\x0b\x85\u2028&/|中Ã©", max_size=40))
+def test_a_blank_line_is_split_as_every_other_line(text: str) -> None:
+    # the shortcut for blank lines against the plain definition: each line repaired, its
+    # normalized form and whether it reads as a sentence
+    from normalize.strip.cleaner import _norm, _split, is_sentence, repair_line
+
+    for line in _split(text):
+        repaired, repairs = repair_line(line.original)
+        assert (line.text, line.repairs) == (repaired, repairs)
+        assert (line.norm, line.sentence) == (_norm(repaired), is_sentence(repaired))
+        assert text[line.start : line.end] == line.original

@@ -476,3 +476,25 @@ def test_a_lines_shares_are_what_their_plain_definitions_count(text: str) -> Non
     assert stats.separators == (math.log1p(len(separators)) if separators else 0.0)
     ends = set(".!?…。！？\"”’)）」』")
     assert stats.ends_sentence == (1.0 if text.rstrip()[-1:] in ends else 0.0)
+
+
+@given(st.text(alphabet="ab'’-中文 1é", max_size=30))
+def test_lexicon_words_skip_cjk_as_the_plain_definition_does(text: str) -> None:
+    # words found with CJK characters left out of the letters, against the plain definition:
+    # words of the text with each CJK run replaced by a space
+    from normalize.strip.lexicon import _CJK_RUN, _WORD, _WORD_NOT_CJK
+
+    assert _WORD_NOT_CJK.findall(text) == _WORD.findall(_CJK_RUN.sub(" ", text))
+
+
+@given(st.lists(st.sampled_from(["the", "more", "share", "you", "please", "Home", "x", "of"])))
+def test_word_class_shares_are_the_plain_counts(words: list[str]) -> None:
+    from normalize.strip.lineclf import _EN_ADDRESS, _EN_FUNCTION, _EN_JUNK, _Stats
+
+    stats = _Stats(" ".join(words))
+    low = [w.lower() for w in words]
+    n = len(words) or 1
+    # ("more" is both a function word and furniture)
+    assert stats.function_share == sum(w in _EN_FUNCTION for w in low) / n
+    assert stats.junk_share == min(1.0, sum(w in _EN_JUNK for w in low) / n)
+    assert stats.address_share == min(1.0, sum(w in _EN_ADDRESS for w in low) / n)

@@ -188,3 +188,19 @@ def test_matching_a_document_at_once_equals_trying_every_rule(
     strong = [flag for _, flag in lines]
     want = [_reference_first(_BUNDLED, n, s) for n, s in zip(norms, strong, strict=True)]
     assert _BUNDLED.matcher.first_many(norms, strong) == want
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_FRAGMENTS) | st.text(max_size=8), max_size=4)))
+def test_keywords_found_in_the_lines_joined_are_those_each_line_holds(
+    lines: list[list[str]],
+) -> None:
+    # one search over a document's lines joined, then which of what it found each line holds,
+    # against the plain definition: the keyword search of each line (lines with a line break
+    # in them too)
+    plan = _BUNDLED.matcher._all
+    texts = [" ".join(parts).lower() for parts in lines]
+    datas = [text.encode() for text in texts]
+    got = plan._keywords_of(plan.keywords, range(len(texts)), texts, datas)
+    want = [plan.keywords.Match(data) for data in datas]
+    assert [sorted(found or []) for found in got] == [sorted(found or []) for found in want]

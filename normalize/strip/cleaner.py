@@ -471,6 +471,10 @@ def _split(text: str) -> list[_Line]:
     for raw in text.splitlines(keepends=True):
         # without its line break, whatever it is ("\r\n" is the only two-character one)
         body = raw[:-2] if raw.endswith("\r\n") else raw[:-1] if raw[-1] in _BREAKS else raw
+        if not body:  # (a blank line: nothing to repair or judge)
+            out.append(_Line(pos, pos, "", "", "", False))
+            pos += len(raw)
+            continue
         repaired, repairs = repair_line(body)
         out.append(
             _Line(

@@ -38,6 +38,11 @@ LEX_FEATURES: tuple[str, ...] = (
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+# The same words in text whose CJK runs are each one space: the CJK characters left out of
+# the letters (they stop a word as a space does; faster than replacing them first).
+_WORD_NOT_CJK = re.compile(
+    r"[^\W\d_\u3400-\u9fff\uf900-\ufaff]+(?:['’-][^\W\d_\u3400-\u9fff\uf900-\ufaff]+)*"
+)
 _WORD_ASCII = re.compile(r"[a-z]+(?:['-][a-z]+)*")  # the same words in lower-case ASCII, faster
 
 
@@ -55,7 +60,7 @@ def line_tokens(text: str) -> list[str]:
         return words
     tokens = []
     runs = _CJK_RUN.findall(sample)
-    words = _WORD.findall(_CJK_RUN.sub(" ", sample)) if runs else _WORD.findall(sample)
+    words = _WORD_NOT_CJK.findall(sample)
     if cut and words and sample.endswith(words[-1]):
         words.pop()  # it may be cut short
     for run in runs:

@@ -28,11 +28,10 @@ import math
 import operator
 import re
 from bisect import bisect_left
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, repeat
 from pathlib import Path
 
 from normalize.errors import RulesError
@@ -94,6 +93,18 @@ _EN_JUNK_WORDS = (
 )
 _EN_JUNK = frozenset(_EN_JUNK_WORDS.split())
 _EN_ADDRESS = frozenset(["you", "your", "yours", "you're", "you'll", "you've", "please"])
+# The three word lists as one lookup: a word's classes as one number (function words count 1,
+# furniture 1 << _CLASS_BITS, reader address 1 << 2 * _CLASS_BITS); a line's sum holds the
+# three counts (a line has fewer than 2 ** _CLASS_BITS words).
+_CLASS_BITS = 20
+_EN_CLASSES = {
+    word: (word in _EN_FUNCTION)
+    + ((word in _EN_JUNK) << _CLASS_BITS)
+    + ((word in _EN_ADDRESS) << 2 * _CLASS_BITS)
+    for word in _EN_FUNCTION | _EN_JUNK | _EN_ADDRESS
+}
+_CLASS_MASK = (1 << _CLASS_BITS) - 1
+_ZEROS = repeat(0)  # the default of each lookup
 _ZH_ADDRESS = re.compile("您|请|欢迎")
 _ZH_JUNK = re.compile(
     "登录|注册|分享|评论|首页|更多|返回|扫码|关注|下载|客户端|阅读|点击|版权|责任编辑|来源|作者|"
@@ -261,9 +272,10 @@ class _Stats:
             low_words = " ".join(words).lower().split(" ")
             capitals = sum(map(str.isupper, map(_FIRST_CHAR, words)))
             self.title_share = capitals / nwords
-            func = sum(map(_EN_FUNCTION.__contains__, low_words))
-            junk = sum(map(_EN_JUNK.__contains__, low_words))
-            address = sum(map(_EN_ADDRESS.__contains__, low_words))
+            classes = sum(map(_EN_CLASSES.get, low_words, _ZEROS))
+            func = classes & _CLASS_MASK
+            junk = (classes >> _CLASS_BITS) & _CLASS_MASK
+            address = classes >> 2 * _CLASS_BITS
         else:
             low_words = []
             self.title_share = 0.0
@@ -332,7 +344,9 @@ def line_features(
         d = 0.0 if sentence[i] else d + 1
         dist[i] = min(dist[i], d)
     main_start, main_end = _main_run(stats, sentence)
-    same = Counter(texts)
+    same = dict.fromkeys(texts, 0)  # how often each text occurs (Counter costs more here)
+    for t in texts:
+        same[t] += 1
     # the run of short lines each line is in, in two sweeps
     run_before = [0] * n
     r = 0

@@ -10,8 +10,9 @@ must start fast): the logit is the base plus each tree's leaf value, a row going
 when its feature's value is at most the node's threshold. In the JSON file each tree is a list
 of nodes, node 0 the root; a node is ``[feature, threshold, left, right]`` or a leaf
 ``[value]``. Loaded, a tree becomes nested tuples, and all the trees together one generated
-Python function of a row (one conditional expression per tree, compiled once per model, about
-20 ms): three times faster than walking the tuples, with the same additions in the same order.
+Python function of a row (one conditional expression per tree on the row's values read into
+locals, compiled once per model, about 20 ms): three times faster than walking the tuples, with
+the same additions in the same order.
 """
 
 from __future__ import annotations
@@ -60,14 +61,19 @@ def _compile(base: float, trees: Sequence[Node]) -> Callable[[Sequence[float]], 
     statement per tree adding a nested conditional expression (``repr`` writes each float
     exactly; ``inf`` and ``nan`` are names in its namespace)."""
 
+    used: set[int] = set()
+
     def expr(node: Node) -> str:
         if not isinstance(node, tuple):
             return repr(float(node))
         feature, threshold = int(node[0]), float(node[1])
-        return f"({expr(node[2])} if row[{feature}] <= {threshold!r} else {expr(node[3])})"
+        used.add(feature)
+        return f"({expr(node[2])} if x{feature} <= {threshold!r} else {expr(node[3])})"
 
     body = "".join(f"    z += {expr(tree)}\n" for tree in trees)
-    source = f"def logit(row):\n    z = {float(base)!r}\n{body}    return z\n"
+    # each feature read from the row once, into a local (a node then costs no indexing)
+    load = "".join(f"    x{i} = row[{i}]\n" for i in sorted(used))
+    source = f"def logit(row):\n{load}    z = {float(base)!r}\n{body}    return z\n"
     namespace: dict[str, object] = {"inf": math.inf, "nan": math.nan}
     exec(compile(source, "<boosted trees>", "exec"), namespace)  # our own source, from floats
     return namespace["logit"]  # type: ignore[return-value]
