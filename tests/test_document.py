@@ -6,6 +6,8 @@ import dataclasses
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from normalize.document import Change, Document, Entity, Suggestion
 
@@ -62,3 +64,23 @@ def test_documents_are_immutable_and_evolve() -> None:
         doc.text = "b"  # type: ignore[misc]
     new = doc.evolve(text="b", lang="en")
     assert (doc.text, doc.lang, new.text, new.lang) == ("a", None, "b", "en")
+
+
+@given(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "text": st.text(max_size=5),
+            "is_html": st.booleans(),
+            "url": st.none() | st.text(max_size=5),
+            "lang": st.none() | st.sampled_from(["en", "zh"]),
+            "warnings": st.lists(st.text(max_size=3)).map(tuple),
+            "stamp": st.dictionaries(st.text(max_size=3), st.text(max_size=3)),
+        },
+    )
+)
+def test_evolve_is_dataclasses_replace(changes: dict[str, object]) -> None:
+    doc = Document("a", url="https://example.com/", lang="zh", warnings=("w",), stamp={"s": "1"})
+    assert doc.evolve(**changes) == dataclasses.replace(doc, **changes)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        doc.evolve(txt="b")
