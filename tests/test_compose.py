@@ -5,6 +5,8 @@ validation. Every line here is invented for the test."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from normalize.errors import RulesError
 from normalize.resources import data_dir
@@ -235,3 +237,39 @@ def test_grammar_rule_lists_must_name_loaded_rules() -> None:
     parse_grammar(text, "g.yaml", ids)
     with pytest.raises(RulesError, match="names 'en-no-such-rule'"):
         parse_grammar(text.replace("en-read-time", "en-no-such-rule", 1), "g.yaml", ids)
+
+
+
+_CTA_WORDS = sorted({term.split()[0] for term in GRAMMAR.cta_strong} | {"the", "news", "app"})[:40]
+
+
+def _plain_call_to_action(norm: str, sentence: bool) -> bool:
+    """LineGrammar.call_to_action as first written: a Python loop over the words first."""
+    from normalize.strip import compose as c
+
+    zh_hint = not norm.isascii() and GRAMMAR._zh_cta_hint.search(norm) is not None
+    if not zh_hint and not any(
+        w.strip(c._PUNCT) in GRAMMAR._cta_first for w in norm.replace("/", " ").split()
+    ):
+        return False
+    strong, share, words, cjk = GRAMMAR.cta_measure(norm)
+    if not strong or (cjk and cjk > c.CTA_MAX_CJK) or (not cjk and words > c.CTA_MAX_WORDS):
+        return False
+    if sentence:
+        return share >= c.CTA_SENTENCE_ALL_SHARE or (
+            share >= c.CTA_SENTENCE_MIN_SHARE and strong >= c.CTA_SENTENCE_MIN_STRONG
+        )
+    return share >= c.CTA_MIN_SHARE
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(_CTA_WORDS) | st.sampled_from(["now!", "/", "(free)", "订阅", "—", "x"]),
+        max_size=8,
+    ),
+    st.booleans(),
+)
+def test_call_to_action_is_its_plain_definition(words: list[str], sentence: bool) -> None:
+    norm = " ".join(words)
+    assert GRAMMAR.call_to_action(norm, sentence) == _plain_call_to_action(norm, sentence)

@@ -24,6 +24,7 @@ import hashlib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -299,8 +300,8 @@ class LineGrammar:
     def call_to_action(self, norm: str, sentence: bool) -> bool:
         """Whether a line is a subscription, login, app or trial prompt."""
         zh_hint = not norm.isascii() and self._zh_cta_hint.search(norm) is not None
-        if not zh_hint and not any(
-            w.strip(_PUNCT) in self._cta_first for w in norm.replace("/", " ").split()
+        if not zh_hint and self._cta_first.isdisjoint(
+            map(str.strip, norm.replace("/", " ").split(), repeat(_PUNCT))  # (no Python loop)
         ):
             return False
         strong, share, words, cjk = self.cta_measure(norm)
