@@ -357,7 +357,14 @@ def test_a_blank_line_is_split_as_every_other_line(text: str) -> None:
     # normalized form and whether it reads as a sentence
     from normalize.strip.cleaner import _norm, _split, is_sentence, repair_line
 
-    for line in _split(text):
+    lines = _split(text)
+    starts = [0]
+    for raw in text.splitlines(keepends=True):
+        starts.append(starts[-1] + len(raw))
+    assert [(line.start, line.original) for line in lines] == list(
+        zip(starts, text.splitlines(), strict=False)
+    )
+    for line in lines:
         repaired, repairs = repair_line(line.original)
         assert (line.text, line.repairs) == (repaired, repairs)
         assert (line.norm, line.sentence) == (_norm(repaired), is_sentence(repaired))

@@ -112,7 +112,6 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _LOWER_ASCII = frozenset("abcdefghijklmnopqrstuvwxyz")
 _WRAP_ENDS = _LOWER_ASCII | {","}  # an English line that stops with these may go on
-_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")  # what splitlines splits at
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'’-]*\b")
 # The same two for ASCII-only text, where they find the same words faster.
@@ -468,9 +467,8 @@ def removed_spans(changes: Sequence[Change]) -> list[tuple[int, int]]:
 def _split(text: str) -> list[_Line]:
     out: list[_Line] = []
     pos = 0
-    for raw in text.splitlines(keepends=True):
-        # without its line break, whatever it is ("\r\n" is the only two-character one)
-        body = raw[:-2] if raw.endswith("\r\n") else raw[:-1] if raw[-1] in _BREAKS else raw
+    # each line with its line break (for the offsets) and without it
+    for raw, body in zip(text.splitlines(keepends=True), text.splitlines(), strict=True):
         if not body:  # (a blank line: nothing to repair or judge)
             out.append(_Line(pos, pos, "", "", "", False))
             pos += len(raw)
