@@ -81,7 +81,8 @@ UNWRAP_MIN_CHARS = 40
 SITE_LINE_MAX_WORDS = 8
 # A single word before the first sentence, at most this long, is a menu item ("News", "Home").
 HEAD_WORD_MAX_CHARS = 12
-# After the last sentence, this many list items of at least this many words are a related list.
+# After the last sentence, this many list items of at least this many words (a CJK character
+# counting half) are a related list.
 RELATED_MIN_ITEMS = 3
 RELATED_ITEM_MIN_WORDS = 5
 # A document of at most this many lines and no article sentence (a headline, a name, a one-line
@@ -139,7 +140,8 @@ _ODD_SPACE = re.compile(
 )
 _LEADING_ARTIFACT = re.compile(r"^[\"'“”]?[/\\|]+(?=[\"'“]?[A-Z\u3400-\u9fff])")
 _NOT_TEXT = re.compile(r"[\W_]+")
-_BULLET = re.compile(r"\s*(?:[-*•·▪◦]|\d{1,2}[.)、])\s+")
+# A list item's bullet; Chinese pages set a dot right against the text ("·新药获批").
+_BULLET = re.compile(r"\s*(?:[-*•·▪◦]|\d{1,2}[.)、])\s+|\s*[•·▪◦■●◆](?=[\u3400-\u9fff])")
 _LABEL_BREAKERS = re.compile(r"[\d:,;“”\"„«»]")  # names and site labels have none of these
 # A quotation: a line with one is speech ("– „Ok.“", "“……”"), not a menu item or a rule.
 _QUOTED = re.compile(r"[“„\"«「『].*[”“\"»」』]")
@@ -875,7 +877,8 @@ def _related_list_at_end(lines: Sequence[_Line], verdicts: list[Verdict], last: 
             continue
         if (
             _BULLET.match(lines[i].text)
-            and len(_WORD.findall(lines[i].text)) >= RELATED_ITEM_MIN_WORDS
+            and len(_WORD.findall(lines[i].text)) + _cjk_count(lines[i].text) // 2
+            >= RELATED_ITEM_MIN_WORDS
         ):
             run.append(i)
         else:
