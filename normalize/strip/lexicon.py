@@ -46,6 +46,12 @@ _WORD_NOT_CJK = re.compile(
 _WORD_ASCII = re.compile(r"[a-z]+(?:['-][a-z]+)*")  # the same words in lower-case ASCII, faster
 
 
+def word_tokens(words: list[str]) -> list[str]:
+    """An ASCII line's tokens from its lower-cased words: the words, then the first one marked
+    as the line's start."""
+    return [*words, "^" + words[0]] if words else []
+
+
 def line_tokens(text: str) -> list[str]:
     """The tokens of a line, in order (repeats kept: :func:`lexical_measures` counts each
     distinct token once)."""
@@ -55,9 +61,7 @@ def line_tokens(text: str) -> list[str]:
         words = _WORD_ASCII.findall(sample)
         if cut and words and sample.endswith(words[-1]):
             words.pop()  # it may be cut short
-        if words:
-            words.append("^" + words[0])
-        return words
+        return word_tokens(words)
     tokens = []
     runs = _CJK_RUN.findall(sample)
     words = _WORD_NOT_CJK.findall(sample)

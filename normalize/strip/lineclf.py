@@ -36,7 +36,7 @@ from pathlib import Path
 
 from normalize.errors import RulesError
 from normalize.resources import data_dir
-from normalize.strip.lexicon import LEX_FEATURES, lexical_measures
+from normalize.strip.lexicon import LEX_FEATURES, lexical_measures, word_tokens
 from normalize.strip.lexicon import SAMPLE_CHARS as LEX_SAMPLE_CHARS
 from normalize.strip.trees import Trees, parse_trees
 
@@ -304,7 +304,7 @@ class _Stats:
             # (lexicon.line_tokens, without finding the words again)
             tokens = None
             if ascii_only and 2 <= full <= LEX_SAMPLE_CHARS:
-                tokens = [*low_words, "^" + low_words[0]] if low_words else []
+                tokens = word_tokens(low_words)
             self.lex = lexical_measures(text, lexicon, tokens)
         else:
             self.lex = (0.0, 0.0, 0.0, 0)
