@@ -235,6 +235,7 @@ ZH_BOILER_MAX_OVERLAP = 0.2
 LONE_SPAN = 2  # see drop_lone_content
 FURNITURE_MAX_CHARS = 60  # see drop_furniture_content
 FURNITURE_MAX_WORDS = 3
+FURNITURE_VIEWS_MAX_WORDS = 2  # a view count's own words ("阅读", "Views") aside
 FRAGMENT_MIN_CHARS = 8
 LINK_SITE_MIN = 3  # see site_of_links
 SILVER = True  # train on gne-tests' silver labels too (gne_docs)
@@ -515,7 +516,10 @@ def is_furniture(line: str) -> bool:
         return not rest or (len(rest) <= FURNITURE_MAX_WORDS and bool(_PUBLISHED.search(text)))
     if _FIELD.match(text) or _NOTICE.search(text):
         return True
-    return bool(_VIEWS.search(text)) and len(_TOKEN.findall(_VIEWS.sub(" ", text))) <= 2
+    return (
+        bool(_VIEWS.search(text))
+        and len(_TOKEN.findall(_VIEWS.sub(" ", text))) <= FURNITURE_VIEWS_MAX_WORDS
+    )
 
 
 def drop_furniture_content(lines: Sequence[str], labels: list[int | None], source: str) -> None:

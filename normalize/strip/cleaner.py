@@ -944,16 +944,12 @@ def _cut_after_end_marker(
 def _resumes(lines: Sequence[_Line], verdicts: Sequence[Verdict], start: int) -> int:
     """Where, from ``start``, ENDS_ARTICLE_RESUME_LINES kept paragraphs in a row begin (blank
     lines between them aside); len(lines) when nowhere."""
-    run_start, run = len(lines), 0
+    run: list[int] = []
     for j in range(start, len(lines)):
-        if not lines[j].text:
-            continue
-        if verdicts[j] is None and _is_paragraph(lines[j]):
-            run_start, run = (j, 1) if run == 0 else (run_start, run + 1)
-            if run >= ENDS_ARTICLE_RESUME_LINES:
-                return run_start
-        else:
-            run = 0
+        if lines[j].text:
+            run = [*run, j] if verdicts[j] is None and _is_paragraph(lines[j]) else []
+            if len(run) == ENDS_ARTICLE_RESUME_LINES:
+                return run[0]
     return len(lines)
 
 
