@@ -474,7 +474,7 @@ def test_a_lines_shares_are_what_their_plain_definitions_count(text: str) -> Non
     assert stats.punct_share == len(re.sub(r"[\w\s]+", "", sample)) / n
     separators = re.findall(r"\s[|•·/›»>]\s|[|•·›»]", sample)
     assert stats.separators == (math.log1p(len(separators)) if separators else 0.0)
-    ends = set(".!?…。！？\"”’)）」』")
+    ends = set('.!?…。！？"”’)）」』')
     assert stats.ends_sentence == (1.0 if text.rstrip()[-1:] in ends else 0.0)
 
 
@@ -498,3 +498,23 @@ def test_word_class_shares_are_the_plain_counts(words: list[str]) -> None:
     assert stats.function_share == sum(w in _EN_FUNCTION for w in low) / n
     assert stats.junk_share == min(1.0, sum(w in _EN_JUNK for w in low) / n)
     assert stats.address_share == min(1.0, sum(w in _EN_ADDRESS for w in low) / n)
+
+
+def test_intervals_resample_sites_and_bracket_the_figure(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from collections import Counter
+
+    t = _train_module()
+    per_doc = []
+    for k in range(40):  # 40 sites: every 4th loses one content line of 10, all remove 8 of 10
+        one: Counter[str] = Counter()
+        one["en:boilerplate_removed"], one["en:boilerplate_kept"] = 8, 2
+        one["en:content_removed"], one["en:content_kept"] = (1, 9) if k % 4 == 0 else (0, 10)
+        per_doc.append((f"site{k}", one))
+    t.print_intervals(per_doc, ["en"])
+    line = capsys.readouterr().out.splitlines()[-1]
+    # every site removes 80%: no resample can say otherwise; the loss (2.5% pooled) varies
+    assert "removed 80.0%-80.0%" in line
+    low, high = (float(x.rstrip("%")) for x in line.split("lost ")[1].split("-"))
+    assert low < 2.5 < high
