@@ -121,6 +121,24 @@ def test_repair_keeps_chinese_punctuation() -> None:
     assert same == "ＡＢＣ" and not none
 
 
+def test_glued_field_name_is_cut_from_the_paragraph() -> None:
+    # A template's field name run into a paragraph's first word: the paragraph stays (the rule
+    # en-field-label used to take the whole line), only the leftover goes.
+    line = "page_body_autop_filterThe agency approved the drug on Monday after a priority review."
+    fixed, repairs = repair_line(line)
+    assert fixed == "The agency approved the drug on Monday after a priority review."
+    assert "artifact" in repairs and repair_line(fixed) == (fixed, ())
+    doc = STAGE(
+        Document(
+            f"Regulator clears new lung cancer drug\n{line}\nIt is the third approval this year for the company, which is based in Suzhou."
+        )
+    )
+    assert "The agency approved the drug on Monday" in doc.text
+    # Two parts, or a space after the name, are not such a leftover.
+    for kept in ("pre_op Patients were screened.", "file_name: report.pdf", "is_approvedThe"):
+        assert repair_line(kept)[0] == kept
+
+
 def test_site_profile_names_a_sentence_exactly() -> None:
     line = "Our weekly newsletter brings you the biggest stories of the week from every market."
     text = (

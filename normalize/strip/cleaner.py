@@ -138,7 +138,12 @@ _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 _ODD_SPACE = re.compile(
     r"[\t\x0b\x0c\x1c-\x1f\x85\u00a0\u2000-\u200a\u202f\u205f\u200b\u200c\u200d\u2060\ufeff]"
 )
-_LEADING_ARTIFACT = re.compile(r"^[\"'“”]?[/\\|]+(?=[\"'“]?[A-Z\u3400-\u9fff])")
+# Scraping leftovers glued to the start of a paragraph: a slash or bar, or a template's machine
+# field name (three or more snake_case parts) run into the first word ("page_body_filterThe
+# agency ..."). The paragraph stays; only the leftover goes.
+_LEADING_ARTIFACT = re.compile(
+    r"^(?:[\"'“”]?[/\\|]+|[a-z]{2,}(?:_[a-z]{2,}){2,})(?=[\"'“]?[A-Z\u3400-\u9fff])"
+)
 _NOT_TEXT = re.compile(r"[\W_]+")
 # A list item's bullet; Chinese pages set a dot right against the text ("·新药获批").
 _BULLET = re.compile(r"\s*(?:[-*•·▪◦]|\d{1,2}[.)、])\s+|\s*[•·▪◦■●◆](?=[\u3400-\u9fff])")
