@@ -18,6 +18,9 @@ from typing import Any
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024  # one article larger than this is refused, not processed
 BACKENDS = ("auto", "ctranslate2", "transformers", "transformers-int8")
 DEVICES = ("auto", "cpu", "cuda")
+# The strip stage's trade-offs (normalize.strip.lineclf.FAVORS; not imported: the config must
+# not load the stage).
+STRIP_FAVORS = ("balanced", "precision", "recall")
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,9 @@ class Config:
     # Data. Empty means the bundled folders. A str or Path is one path; any iterable, several.
     glossary_paths: tuple[Path, ...] = ()
     site_rules_paths: tuple[Path, ...] = ()
+    # The line classifier's trade-off: balanced (the default), precision (loses fewer content
+    # lines, removes less boilerplate) or recall (removes more, loses more).
+    strip_favor: str = "balanced"
     # Translation.
     model: str | None = None  # registry name or a local Marian directory
     backend: str = "auto"  # auto | ctranslate2 | transformers | transformers-int8
@@ -57,7 +63,11 @@ class Config:
             _check_type("model", self.model, str)
             if not self.model.strip():
                 raise ValueError("Config.model: an empty string; use None for the default model")
-        for name, choices in (("backend", BACKENDS), ("device", DEVICES)):
+        for name, choices in (
+            ("backend", BACKENDS),
+            ("device", DEVICES),
+            ("strip_favor", STRIP_FAVORS),
+        ):
             value = getattr(self, name)
             _check_type(name, value, str)
             if value not in choices:

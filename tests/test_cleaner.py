@@ -128,11 +128,8 @@ def test_glued_field_name_is_cut_from_the_paragraph() -> None:
     fixed, repairs = repair_line(line)
     assert fixed == "The agency approved the drug on Monday after a priority review."
     assert "artifact" in repairs and repair_line(fixed) == (fixed, ())
-    doc = STAGE(
-        Document(
-            f"Regulator clears new lung cancer drug\n{line}\nIt is the third approval this year for the company, which is based in Suzhou."
-        )
-    )
+    third = "It is the third approval this year for the company, which is based in Suzhou."
+    doc = STAGE(Document(f"Regulator clears new lung cancer drug\n{line}\n{third}"))
     assert "The agency approved the drug on Monday" in doc.text
     # Two parts, or a space after the name, are not such a leftover.
     for kept in ("pre_op Patients were screened.", "file_name: report.pdf", "is_approvedThe"):

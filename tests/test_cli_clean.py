@@ -538,3 +538,35 @@ def test_every_command_has_help(path: tuple[str, ...]) -> None:
 def test_commands_include_the_core() -> None:
     names = {p[0] for p in _commands(main) if p}
     assert {"clean", "glossary"} <= names
+
+
+FOOTER_PAGE = """Home
+Markets
+Regulator clears a new lung cancer drug after a priority review
+The national regulator approved the drug on Monday after a priority review of 400 patients.
+The company said sales would start in the spring in three provinces and later across the country.
+Analysts expect the drug to reach peak sales of two billion yuan a year by the end of the decade.
+Write to the desk
+Our team
+Jobs at the paper
+Print edition
+Events calendar
+"""
+
+
+def test_strip_favor_trades_removal_for_safety() -> None:
+    kept = {}
+    for favor in ("precision", "balanced", "recall"):
+        result = clean("--no-translate", "--strip-favor", favor, "--format", "json",
+                       input=FOOTER_PAGE)  # fmt: skip
+        assert result.exit_code == 0, result.output
+        record = json.loads(result.stdout)
+        assert ("favoring" in record["stamp"]["strip"]) == (favor != "balanced")
+        kept[favor] = set(record["text"].splitlines())
+    assert kept["recall"] <= kept["balanced"] <= kept["precision"]
+    # the footer's lines score between the recall and the balanced thresholds (a retrained
+    # model may move them: then this page needs other footer lines)
+    assert "Jobs at the paper" in kept["balanced"] - kept["recall"]
+    assert all(line in kept["recall"] for line in FOOTER_PAGE.splitlines()[3:6])
+    bad = clean("--strip-favor", "fast", input=FOOTER_PAGE)
+    assert bad.exit_code == 2 and "'fast' is not one of" in bad.output

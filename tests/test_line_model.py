@@ -518,3 +518,47 @@ def test_intervals_resample_sites_and_bracket_the_figure(
     assert "removed 80.0%-80.0%" in line
     low, high = (float(x.rstrip("%")) for x in line.split("lost ")[1].split("-"))
     assert low < 2.5 < high
+
+
+def test_the_shipped_model_holds_a_threshold_pair_per_trade_off() -> None:
+    from normalize.strip.lineclf import FAVORS
+
+    if not MODEL.is_file():
+        pytest.skip("no model shipped")
+    model = parse_line_model(MODEL.read_text(encoding="utf-8"), str(MODEL))
+    assert set(model.modes) == set(FAVORS) - {"balanced"}
+    precise, balanced, recall = (model.favoring(f) for f in ("precision", "balanced", "recall"))
+    # a lower loss target can only raise a threshold, a higher one only lower it
+    assert precise.threshold >= balanced.threshold >= recall.threshold
+    assert precise.zh_threshold >= balanced.zh_threshold >= recall.zh_threshold
+    assert recall.favor == "recall" and recall.favoring("balanced") == balanced
+    assert recall.favoring("balanced").threshold == balanced.threshold
+
+
+def test_trade_offs_are_validated_on_load_and_on_use() -> None:
+    raw = json.loads(MODEL.read_text(encoding="utf-8"))
+    for bad in ({"fast": [0.9, 0.9]}, {"recall": [0.9]}, {"recall": ["0.9", 0.9]}, []):
+        with pytest.raises(RulesError, match="'modes' must map precision, recall"):
+            parse_line_model(json.dumps({**raw, "modes": bad}), "bad.json")
+    old = parse_line_model(json.dumps({k: v for k, v in raw.items() if k != "modes"}), "old.json")
+    with pytest.raises(RulesError, match=r"old\.json: no thresholds for 'recall'; retrain"):
+        old.favoring("recall")
+    assert old.favoring("balanced") is old
+    with pytest.raises(ValueError, match="unknown trade-off 'fast'"):
+        old.favoring("fast")
+
+
+def test_the_config_picks_the_trade_off_and_the_stamp_says_it() -> None:
+    from normalize.config import Config
+    from normalize.strip.cleaner import CleanerStage
+
+    if not MODEL.is_file():
+        pytest.skip("no model shipped")
+    modes = json.loads(MODEL.read_text(encoding="utf-8"))["modes"]
+    stage = CleanerStage.from_config(Config(strip_favor="recall"))
+    assert stage.line_model is not None
+    assert [stage.line_model.threshold, stage.line_model.zh_threshold] == modes["recall"]
+    assert "favoring recall" in stage.stamp()["strip"]
+    assert "favoring" not in CleanerStage.from_config(Config()).stamp()["strip"]
+    with pytest.raises(ValueError, match=r"Config\.strip_favor: 'fast' is not one of"):
+        Config(strip_favor="fast")

@@ -22,7 +22,7 @@ import click
 
 from normalize.batch import parse_field_list, select_fields
 from normalize.cli.common import cli_terms, error, fail, warning
-from normalize.config import BACKENDS, DEFAULT_MAX_BYTES, DEVICES, Config
+from normalize.config import BACKENDS, DEFAULT_MAX_BYTES, DEVICES, STRIP_FAVORS, Config
 from normalize.errors import NormalizeError
 from normalize.io import FORMATS, Record, dumps_json, read_records
 
@@ -69,6 +69,14 @@ HEADER = "==> {} <=="  # marks each document in text output from several inputs 
     multiple=True,
     type=click.Path(exists=True, path_type=Path),
     help="Extra site-rule folder or file for the strip stage (repeatable).",
+)
+@click.option(
+    "--strip-favor",
+    type=click.Choice(STRIP_FAVORS),
+    default="balanced",
+    show_default=True,
+    help="The line classifier's trade-off: precision loses fewer article lines and leaves more "
+    "junk; recall removes more junk and loses more (README: Measured).",
 )
 @click.option(
     "--model", default=None, help="Translation model: a registry name or a local Marian directory."
@@ -169,6 +177,7 @@ def clean(
     no_translate: bool,
     no_canonicalize: bool,
     site_rules: tuple[Path, ...],
+    strip_favor: str,
     model: str | None,
     backend: str,
     device: str,
@@ -202,6 +211,7 @@ def clean(
         canonicalize=not no_canonicalize,
         glossary_paths=glossaries,
         site_rules_paths=site_rules,
+        strip_favor=strip_favor,
         model=model,
         backend=backend,
         device=device,

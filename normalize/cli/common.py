@@ -21,6 +21,7 @@ _CLI_TERMS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"Config\(device='(\w+)'\)"), r"--device \1"),
     (re.compile(r"Config\(backend='([\w-]+)'\)"), r"--backend \1"),
     (re.compile(r"Config\(max_bytes=\w+\)"), "--max-bytes"),
+    (re.compile(r"Config\(strip_favor='(\w+)'\)"), r"--strip-favor \1"),
 )
 
 

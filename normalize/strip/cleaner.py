@@ -177,7 +177,10 @@ class CleanerStage:
 
     @classmethod
     def from_config(cls, config: Config) -> CleanerStage:
-        return cls(rules=load_rules(config.site_rules_paths))
+        model = load_line_model()
+        if model is not None:
+            model = model.favoring(config.strip_favor)
+        return cls(rules=load_rules(config.site_rules_paths), line_model=model)
 
     def with_profiles(self, profiles: Iterable[SiteProfile]) -> CleanerStage:
         """A copy that also uses ``profiles`` (e.g. learnt from a batch)."""
@@ -273,10 +276,16 @@ class CleanerStage:
     def stamp(self) -> dict[str, str]:
         return {
             "strip": f"rules {self.rules.digest}, "
-            f"line model {self.line_model.digest if self.line_model else 'none'}, "
+            f"line model {_model_stamp(self.line_model)}, "
             f"trafilatura {_version('trafilatura')}, "
             f"readability-lxml {_version('readability-lxml')}, ftfy {_version('ftfy')}"
         }
+
+
+def _model_stamp(model: LineModel | None) -> str:
+    if model is None:
+        return "none"
+    return model.digest if model.favor == "balanced" else f"{model.digest} favoring {model.favor}"
 
 
 def _version(dist: str) -> str:

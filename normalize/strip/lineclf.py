@@ -22,6 +22,7 @@ start fast), a few microseconds a line.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
@@ -487,6 +488,9 @@ def _main_run(stats: Sequence[_Stats], sentence: Sequence[bool]) -> tuple[int, i
 
 
 FORMAT = "normalize line model 4"
+# Trade-offs a model's thresholds may be chosen for: the default, fewer content lines lost
+# (a lower loss target in training), more boilerplate removed (a higher one).
+FAVORS = ("balanced", "precision", "recall")
 _ZH_COLUMN = FEATURES.index("zh")
 _SENTENCE_COLUMN = FEATURES.index("sentence")
 
@@ -557,7 +561,9 @@ class LineModel:
     """Two stacked stages: a logistic regression over :data:`FEATURES`, then boosted trees
     (or a second logistic regression) over those and
     :data:`STACK_FEATURES` (the first stage's judgement of the neighbours).
-    Thresholds are per script: Chinese lines (the ``zh`` feature) and the rest."""
+    Thresholds are per script: Chinese lines (the ``zh`` feature) and the rest. The file may
+    hold other pairs for other trade-offs (``modes``, see :data:`FAVORS`), chosen by the same
+    training procedure at other loss targets; :meth:`favoring` picks one."""
 
     stage1: Linear
     stage2: Linear | Trees | None
@@ -568,6 +574,30 @@ class LineModel:
     digest: str = ""  # of the file, for output stamps
     # token -> weight (normalize/strip/lexicon.py); learnt, shipped in the same file
     lexicon: Mapping[str, float] = field(default_factory=dict, hash=False, compare=False)
+    # trade-off name -> (threshold, zh_threshold), besides the default ("balanced")
+    modes: Mapping[str, tuple[float, float]] = field(
+        default_factory=dict, hash=False, compare=False
+    )
+    favor: str = "balanced"  # which pair threshold and zh_threshold are
+
+    def favoring(self, favor: str) -> LineModel:
+        """This model with the thresholds of another trade-off: "precision" loses fewer
+        content lines and removes less, "recall" removes more and loses more."""
+        if favor == self.favor:
+            return self
+        if favor not in FAVORS:
+            raise ValueError(f"unknown trade-off {favor!r}; one of {', '.join(FAVORS)}")
+        pair = self.modes.get(favor)
+        if pair is None:
+            raise RulesError(
+                f"{self.source or 'the line model'}: no thresholds for {favor!r}; retrain it "
+                "with benchmarks/train_line_model.py, or use the balanced default"
+            )
+        modes = {**self.modes, self.favor: (self.threshold, self.zh_threshold)}
+        del modes[favor]
+        return dataclasses.replace(
+            self, threshold=pair[0], zh_threshold=pair[1], modes=modes, favor=favor
+        )
 
     def probabilities(self, rows: Sequence[Sequence[float]]) -> list[float]:
         """Probability of boilerplate of each line of one document (rows in order)."""
@@ -624,6 +654,9 @@ class LineModel:
                 "threshold": round(self.threshold, 6),
                 "zh_threshold": round(self.zh_threshold, 6),
                 "smooth_margin": round(self.smooth_margin, 6),
+                "modes": {
+                    name: [round(a, 6), round(b, 6)] for name, (a, b) in sorted(self.modes.items())
+                },
                 "meta": meta,
                 "lexicon": dict(sorted(self.lexicon.items())),
             },
@@ -682,6 +715,18 @@ def parse_line_model(text: str, source: str) -> LineModel:
     for key in ("threshold", "zh_threshold", "smooth_margin"):
         if not isinstance(obj.get(key), int | float):
             raise RulesError(f"{source}: {key!r} must be a number")
+    modes = obj.get("modes", {})
+    if not isinstance(modes, dict) or not all(
+        name in FAVORS
+        and name != "balanced"
+        and isinstance(pair, list)
+        and len(pair) == 2
+        and all(isinstance(t, int | float) and not isinstance(t, bool) for t in pair)
+        for name, pair in modes.items()
+    ):
+        raise RulesError(
+            f"{source}: 'modes' must map {', '.join(FAVORS[1:])} to [threshold, zh_threshold]"
+        )
     lexicon = obj.get("lexicon", {})
     if not isinstance(lexicon, dict) or not all(
         isinstance(w, int | float) and not isinstance(w, bool) for w in lexicon.values()
@@ -696,6 +741,7 @@ def parse_line_model(text: str, source: str) -> LineModel:
         source,
         hashlib.sha256(text.encode("utf-8")).hexdigest()[:12],
         {str(k): float(v) for k, v in lexicon.items()},
+        {name: (float(a), float(b)) for name, (a, b) in modes.items()},
     )
 
 
