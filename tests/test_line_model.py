@@ -562,3 +562,35 @@ def test_the_config_picks_the_trade_off_and_the_stamp_says_it() -> None:
     assert "favoring" not in CleanerStage.from_config(Config()).stamp()["strip"]
     with pytest.raises(ValueError, match=r"Config\.strip_favor: 'fast' is not one of"):
         Config(strip_favor="fast")
+
+
+def test_a_trade_off_moves_what_the_classifier_takes() -> None:
+    import dataclasses
+
+    from normalize.strip.cleaner import clean_text
+    from normalize.strip.lineclf import load_line_model
+    from normalize.strip.rules import load_rules
+
+    shipped = load_line_model()
+    if shipped is None:
+        pytest.skip("no model shipped")
+    # thresholds far from the probabilities the shipped model gives these lines (article
+    # sentences below 0.1, the footer's short lines about 0.9), so a retrained model keeps the
+    # same outcome: "recall" takes the footer, "precision" (above any probability) nothing
+    model = dataclasses.replace(shipped, modes={"precision": (1.01, 1.01), "recall": (0.5, 0.5)})
+    article = [
+        "Regulator clears a new lung cancer drug after a priority review",
+        "The national regulator approved the drug on Monday after a priority review of 400 "
+        "patients.",
+        "The company said sales would start in the spring in three provinces and later across "
+        "the country.",
+    ]
+    footer = ["Our team", "Jobs at the paper", "Print edition", "Events calendar"]
+    text = "\n".join(article + footer)
+    taken = {}
+    for favor in ("precision", "recall"):
+        _, changes = clean_text(text, load_rules(), model=model.favoring(favor))
+        taken[favor] = {text[c.start : c.end].strip() for c in changes if c.rule == "line-model"}
+    assert taken["precision"] == set()
+    assert taken["recall"] >= {"Our team", "Jobs at the paper", "Events calendar"}
+    assert not taken["recall"] & set(article)
