@@ -18,8 +18,8 @@ from typing import Any
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024  # one article larger than this is refused, not processed
 BACKENDS = ("auto", "ctranslate2", "transformers", "transformers-int8")
 DEVICES = ("auto", "cpu", "cuda")
-# The strip stage's trade-offs (normalize.strip.lineclf.FAVORS; not imported: the config must
-# not load the stage).
+# The strip stage's trade-offs: the line model holds a pair of thresholds for each
+# (normalize.strip.lineclf.FAVORS).
 STRIP_FAVORS = ("balanced", "precision", "recall")
 
 

@@ -35,6 +35,7 @@ from functools import lru_cache
 from itertools import accumulate, repeat
 from pathlib import Path
 
+from normalize.config import STRIP_FAVORS
 from normalize.errors import RulesError
 from normalize.resources import data_dir
 from normalize.strip.lexicon import LEX_FEATURES, lexical_measures, word_tokens
@@ -488,9 +489,10 @@ def _main_run(stats: Sequence[_Stats], sentence: Sequence[bool]) -> tuple[int, i
 
 
 FORMAT = "normalize line model 4"
-# Trade-offs a model's thresholds may be chosen for: the default, fewer content lines lost
-# (a lower loss target in training), more boilerplate removed (a higher one).
-FAVORS = ("balanced", "precision", "recall")
+# Trade-offs a model's thresholds may be chosen for (Config.strip_favor's choices): the
+# default, fewer content lines lost (a lower loss target in training), more boilerplate removed
+# (a higher one).
+FAVORS = STRIP_FAVORS
 _ZH_COLUMN = FEATURES.index("zh")
 _SENTENCE_COLUMN = FEATURES.index("sentence")
 
