@@ -136,6 +136,25 @@ def test_glued_field_name_is_cut_from_the_paragraph() -> None:
         assert repair_line(kept)[0] == kept
 
 
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        ("(Photo: Contoso Biologics)", "en-source-stamp"),
+        ("（来源：某某证券报）", "zh-source"),
+        ("【编辑：张三】", "zh-byline"),
+        ("[Advertisement]", "en-nav-word"),
+        # what is inside is judged as a line: a sentence in brackets stays
+        ("(The company did not say how much it paid for the rights.)", None),
+        ("（公司未披露交易金额。）", None),
+    ],
+)
+def test_a_line_in_brackets_is_judged_by_its_inside(line: str, rule: str | None) -> None:
+    first = "Contoso Biologics said on Monday that regulators approved its drug for liver cancer."
+    last = "The company expects to launch the drug in the second half of the year, it said."
+    doc = STAGE(Document(f"{first}\n{line}\n{last}"))
+    assert [c.rule for c in doc.changes if c.action == "remove"] == ([rule] if rule else [])
+
+
 def test_site_profile_names_a_sentence_exactly() -> None:
     line = "Our weekly newsletter brings you the biggest stories of the week from every market."
     text = (

@@ -110,6 +110,23 @@ def test_a_meta_line_with_one_part_no_rule_removes_stays() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        ("SHANGHAI — March 3, 2026 — 08:15 a.m. EST", "meta-fields"),
+        ("NEW YORK | Mar 3, 2026 | 10:00 CST", "meta-fields"),
+        ("ST. LOUIS - 3 March 2026", "meta-fields"),
+        # the place must be in capitals, and a date must follow it
+        ("Shanghai — March 3, 2026 — 08:15 a.m. EST", None),
+        ("SHANGHAI — Akeso Inc. — March 3, 2026", None),
+        # a dateline that opens a sentence is the article's
+        ("BEIJING — March 3, 2026 — The regulator has not commented.", None),
+    ],
+)
+def test_a_dateline_may_start_with_its_place_in_capitals(line: str, rule: str | None) -> None:
+    assert _removed(line) == rule
+
+
 def test_the_chinese_meta_line_goes_as_meta_fields() -> None:
     assert _removed("来源：某某医药网 2026-03-14 10:22 作者：张三 阅读：1234") == "meta-fields"
 

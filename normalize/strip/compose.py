@@ -4,7 +4,9 @@ words they are made of, so that what a new site writes a little differently stil
 - ``meta-fields``: a line split at its field boundaries (separators, runs of spaces, a
   "Label:" key after a space) whose every part alone is a meta field one of the rules would
   remove (source stamp, date, byline, editor, count, reading time, category), or is a
-  date-only part: "By Jane Doe | March 3, 2026 | 4 min read", "来源：某网 作者：张三 阅读：99".
+  date-only part: "By Jane Doe | March 3, 2026 | 4 min read", "来源：某网 作者：张三 阅读：99";
+  the first part may be the dateline's place in capitals when a date follows ("SHANGHAI —
+  March 3, 2026 — 08:15 a.m. EST").
 - ``menu-row``: three or more short segments between separators, none of them data or prose
   ("Home | News | Deals | Log in"); a row with the separators of a neighbouring line is a
   table's and stays unless a segment is a navigation word.
@@ -105,6 +107,8 @@ _EN_KEY = re.compile(r"\s(?=[^\W\d_][\w'’\x00-]{0,30}\s?[:：](?!\d))")  # (\x
 _ZH_KEY_SPACE = re.compile(r"\s(?=[\u3400-\u9fff]{1,6}[:：])")
 _KEY_HINT = re.compile(r"[:：]")
 _FRAME = " |*•·"
+# a dateline's place, as wire copy writes it: capitals only ("SHANGHAI", "NEW YORK", "ST. LOUIS")
+_PLACE = re.compile(r"[A-Z][A-Z.'’ -]{1,30}")
 # --- menu-row ---
 _MENU_SEPARATOR = re.compile(r"\s*[|•»›丨｜]\s*|\s[·/>]\s")
 _LIST_BULLET = re.compile(r"\s*(?:[-*•·▪◦✓✔►+]|\d{1,2}[.)、])")  # items under a prompt
@@ -395,12 +399,21 @@ def judge_lines(
         found = iter(rule_of(flat))
         for i, parts in split.items():
             kinds = [next(found) for _ in parts]
-            if all(
+            meta = [
                 (rule is not None and rule.id in grammar.meta_rules) or grammar.date_only(part)
                 for rule, part in zip(kinds, parts, strict=True)
+            ]
+            if all(meta) or (
+                all(meta[1:]) and grammar.date_only(parts[1]) and _place_first(lines[i].text)
             ):
                 out[i] = ("meta-fields", f"{len(parts)} meta fields on one line")
     return out
+
+
+def _place_first(text: str) -> bool:
+    """Whether the line's first field is a place in capitals (a dateline's "BEIJING")."""
+    first = _FIELD_SEPARATOR.split(text.strip(), maxsplit=1)[0].strip(_FRAME)
+    return _PLACE.fullmatch(first) is not None
 
 
 def _table_neighbour(lines: Sequence[LineLike], i: int) -> bool:
