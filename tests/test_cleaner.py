@@ -294,7 +294,7 @@ _WORDS = [
 ]
 _WORDY = st.lists(
     st.sampled_from([*_WORDS, "pharmacokinetically-adjusted"])
-    | st.text(alphabet=" \t\u3000\u00a0\u200babcXYZ.,:；新药’-", max_size=8),
+    | st.text(alphabet=" \t\u3000\u00a0\u200babcXYZ.,:；：新药’-", max_size=8),
     max_size=60,
 )
 
@@ -305,7 +305,8 @@ def _sentence_by_definition(line: str) -> bool:
     cjk = len(re.findall(r"[\u3400-\u9fff\uf900-\ufaff]", line))
     ends = re.search(r"[.!?…。！？；;:：\"”’)）」』]\s*$", line) is not None
     if cjk >= 12:
-        return cjk >= 30 or bool(re.search(r"[，。；！？、：]", line)) or ends
+        # a colon among the first 7 characters ends a label ("数据来源：") and does not count
+        return cjk >= 30 or bool(re.search(r"[，。；！？、]|.{7}.*：", line)) or ends
     words = re.findall(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", line)
     if len(words) + cjk // 2 < 8 or len(re.findall(r"\b[a-z][a-z'’-]*\b", line)) < 3:
         return False

@@ -57,6 +57,9 @@ SENTENCE_MIN_WORDS = 8
 SENTENCE_LONG_WORDS = 16
 SENTENCE_MIN_CJK = 12
 SENTENCE_LONG_CJK = 30
+# A full-width colon this early in a Chinese line ends a field's label ("数据来源：", "当前位置："),
+# not a clause: alone it does not make the line read as a sentence.
+ZH_LABEL_MAX_CHARS = 6
 # A long line is first judged on its first this many characters (speed, same result).
 SENTENCE_PREFIX_CHARS = 150
 # Lines longer than this are never tested against rules that may not remove sentences.
@@ -120,6 +123,7 @@ _WORD_ASCII = re.compile(r"[A-Za-z]+(?:['-][A-Za-z]+)*")
 _LOWER_WORD_ASCII = re.compile(r"\b[a-z][a-z'-]*\b", re.ASCII)
 _SENTENCE_END_CHARS = frozenset('.!?…。！？；;:："”’)）」』')
 _ZH_PUNCT = re.compile(r"[，。；！？、：]")
+_ZH_CLAUSE = re.compile(r"[，。；！？、]")  # clause punctuation; the colon: ZH_LABEL_MAX_CHARS
 _FULLWIDTH_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 # UTF-8 read as Windows-1252/Latin-1: a lead byte shown as Â-ô followed by a continuation byte
 # shown as \x80-\xbf or one of cp1252's specials; or an HTML entity. Spelled out as the
@@ -661,7 +665,12 @@ def is_sentence(line: str) -> bool:
     else:
         cjk = _cjk_count(line)
     if cjk >= SENTENCE_MIN_CJK:
-        return cjk >= SENTENCE_LONG_CJK or bool(_ZH_PUNCT.search(line) or _ends_sentence(line))
+        return (
+            cjk >= SENTENCE_LONG_CJK
+            or _ZH_CLAUSE.search(line) is not None
+            or line.find("：", ZH_LABEL_MAX_CHARS + 1) >= 0
+            or _ends_sentence(line)
+        )
     if (len(line) + 1) // 2 + cjk // 2 < SENTENCE_MIN_WORDS:
         return False  # too short for that many words (a word and a gap take two characters)
     word_re, lower_re = (_WORD_ASCII, _LOWER_WORD_ASCII) if ascii_only else (_WORD, _LOWER_WORD)
