@@ -149,8 +149,6 @@ _LEADING_ARTIFACT = re.compile(
     r"^(?:[\"'“”]?[/\\|]+|[a-z]{2,}(?:_[a-z]{2,}){2,})(?=[\"'“]?[A-Z\u3400-\u9fff])"
 )
 _NOT_TEXT = re.compile(r"[\W_]+")
-# a whole line in one pair of brackets (see _first_matches)
-_WRAPPED = re.compile(r"（[^（）]+）|\([^()]+\)|【[^【】]+】|\[[^\[\]]+\]")
 # A list item's bullet; Chinese pages set a dot right against the text ("·新药获批").
 _BULLET = re.compile(r"\s*(?:[-*•·▪◦]|\d{1,2}[.)、])\s+|\s*[•·▪◦■●◆](?=[\u3400-\u9fff])")
 _LABEL_BREAKERS = re.compile(r"[\d:,;“”\"„«»]")  # names and site labels have none of these
@@ -930,22 +928,9 @@ def _first_matches(
     norms = [line.norm for line in lines]
     strong = [line.sentence or len(line.norm) > SHORT_LINE_CHARS for line in lines]
     found = matcher.first_many(norms, strong)
-    if site_matcher is not None:
-        found = [
-            a or b for a, b in zip(site_matcher.first_many(norms, strong), found, strict=True)
-        ]
-    # A line in brackets is judged by what is inside them when nothing matched it whole:
-    # "（来源：某某日报）", "(Reporting by Jane Doe; Editing by John Roe)".
-    wrapped = [i for i, rule in enumerate(found) if rule is None and _WRAPPED.fullmatch(norms[i])]
-    if wrapped:
-        inner = _first_matches(
-            [lines[i]._replace(norm=norms[i][1:-1].strip()) for i in wrapped],
-            site_matcher,
-            matcher,
-        )
-        for i, rule in zip(wrapped, inner, strict=True):
-            found[i] = rule
-    return found
+    if site_matcher is None:
+        return found
+    return [a or b for a, b in zip(site_matcher.first_many(norms, strong), found, strict=True)]
 
 
 def _cut_after_end_marker(

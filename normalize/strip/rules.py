@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,6 +43,19 @@ _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 _SPACE = re.compile(r"\s+")
 _FRAME_CHARS = " |*•·"
 _FRAME = set(_FRAME_CHARS) - {" "}
+_WRAPPED = re.compile(r"（[^（）]+）|\([^()]+\)|【[^【】]+】|\[[^\[\]]+\]")  # one pair of brackets
+
+
+def _fallbacks(norm: str) -> Iterator[str]:
+    """The forms of a line a rule is tried on when it does not match the line whole: without
+    the table cell or bullet around it ("| Comments: 0 |", "* Share"), or inside its one pair
+    of brackets ("(Photo: Reuters)", "（来源：某某日报）")."""
+    if norm[:1] in _FRAME:
+        yield norm.strip(_FRAME_CHARS)
+    if norm[-1:] in _FRAME:
+        yield norm.rstrip(_FRAME_CHARS)
+    if _WRAPPED.fullmatch(norm):
+        yield norm[1:-1].strip()
 
 
 def normalize_line(line: str) -> str:
@@ -77,13 +90,8 @@ class Rule:
             return True
         if self.linear is None:
             return False
-        # Table cells and bullets around a line ("| Comments: 0 |", "* Share") do not hide it.
         full = self.linear.fullmatch
-        return (
-            full(norm) is not None
-            or (norm[:1] in _FRAME and full(norm.strip(_FRAME_CHARS)) is not None)
-            or (norm[-1:] in _FRAME and full(norm.rstrip(_FRAME_CHARS)) is not None)
-        )
+        return full(norm) is not None or any(full(form) is not None for form in _fallbacks(norm))
 
 
 @dataclass(frozen=True)
@@ -141,12 +149,11 @@ class Matcher:
         for plan, ks in zip((self._all, self._sentences), todo, strict=True):
             indexes = plan.first_many([norms[k] for k in ks])
             for k, index in zip(ks, indexes, strict=True):
-                norm = norms[k]
-                # a table cell or bullet around the line: "| Comments: 0 |", "* Share"
-                if index is None and norm[:1] in _FRAME:
-                    index = plan.first_many([norm.strip(_FRAME_CHARS)])[0]
-                if index is None and norm[-1:] in _FRAME:
-                    index = plan.first_many([norm.rstrip(_FRAME_CHARS)])[0]
+                if index is None:
+                    for form in _fallbacks(norms[k]):
+                        index = plan.first_many([form])[0]
+                        if index is not None:
+                            break
                 if index is not None:
                     out[k] = self.rules[index]
         return out
