@@ -92,7 +92,7 @@ thresholds chosen on the training folds only (inner leave-site-out predictions: 
 Chinese lines and the rest, the lowest threshold at which the classifier's own content loss on
 that script's lines stays within LOSS_TARGET). The figures are per language (en, zh, other)
 over all labelled lines, with 90% intervals from resampling the sites (print_intervals: en's
-loss of 2 lines in 639 reads 0.00-0.71%, its removal 82-89%); a difference of a line or two
+loss of 3 lines in 639 reads 0.00-0.97%, its removal 83-89%); a difference of a line or two
 between two runs is inside them. Choosing the thresholds on the mean loss over three inner
 partitions instead of one (tried, 2.3x the time) gave the same per-fold thresholds within 0.001
 and the same figures within a point: the spread is in the data, not in the partition.
