@@ -12,6 +12,15 @@ on the document: a line "kept" is junk left in. This is the hardest case for the
 junk line, no cluster of furniture around it to give it away); whole pages are measured by
 ``eval_cleaner.py loso``. The article's lines must survive every run (counted as "article
 lines lost").
+
+Files named ``*-keep-*`` list the opposite: article lines a junk filter might wrongly take
+(short headlines, section headings, names alone, data lines, sentences that use "share",
+"comment" or "follow" in their news sense); each is put first, then between the article's two
+sentences, and must stay ("article lines kept"). Not after the last sentence: a short line
+alone at the end of a page is a signature or a tag by the labelling rules (``edge-cluster``).
+A vocabulary that removes more junk must not lower that figure.
+
+    python benchmarks/furniture_probe.py -v 'tuned-*'   # only the files it was tuned on
 """
 
 from __future__ import annotations
@@ -46,7 +55,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="list the lines kept")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list the lines it gets wrong")
+    parser.add_argument(
+        "pattern", nargs="?", default="*", help="which files of benchmarks/furniture (a glob)"
+    )
     args = parser.parse_args()
 
     from normalize.config import Config
@@ -54,27 +66,43 @@ def main() -> None:
     from normalize.strip.cleaner import CleanerStage
 
     stage = CleanerStage.from_config(Config())
-    for path in sorted(FOLDER.glob("*.txt")):
+    for path in sorted(FOLDER.glob(f"{args.pattern.removesuffix('.txt')}.txt")):
         lang = path.stem.rsplit("-", 1)[1]
         article = ARTICLE[lang]
+        content = "-keep-" in path.stem
         runs = kept = lost = 0
         kept_lines: list[str] = []
+        removed_lines: list[str] = []
         for line in probe_lines(path):
-            for doc_lines in ([line, *article], [*article, line]):
+            places = (
+                ([line, *article], [article[0], line, *article[1:]])
+                if content
+                else ([line, *article], [*article, line])
+            )
+            for doc_lines in places:
                 doc = stage(Document("\n".join(doc_lines)))
                 out = doc.text.splitlines()
                 runs += 1
                 if line.strip() in (o.strip() for o in out):
                     kept += 1
                     kept_lines.append(line)
+                else:
+                    removed_lines.append(line)
                 lost += sum(1 for sentence in article if sentence not in out)
-        print(
-            f"{path.stem:14} {runs // 2:4} lines x 2 places: junk removed "
-            f"{runs - kept}/{runs} = {(runs - kept) / runs:.1%}, article lines lost {lost}"
-        )
+        if content:
+            print(
+                f"{path.stem:19} {runs // 2:4} lines x 2 places: article lines kept "
+                f"{kept}/{runs} = {kept / runs:.1%}, other article lines lost {lost}"
+            )
+        else:
+            print(
+                f"{path.stem:19} {runs // 2:4} lines x 2 places: junk removed "
+                f"{runs - kept}/{runs} = {(runs - kept) / runs:.1%}, article lines lost {lost}"
+            )
         if args.verbose:
-            for line in dict.fromkeys(kept_lines):
-                print(f"    kept: {line}")
+            listed = removed_lines if content else kept_lines
+            for line in dict.fromkeys(listed):
+                print(f"    {'removed' if content else 'kept'}: {line}")
 
 
 if __name__ == "__main__":
