@@ -1,6 +1,6 @@
 """Composite-line decisions of the strip stage (normalize/strip/compose.py): date-only lines,
-meta lines judged part by part, menu rows, calls to action and their lists; the grammar file's
-validation. Every line here is invented for the test."""
+meta lines judged part by part, menu rows, calls to action and their lists, interface labels;
+the grammar file's validation. Every line here is invented for the test."""
 
 from __future__ import annotations
 
@@ -223,6 +223,57 @@ def test_a_short_record_keeps_its_lines_but_a_prompt_list_needs_an_article() -> 
     cleaned, changes = clean_text("Start your free trial to keep reading\nWeekly briefings", RULES)
     assert [c.rule for c in changes if c.action == "remove"] == ["call-to-action"]
     assert cleaned == "Weekly briefings"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Show 3 more replies",
+        "Comments are closed on this story.",
+        "« Older posts",
+        "Newer post",
+        "Picture gallery",
+        "Enlarge image",
+        "Most viewed this week",
+        "Back to top ↑",
+        "Kommentare: 7",
+        "全部评论 36条",
+        "发表我的评论",
+        "查看更多评论",
+        "收起",
+    ],
+)
+def test_interface_labels_go(line: str) -> None:
+    assert _removed(line) == "ui-label"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Next steps",
+        "Shares closed 3% higher.",
+        "Comments from investors were mixed",
+        "The company declined to comment.",
+        "Print revenue fell",
+        "Follow-up",
+        "Safety",
+        "– “Ok.”",  # a line of dialogue
+        "share(prices)",  # code
+        "专家评论",
+        "视频会议",
+        "相关研究",
+        "下一步计划",
+    ],
+)
+def test_lines_with_a_word_outside_the_vocabulary_stay(line: str) -> None:
+    assert _removed(line) is None
+
+
+def test_a_short_record_of_interface_words_stays() -> None:
+    # a two-line record is data: "Comments" may be its field's name
+    cleaned, changes = clean_text("Comments\nShare", RULES)
+    assert cleaned == "Comments\nShare"
+    assert not [c for c in changes if c.action == "remove"]
 
 
 def test_the_bundled_grammar_loads_with_its_digest() -> None:

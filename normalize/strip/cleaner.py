@@ -771,8 +771,11 @@ def _classify(
 
     edge_match = [rule is not None for rule in edge_hits]
     if short_guard and _is_short_record(lines):
-        # Only what judged a line by itself stands (and the site-name guess above goes too).
-        return [v if v is None or v[0] != "site-name" else None for v in verdicts], edge_match
+        # Only what judged a line by itself stands (and the site-name guess above goes too, as
+        # does an interface label: "Comments" alone may be a record's field).
+        return [
+            v if v is None or v[0] not in _SHORT_RECORD_GUESSES else None for v in verdicts
+        ], edge_match
 
     grammar = rules.grammar
     if grammar is not None and any(v is not None and v[0] in grammar.list_starts for v in verdicts):
@@ -884,6 +887,10 @@ def _apply_model(
         if not removed:
             return removed_any
     return removed_any
+
+
+# Verdicts that do not stand in a short document of no sentence (see _is_short_record).
+_SHORT_RECORD_GUESSES = frozenset({"site-name", "ui-label"})
 
 
 def _is_short_record(lines: Sequence[_Line]) -> bool:

@@ -15,6 +15,11 @@ words they are made of, so that what a new site writes a little differently stil
 - ``call-to-action``: a short line whose content words are mostly subscription, login, app
   and trial vocabulary, with at least one strong term ("Start your free trial to keep
   reading", "剩余80%未读，开通会员阅读全文"), and the bullet list that follows such a prompt.
+- ``ui-label``: a very short line made only of interface vocabulary (buttons, section labels
+  of the page's frame: share, print, comments, next, load more, cookies, 赞赏, 评论, 上一篇),
+  with at least one strong term: "Link copied to clipboard", "Load more stories", "Comments
+  (12)", "发表你的评论". Every content word must be vocabulary, so "Shares closed up 4%" or
+  "Next steps" stay; not in a short document of no sentence (a one-line record is data).
 
 The vocabulary is data (``rules/grammar/line-grammar.yaml``, described in rules/README.md);
 thresholds are the constants below. The cleaner asks only about lines the rules kept.
@@ -70,12 +75,20 @@ CTA_SENTENCE_ALL_SHARE = 0.9
 CTA_LIST_MAX_ITEMS = 8
 CTA_LIST_ITEM_MAX_WORDS = 8
 CTA_LIST_ITEM_MAX_CJK = 20
+# An interface label: at most this many words (CJK characters), every content word (CJK
+# character) a vocabulary term; one that reads as a sentence ("Comments are closed for this
+# article.") at most UI_SENTENCE_MAX_WORDS words.
+UI_MAX_WORDS = 6
+UI_SENTENCE_MAX_WORDS = 8
+UI_MAX_CJK = 12
+UI_MAX_CHARS = 60
 
 _SECTIONS: dict[str, tuple[str, ...]] = {
     "date": ("months", "weekdays", "time_zones", "labels", "zh_labels"),
     "meta": ("rules", "zh_keys", "en_keys"),
     "menu": ("words",),
     "cta": ("strong", "weak", "zh_strong", "zh_weak", "ignore", "list_after_rules"),
+    "ui": ("strong", "weak", "zh_strong", "zh_weak", "ignore"),
 }
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
@@ -112,6 +125,9 @@ _PLACE = re.compile(r"[A-Z][A-Z.'’ -]{1,30}")
 # --- menu-row ---
 _MENU_SEPARATOR = re.compile(r"\s*[|•»›丨｜]\s*|\s[·/>]\s")
 _LIST_BULLET = re.compile(r"\s*(?:[-*•·▪◦✓✔►+]|\d{1,2}[.)、])")  # items under a prompt
+# --- ui-label ---
+# a line of dialogue (“Ok.” after a dash) or of code (print(a), x = 1; {...}) is no button
+_NOT_UI = re.compile(r"^[\s\-–—]*[\"'“„「『‘]|\w[(\[{]|[=;{}]")
 _MENU_BREAKERS = re.compile(r"[\d.,;:!?。，；：！？%$€£¥()（）\"“”]")
 
 
@@ -134,6 +150,11 @@ class LineGrammar:
     zh_cta_weak: tuple[str, ...]
     cta_ignore: frozenset[str]
     cta_list_after: frozenset[str]
+    ui_strong: frozenset[str]  # English (and other Latin-script) words and phrases
+    ui_weak: frozenset[str]
+    zh_ui_strong: frozenset[str]
+    zh_ui_weak: tuple[str, ...]
+    ui_ignore: frozenset[str]
     source: str = ""
     # the rule ids whose lines start a prompt's list (call-to-action and cta_list_after)
     list_starts: frozenset[str] = field(init=False, repr=False, compare=False)
@@ -147,6 +168,9 @@ class LineGrammar:
     _zh_cta_hint: re.Pattern[str] = field(init=False, repr=False, compare=False)
     _zh_terms: re.Pattern[str] = field(init=False, repr=False, compare=False)
     _phrase_len: int = field(init=False, repr=False, compare=False)
+    _ui_terms: frozenset[str] = field(init=False, repr=False, compare=False)
+    _ui_phrase_len: int = field(init=False, repr=False, compare=False)
+    _zh_ui_terms: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         def alternation(words: Sequence[str]) -> str:
@@ -165,6 +189,13 @@ class LineGrammar:
         put(self, "_zh_cta_hint", re.compile(alternation(self.zh_cta_strong)))
         put(self, "_zh_terms", re.compile(alternation([*self.zh_cta_strong, *self.zh_cta_weak])))
         put(self, "_phrase_len", max(len(t.split()) for t in self.cta_strong | self.cta_weak))
+        put(self, "_ui_terms", self.ui_strong | self.ui_weak)
+        put(self, "_ui_phrase_len", max(len(t.split()) for t in self._ui_terms))
+        put(
+            self,
+            "_zh_ui_terms",
+            re.compile(alternation([*self.zh_ui_strong, *self.zh_ui_weak])),
+        )
 
     # --- date-only ------------------------------------------------------------------------
 
@@ -317,6 +348,43 @@ class LineGrammar:
             )
         return share >= CTA_MIN_SHARE
 
+    # --- ui-label -------------------------------------------------------------------------
+
+    def ui_label(self, norm: str, sentence: bool) -> bool:
+        """Whether a line is an interface label: every content word (CJK character) is
+        interface vocabulary, one term at least strong."""
+        cjk = sum(map(len, _CJK_RUN.findall(norm)))
+        if cjk:
+            if cjk > UI_MAX_CJK:
+                return False
+            found = self._zh_ui_terms.findall(norm)
+            if sum(map(len, found)) < cjk or self.zh_ui_strong.isdisjoint(found):
+                return False
+            # Latin words beside the Chinese ("打开APP") must be vocabulary too
+            rest = _CJK_RUN.sub(" ", norm)
+            return all(self._ui_word(w) for w in _WORD.findall(rest))
+        words = [w.strip("'’.-") for w in _WORD.findall(norm)]
+        if not words or len(words) > (UI_SENTENCE_MAX_WORDS if sentence else UI_MAX_WORDS):
+            return False
+        strong = False
+        i = 0
+        while i < len(words):
+            for size in range(min(self._ui_phrase_len, len(words) - i), 0, -1):
+                term = " ".join(words[i : i + size])
+                if term in self._ui_terms:
+                    strong = strong or term in self.ui_strong
+                    i += size
+                    break
+            else:
+                if words[i] not in self.ui_ignore:
+                    return False
+                i += 1
+        return strong
+
+    def _ui_word(self, word: str) -> bool:
+        word = word.strip("'’.-")
+        return word in self._ui_terms or word in self.ui_ignore
+
     def cta_list_item(self, norm: str, bullet: bool) -> bool:
         """Whether a short line after a prompt belongs to its list (a bullet, or a line with
         a vocabulary term)."""
@@ -378,6 +446,13 @@ def judge_lines(
             continue
         if size <= CTA_MAX_CHARS and grammar.call_to_action(norm, sentence):
             out[i] = ("call-to-action", "a subscription, login, app or trial prompt (vocabulary)")
+            continue
+        if (
+            size <= UI_MAX_CHARS
+            and grammar.ui_label(norm, sentence)
+            and not _NOT_UI.search(line.text)
+        ):
+            out[i] = ("ui-label", "an interface label: a button, a page heading (vocabulary)")
             continue
         separated = _SEPARATOR_HINT.search(norm) is not None or any(
             s in norm for s in _SPACED_SEPARATORS
@@ -534,6 +609,11 @@ def parse_grammar(text: str, source: str, rule_ids: Mapping[str, str] | None = N
         g["cta.zh_weak"],
         frozenset(g["cta.ignore"]),
         frozenset(g["cta.list_after_rules"]),
+        frozenset(g["ui.strong"]),
+        frozenset(g["ui.weak"]),
+        frozenset(g["ui.zh_strong"]),
+        g["ui.zh_weak"],
+        frozenset(g["ui.ignore"]),
         source,
         hashlib.sha256(text.encode("utf-8")).hexdigest()[:12],
     )
