@@ -170,6 +170,7 @@ class LineGrammar:
     _phrase_len: int = field(init=False, repr=False, compare=False)
     _ui_terms: frozenset[str] = field(init=False, repr=False, compare=False)
     _ui_phrase_len: int = field(init=False, repr=False, compare=False)
+    _ui_first: frozenset[str] = field(init=False, repr=False, compare=False)
     _zh_ui_terms: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -191,6 +192,11 @@ class LineGrammar:
         put(self, "_phrase_len", max(len(t.split()) for t in self.cta_strong | self.cta_weak))
         put(self, "_ui_terms", self.ui_strong | self.ui_weak)
         put(self, "_ui_phrase_len", max(len(t.split()) for t in self._ui_terms))
+        put(
+            self,
+            "_ui_first",
+            frozenset(w for t in self._ui_terms | self.ui_ignore for w in t.split()),
+        )
         put(
             self,
             "_zh_ui_terms",
@@ -353,7 +359,15 @@ class LineGrammar:
     def ui_label(self, norm: str, sentence: bool) -> bool:
         """Whether a line is an interface label: every content word (CJK character) is
         interface vocabulary, one term at least strong."""
-        cjk = sum(map(len, _CJK_RUN.findall(norm)))
+        # (most lines fail on their first word: looked at before the whole line is split)
+        first = _WORD.search(norm)
+        if (
+            first is not None
+            and first.group().strip("'’.-") not in self._ui_first
+            and not _CJK.match(first.group())
+        ):
+            return False
+        cjk = 0 if norm.isascii() else sum(map(len, _CJK_RUN.findall(norm)))
         if cjk:
             if cjk > UI_MAX_CJK:
                 return False
