@@ -241,6 +241,8 @@ def test_a_short_record_keeps_its_lines_but_a_prompt_list_needs_an_article() -> 
         "发表我的评论",
         "查看更多评论",
         "收起",
+        "Please read our community guidelines before posting.",
+        "已有58人参与评论",
     ],
 )
 def test_interface_labels_go(line: str) -> None:
@@ -259,6 +261,7 @@ def test_interface_labels_go(line: str) -> None:
         "Safety",
         "– “Ok.”",  # a line of dialogue
         "share(prices)",  # code
+        "COPY . .",  # a Dockerfile's line: "copy" alone is no strong term
         "专家评论",
         "视频会议",
         "相关研究",

@@ -76,10 +76,9 @@ CTA_LIST_MAX_ITEMS = 8
 CTA_LIST_ITEM_MAX_WORDS = 8
 CTA_LIST_ITEM_MAX_CJK = 20
 # An interface label: at most this many words (CJK characters), every content word (CJK
-# character) a vocabulary term; one that reads as a sentence ("Comments are closed for this
-# article.") at most UI_SENTENCE_MAX_WORDS words.
-UI_MAX_WORDS = 6
-UI_SENTENCE_MAX_WORDS = 8
+# character) a vocabulary term; it may read as a sentence ("Comments are closed for this
+# article.").
+UI_MAX_WORDS = 8
 UI_MAX_CJK = 12
 UI_MAX_CHARS = 60
 
@@ -356,7 +355,7 @@ class LineGrammar:
 
     # --- ui-label -------------------------------------------------------------------------
 
-    def ui_label(self, norm: str, sentence: bool) -> bool:
+    def ui_label(self, norm: str) -> bool:
         """Whether a line is an interface label: every content word (CJK character) is
         interface vocabulary, one term at least strong."""
         # (most lines fail on their first word: looked at before the whole line is split)
@@ -378,7 +377,7 @@ class LineGrammar:
             rest = _CJK_RUN.sub(" ", norm)
             return all(self._ui_word(w) for w in _WORD.findall(rest))
         words = [w.strip("'’.-") for w in _WORD.findall(norm)]
-        if not words or len(words) > (UI_SENTENCE_MAX_WORDS if sentence else UI_MAX_WORDS):
+        if not words or len(words) > UI_MAX_WORDS:
             return False
         strong = False
         i = 0
@@ -463,7 +462,7 @@ def judge_lines(
             continue
         if (
             size <= UI_MAX_CHARS
-            and grammar.ui_label(norm, sentence)
+            and grammar.ui_label(norm)
             and not _NOT_UI.search(line.text)
         ):
             out[i] = ("ui-label", "an interface label: a button, a page heading (vocabulary)")
