@@ -97,6 +97,7 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 _PUNCT = "\"'’“”.,;:!?()[]*•|-–—…。，；：！？、（）【】"
 # --- date-only ---
 _AMPM = re.compile(r"\b([ap])\.\s?m\b\.?")
+_ISO_T = re.compile(r"(?<=\d)t(?=\d)")
 _DATE_TOKEN = re.compile(
     r"(?P<time>\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)|(?P<num>\d+)(?:st|nd|rd|th)?"
     r"|(?P<word>[^\W\d_]+)|(?P<sep>[-–—|,/.:：·•()+，、丨｜／\[\]【】])|(?P<other>\S)"
@@ -210,6 +211,8 @@ class LineGrammar:
         if len(norm) > DATE_MAX_CHARS or not _DIGIT.search(norm):
             return False
         text = _AMPM.sub(r"\1m", norm) if "m." in norm else norm
+        if "t" in text:
+            text = _ISO_T.sub(" ", text)  # ISO 8601: "2024-11-19t14:03:00z"
         # first the words alone (quick: most lines have one that is no date material)
         for word in _LETTERS.findall(text):
             if word not in self._date_words and not (
