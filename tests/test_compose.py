@@ -344,3 +344,44 @@ def _plain_call_to_action(norm: str, sentence: bool) -> bool:
 def test_call_to_action_is_its_plain_definition(words: list[str], sentence: bool) -> None:
     norm = " ".join(words)
     assert GRAMMAR.call_to_action(norm, sentence) == _plain_call_to_action(norm, sentence)
+
+
+_UI_WORDS = sorted(
+    w for term in GRAMMAR.ui_strong | GRAMMAR.ui_weak | GRAMMAR.ui_ignore for w in term.split()
+)
+_UI_ZH = sorted({*GRAMMAR.zh_ui_strong, *GRAMMAR.zh_ui_weak})
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(st.sampled_from(_UI_WORDS), min_size=1, max_size=6),
+    st.integers(min_value=0, max_value=6),
+    st.sampled_from(["trial", "patients", "revenue", "Hengrui", "sotorasib"]),
+)
+def test_one_word_outside_the_interface_vocabulary_keeps_a_line(
+    words: list[str], at: int, outside: str
+) -> None:
+    # whatever interface words a line has, one article word among them keeps it
+    line = " ".join([*words[:at], outside, *words[at:]])
+    assert not GRAMMAR.ui_label(normalize_line(line))
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(st.sampled_from(_UI_ZH), min_size=1, max_size=4),
+    st.integers(min_value=0, max_value=4),
+    st.sampled_from(["临床", "患者", "营收", "恒瑞", "抗体"]),
+)
+def test_one_chinese_word_outside_the_interface_vocabulary_keeps_a_line(
+    terms: list[str], at: int, outside: str
+) -> None:
+    line = "".join([*terms[:at], outside, *terms[at:]])
+    assert not GRAMMAR.ui_label(normalize_line(line))
+
+
+@settings(max_examples=200)
+@given(st.lists(st.sampled_from(sorted(GRAMMAR.ui_strong)), min_size=1, max_size=2))
+def test_strong_interface_terms_alone_are_labels(terms: list[str]) -> None:
+    line = " ".join(terms)
+    if len(line.split()) <= 8:  # (UI_MAX_WORDS)
+        assert GRAMMAR.ui_label(normalize_line(line))
