@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
@@ -167,6 +167,7 @@ class LineGrammar:
     _cta_first: frozenset[str] = field(init=False, repr=False, compare=False)
     _zh_cta_hint: re.Pattern[str] = field(init=False, repr=False, compare=False)
     _zh_terms: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    _cta_terms: frozenset[str] = field(init=False, repr=False, compare=False)
     _phrase_len: int = field(init=False, repr=False, compare=False)
     _ui_terms: frozenset[str] = field(init=False, repr=False, compare=False)
     _ui_phrase_len: int = field(init=False, repr=False, compare=False)
@@ -189,7 +190,8 @@ class LineGrammar:
         put(self, "_cta_first", frozenset(term.split()[0] for term in self.cta_strong))
         put(self, "_zh_cta_hint", re.compile(alternation(self.zh_cta_strong)))
         put(self, "_zh_terms", re.compile(alternation([*self.zh_cta_strong, *self.zh_cta_weak])))
-        put(self, "_phrase_len", max(len(t.split()) for t in self.cta_strong | self.cta_weak))
+        put(self, "_cta_terms", self.cta_strong | self.cta_weak)
+        put(self, "_phrase_len", max(len(t.split()) for t in self._cta_terms))
         put(self, "_ui_terms", self.ui_strong | self.ui_weak)
         put(self, "_ui_phrase_len", max(len(t.split()) for t in self._ui_terms))
         put(
@@ -323,21 +325,13 @@ class LineGrammar:
         content = 0
         hits = 0
         strong: set[str] = set()
-        i = 0
-        while i < len(words):
-            for size in range(min(self._phrase_len, len(words) - i), 0, -1):
-                term = " ".join(words[i : i + size])
-                if term in self.cta_strong or term in self.cta_weak:
-                    if term in self.cta_strong:
-                        strong.add(term)
-                    counted = sum(w not in self.cta_ignore for w in words[i : i + size])
-                    content += counted
-                    hits += counted
-                    i += size
-                    break
-            else:
-                content += words[i] not in self.cta_ignore
-                i += 1
+        for term, span in _terms_in(words, self._cta_terms, self._phrase_len):
+            counted = sum(w not in self.cta_ignore for w in span)
+            content += counted
+            if term is not None:
+                hits += counted
+                if term in self.cta_strong:
+                    strong.add(term)
         return len(strong), hits / content if content else 0.0, len(words), 0
 
     def call_to_action(self, norm: str, sentence: bool) -> bool:
@@ -383,18 +377,12 @@ class LineGrammar:
         if not words or len(words) > UI_MAX_WORDS:
             return False
         strong = False
-        i = 0
-        while i < len(words):
-            for size in range(min(self._ui_phrase_len, len(words) - i), 0, -1):
-                term = " ".join(words[i : i + size])
-                if term in self._ui_terms:
-                    strong = strong or term in self.ui_strong
-                    i += size
-                    break
-            else:
-                if words[i] not in self.ui_ignore:
+        for term, span in _terms_in(words, self._ui_terms, self._ui_phrase_len):
+            if term is None:
+                if span[0] not in self.ui_ignore:
                     return False
-                i += 1
+            else:
+                strong = strong or term in self.ui_strong
         return strong
 
     def _ui_word(self, word: str) -> bool:
@@ -415,6 +403,24 @@ class LineGrammar:
         return any(
             w not in self.cta_ignore and (w in self.cta_strong or w in self.cta_weak) for w in words
         )
+
+
+def _terms_in(
+    words: Sequence[str], terms: frozenset[str], max_len: int
+) -> Iterator[tuple[str | None, Sequence[str]]]:
+    """``words`` cut into the longest vocabulary terms (phrases of up to ``max_len`` words),
+    left to right: (term, its words), or (None, [word]) for a word no term starts with."""
+    i = 0
+    while i < len(words):
+        for size in range(min(max_len, len(words) - i), 0, -1):
+            term = " ".join(words[i : i + size])
+            if term in terms:
+                yield term, words[i : i + size]
+                i += size
+                break
+        else:
+            yield None, words[i : i + 1]
+            i += 1
 
 
 def _spaced(original: str) -> bool:
