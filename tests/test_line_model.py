@@ -21,7 +21,10 @@ from normalize.strip.lineclf import (
     Linear,
     LineModel,
     line_features,
+    load_line_model,
+    load_words,
     parse_line_model,
+    parse_words,
     stack_rows,
 )
 
@@ -145,7 +148,7 @@ def test_stack_rows_see_the_neighbours_decisions() -> None:
     [
         ("{", "not valid JSON"),
         ('{"format": "x"}', "not a normalize line model"),
-        ('{"format": "normalize line model 4", "features": ["size"]}', "other features"),
+        ('{"format": "normalize line model 5", "features": ["size"]}', "other features"),
     ],
 )
 def test_bad_model_files_are_named(text: str, message: str) -> None:
@@ -451,25 +454,25 @@ def test_compiled_trees_give_the_floats_of_walking_them(
 @given(st.text(alphabet="abAB '-’.|0 中", max_size=90))
 def test_a_lines_measures_reuse_its_words_as_the_lexicon_tokens_unchanged(text: str) -> None:
     from normalize.strip.lexicon import lexical_measures
-    from normalize.strip.lineclf import _Stats
+    from normalize.strip.lineclf import _Stats, load_words
 
     # weights for every short token of the alphabet, the first-word marks too
     words = ["a", "b", "ab", "ba", "aa", "bb", "a-b", "a'b", "a'a", "b-a", "aab", "abb", "bab"]
     lexicon = {w: 0.25 + i / 7 for i, w in enumerate(words)}
     lexicon.update({"^" + w: -0.5 - i / 3 for i, w in enumerate(words)})
     lexicon["中"] = 1.5
-    assert _Stats(text, lexicon).lex == lexical_measures(text, lexicon)
+    assert _Stats(text, load_words(), lexicon).lex == lexical_measures(text, lexicon)
 
 
 @given(st.text(alphabet="aZ_ 0-9.,|/>•·›»\t\x1c中，。ˇ٣", max_size=200))
 def test_a_lines_shares_are_what_their_plain_definitions_count(text: str) -> None:
     import re
 
-    from normalize.strip.lineclf import SAMPLE_CHARS, _Stats
+    from normalize.strip.lineclf import SAMPLE_CHARS, _Stats, load_words
 
     sample = text[:SAMPLE_CHARS]
     n = len(sample) or 1
-    stats = _Stats(text)
+    stats = _Stats(text, load_words())
     assert stats.digit_share == sum(ch in "0123456789" for ch in sample) / n
     assert stats.punct_share == len(re.sub(r"[\w\s]+", "", sample)) / n
     separators = re.findall(r"\s[|•·/›»>]\s|[|•·›»]", sample)
@@ -489,15 +492,79 @@ def test_lexicon_words_skip_cjk_as_the_plain_definition_does(text: str) -> None:
 
 @given(st.lists(st.sampled_from(["the", "more", "share", "you", "please", "Home", "x", "of"])))
 def test_word_class_shares_are_the_plain_counts(words: list[str]) -> None:
-    from normalize.strip.lineclf import _EN_ADDRESS, _EN_FUNCTION, _EN_JUNK, _Stats
+    from normalize.strip.lineclf import _Stats, load_words
 
-    stats = _Stats(" ".join(words))
+    vocab = load_words()
+    stats = _Stats(" ".join(words), vocab)
     low = [w.lower() for w in words]
     n = len(words) or 1
     # ("more" is both a function word and furniture)
-    assert stats.function_share == sum(w in _EN_FUNCTION for w in low) / n
-    assert stats.junk_share == min(1.0, sum(w in _EN_JUNK for w in low) / n)
-    assert stats.address_share == min(1.0, sum(w in _EN_ADDRESS for w in low) / n)
+    assert stats.function_share == sum(w in vocab.en_function for w in low) / n
+    assert stats.junk_share == min(1.0, sum(w in vocab.en_furniture for w in low) / n)
+    assert stats.address_share == min(1.0, sum(w in vocab.en_address for w in low) / n)
+
+
+def test_the_shipped_model_counts_the_words_of_the_shipped_word_file() -> None:
+    # the trainer copies rules/grammar/line-words.yaml into the model; an edit to the file
+    # without retraining would leave the model counting the old words
+    model = load_line_model()
+    assert model is not None and model.words is not None
+    assert model.words == load_words(), (
+        "rules/grammar/line-words.yaml changed since rules/line-model.json was trained: "
+        "python benchmarks/train_line_model.py --write"
+    )
+
+
+def test_a_model_counts_its_own_words_not_the_bundled_files() -> None:
+    import dataclasses
+
+    from normalize.strip.lineclf import FEATURES
+
+    bundled = load_words()
+    mine = dataclasses.replace(
+        bundled, en_furniture=("pipeline",), zh_furniture=("管线",), source="mine"
+    )
+    col = FEATURES.index("junk_share")
+    texts = ["Pipeline", "Home", "管线", "首页"]
+    theirs = line_features(texts, [False] * 4, [False] * 4)
+    ours = line_features(texts, [False] * 4, [False] * 4, words=mine)
+    assert [r[col] for r in theirs] == [0.0, 1.0, 0.0, 1.0]
+    assert [r[col] for r in ours] == [1.0, 0.0, 1.0, 0.0]
+    # and the words travel in the model file
+    model = LineModel(Linear((0.0,), (1.0,), (0.0,), 0.0), None, 0.5, 0.5, 0.1, words=mine)
+    obj = json.loads(model.to_json({}))
+    assert obj["words"]["en"]["furniture"] == ["pipeline"]
+    assert parse_words(obj["words"], "m.json") == mine
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("en: [the]\n", "words.yaml:1: 'en' must be a mapping"),
+        ("en: {}\n", "words.yaml:1: en.function must be a list"),
+        ("en:\n  function: [the]\n", "words.yaml:2: en.furniture must be a list"),
+        ("zh: {}\nen: {}\nfr: {}\n", "words.yaml:1: unknown key 'fr'"),
+    ],
+)
+def test_bad_word_files_are_named_with_their_line(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "words.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RulesError, match=message):
+        load_words(path)
+
+
+def test_word_lists_are_checked_entry_by_entry(tmp_path: Path) -> None:
+    good = load_words().as_json()
+    for lang, kind, value, message in [
+        ("en", "furniture", ["Home"], "single lower-case words"),
+        ("en", "address", [], "must be a list"),
+        ("zh", "function", ["的了"], "one character each"),
+        ("zh", "furniture", [" 首页"], "without spaces"),
+    ]:
+        bad = json.loads(json.dumps(good))
+        bad[lang][kind] = value
+        with pytest.raises(RulesError, match=message):
+            parse_words(bad, "m.json")
 
 
 def test_intervals_resample_sites_and_bracket_the_figure(

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from normalize.config import Config
 from normalize.document import Change, Document
 from normalize.strip.compose import cta_list, judge_lines
-from normalize.strip.lineclf import LineModel, line_features, load_line_model
+from normalize.strip.lineclf import LineModel, Words, line_features, load_line_model
 from normalize.strip.rules import (
     Matcher,
     Rule,
@@ -841,6 +841,7 @@ def model_inputs(
     edge_match: Sequence[bool],
     cache: dict[str, object] | None = None,
     lexicon: Mapping[str, float] | None = None,
+    words: Words | None = None,
 ) -> tuple[list[int], list[list[float]]]:
     """The lines the classifier judges (non-empty, kept by the rules), as indexes into
     ``lines``, and their feature rows, computed on those lines alone, in order: what a second
@@ -852,6 +853,7 @@ def model_inputs(
         [edge_match[i] for i in idx],
         cache,
         lexicon,
+        words,
     )
     return idx, rows
 
@@ -872,7 +874,9 @@ def _apply_model(
             [line for i, line in enumerate(lines) if verdicts[i] is None]
         ):
             return removed_any
-        idx, rows = model_inputs(lines, verdicts, edge_match, cache, model.lexicon)
+        idx, rows = model_inputs(
+            lines, verdicts, edge_match, cache, model.lexicon, model.words
+        )
         probs = model.probabilities(rows)
         removed = False
         go_lines = model.decide(probs, model.thresholds(rows), model.smoothable(rows))

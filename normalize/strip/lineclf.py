@@ -15,7 +15,8 @@ document's distribution of sizes, Chinese lines' own measures), then boosted tre
 (:mod:`.trees`) over those and the first stage's judgement of the line and its neighbours
 (:data:`STACK_FEATURES`: the neighbours' decisions), for the lines whose first-stage logit
 reaches the trees' gate. It is shipped as plain JSON (``rules/line-model.json``: feature
-names, standardisation, weights, trees, thresholds), trained by
+names, standardisation, weights, trees, thresholds, and the word lists its features count,
+copied from ``rules/grammar/line-words.yaml``), trained by
 ``benchmarks/train_line_model.py``. Inference is pure Python (no numpy: an English run must
 start fast), a few microseconds a line.
 """
@@ -41,6 +42,7 @@ from normalize.resources import data_dir
 from normalize.strip.lexicon import LEX_FEATURES, lexical_measures, word_tokens
 from normalize.strip.lexicon import SAMPLE_CHARS as LEX_SAMPLE_CHARS
 from normalize.strip.trees import Trees, parse_trees
+from normalize.yamlfile import load_data
 
 MODEL_FILE = "line-model.json"
 # Neighbourhood for the window features (lines each side).
@@ -75,44 +77,119 @@ _LINK = re.compile(r"[h.w@](?:(?<=h)ttps?://|(?<=w)ww\.|(?<=\.)(?:com|cn|org|net
 _LINK_HINTS = ("http", "www.", ".com", ".cn", ".org", ".net", ".htm", "@")
 _FIRST_CHAR = operator.itemgetter(0)
 _SENTENCE_END = frozenset('.!?…。！？"”’)）」』')
-_EN_FUNCTION_WORDS = (
-    "the of and to in a is that for on with as was by it its at from has have had be are an "
-    "this which will were been their after than more said says also would could may not but "
-    "or into over about who they he she we our"
-)
-_EN_FUNCTION = frozenset(_EN_FUNCTION_WORDS.split())
-# Function characters of Chinese prose (particles, prepositions, conjunctions).
-_ZH_FUNCTION_RE = re.compile("[的了在是和与对为将也其已于及等被从而并但这该有就都]")
-# Words of site furniture in any language this project reads: navigation, accounts, sharing,
-# paywalls, comments, legal footers. Generic vocabulary, never one site's wording.
-_EN_JUNK_WORDS = (
-    "home menu search login log sign register subscribe subscription subscribers newsletter "
-    "share shares follow cookie cookies privacy terms copyright rights reserved advertisement "
-    "advertising ad ads comments comment reply related tags tag more next previous prev back "
-    "top download app click premium unlock account email e-mail print facebook twitter "
-    "linkedin whatsapp wechat weibo photo image credit posted updated published min views "
-    "loading skip navigation rss contact careers sitemap disclaimer paywall"
-)
-_EN_JUNK = frozenset(_EN_JUNK_WORDS.split())
-_EN_ADDRESS = frozenset(["you", "your", "yours", "you're", "you'll", "you've", "please"])
-# The three word lists as one lookup: a word's classes as one number (function words count 1,
-# furniture 1 << _CLASS_BITS, reader address 1 << 2 * _CLASS_BITS); a line's sum holds the
-# three counts (a line has fewer than 2 ** _CLASS_BITS words).
-_CLASS_BITS = 20
-_EN_CLASSES = {
-    word: (word in _EN_FUNCTION)
-    + ((word in _EN_JUNK) << _CLASS_BITS)
-    + ((word in _EN_ADDRESS) << 2 * _CLASS_BITS)
-    for word in _EN_FUNCTION | _EN_JUNK | _EN_ADDRESS
-}
-_CLASS_MASK = (1 << _CLASS_BITS) - 1
+# The words the features count (function words, site furniture, the reader addressed) are data:
+# rules/grammar/line-words.yaml, copied into the model file by the trainer (:class:`Words`).
 _ZEROS = repeat(0)  # the default of each lookup
-_ZH_ADDRESS = re.compile("您|请|欢迎")
-_ZH_JUNK = re.compile(
-    "登录|注册|分享|评论|首页|更多|返回|扫码|关注|下载|客户端|阅读|点击|版权|责任编辑|来源|作者|"
-    "编辑|声明|免责|订阅|微信|微博|公众号|打开|查看|相关|推荐|热门|上一篇|下一篇|举报|收藏|点赞|"
-    "广告|联系我们|关于我们|网站地图|会员|付费|全文|原标题|导航|频道|专题|滚动|资讯|APP"
-)
+WORDS_FILE = Path("grammar") / "line-words.yaml"
+# A word's classes as one number (function words count 1, furniture 1 << _CLASS_BITS, reader
+# address 1 << 2 * _CLASS_BITS): a line's sum holds the three counts (a line has fewer than
+# 2 ** _CLASS_BITS words), one dictionary lookup a word.
+_CLASS_BITS = 20
+_CLASS_MASK = (1 << _CLASS_BITS) - 1
+_KINDS = ("function", "furniture", "address")
+_WORD_LISTS = {"en": _KINDS, "zh": _KINDS}
+
+
+@dataclass(frozen=True)
+class Words:
+    """The word lists the features count: English words (matched lower-cased, whole words)
+    and Chinese entries (substrings; function characters one each)."""
+
+    en_function: tuple[str, ...]
+    en_furniture: tuple[str, ...]
+    en_address: tuple[str, ...]
+    zh_function: tuple[str, ...]
+    zh_furniture: tuple[str, ...]
+    zh_address: tuple[str, ...]
+    source: str = field(default="", compare=False)
+    # compiled once
+    en_classes: dict[str, int] = field(init=False, repr=False, compare=False)
+    zh_function_re: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    zh_furniture_re: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    zh_address_re: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        function = frozenset(self.en_function)
+        furniture = frozenset(self.en_furniture)
+        address = frozenset(self.en_address)
+        classes = {
+            word: (word in function)
+            + ((word in furniture) << _CLASS_BITS)
+            + ((word in address) << 2 * _CLASS_BITS)
+            for word in function | furniture | address
+        }
+        object.__setattr__(self, "en_classes", classes)
+        function_chars = "".join(map(re.escape, self.zh_function))
+        object.__setattr__(self, "zh_function_re", re.compile(f"[{function_chars}]"))
+        for name, entries in (
+            ("zh_furniture_re", self.zh_furniture),
+            ("zh_address_re", self.zh_address),
+        ):
+            # the longest first: of two entries starting at one character, the longer counts
+            alternatives = sorted(entries, key=len, reverse=True)
+            object.__setattr__(self, name, re.compile("|".join(map(re.escape, alternatives))))
+
+    def as_json(self) -> dict[str, dict[str, list[str]]]:
+        return {
+            lang: {kind: list(getattr(self, f"{lang}_{kind}")) for kind in kinds}
+            for lang, kinds in _WORD_LISTS.items()
+        }
+
+
+def parse_words(obj: object, source: str, line: int = 0) -> Words:
+    """Word lists from ``{"en": {"function": [...], ...}, "zh": {...}}`` (the YAML file's data,
+    with its ``__line__`` marks, or a model file's ``words``, line 0); errors name the place."""
+
+    def at(where: int) -> str:
+        return f"{source}:{where}" if where else source
+
+    if not isinstance(obj, dict):
+        raise RulesError(f"{at(line)}: expected a mapping with en and zh")
+    unknown = sorted(k for k in obj if k != "__line__" and k not in _WORD_LISTS)
+    if unknown:
+        raise RulesError(f"{at(line)}: unknown key {unknown[0]!r} (allowed: en, zh)")
+    lists: dict[str, tuple[str, ...]] = {}
+    for lang, kinds in _WORD_LISTS.items():
+        body = obj.get(lang)
+        if not isinstance(body, dict):
+            raise RulesError(f"{at(line)}: {lang!r} must be a mapping ({', '.join(kinds)})")
+        where = body.get("__line__", line)
+        unknown = sorted(k for k in body if k != "__line__" and k not in kinds)
+        if unknown:
+            raise RulesError(
+                f"{at(where)}: {lang}: unknown key {unknown[0]!r} (allowed: {', '.join(kinds)})"
+            )
+        for kind in kinds:
+            values = body.get(kind)
+            if (
+                not isinstance(values, list)
+                or not values
+                or not all(isinstance(v, str) and v.strip() == v and v for v in values)
+            ):
+                raise RulesError(
+                    f"{at(where)}: {lang}.{kind} must be a list of words without spaces "
+                    "around them (quote words YAML reads as true or false: 'on', 'no')"
+                )
+            if lang == "en" and any(v != v.lower() or " " in v for v in values):
+                raise RulesError(f"{at(where)}: en.{kind}: words are single lower-case words")
+            if lang == "zh" and kind == "function" and any(len(v) != 1 for v in values):
+                raise RulesError(f"{at(where)}: zh.function: one character each")
+            lists[f"{lang}_{kind}"] = tuple(values)
+    return Words(**lists, source=source)
+
+
+@lru_cache(maxsize=4)
+def load_words(path: Path | None = None) -> Words:
+    """The bundled word lists (``rules/grammar/line-words.yaml``) or those at ``path``: what
+    the trainer copies into a model, and what features use when given no model's words."""
+    if path is None:
+        path = data_dir("rules") / WORDS_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RulesError(f"{path}: cannot read: {exc}") from None
+    data = load_data(text, str(path), RulesError, label="not valid YAML")
+    return parse_words(data, str(path), 1)
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _WORD_ASCII = re.compile(r"[A-Za-z]+(?:['-][A-Za-z]+)*")  # the same words in ASCII, faster
 
@@ -234,7 +311,9 @@ class _Stats:
         "zh",
     )
 
-    def __init__(self, text: str, lexicon: Mapping[str, float] | None = None) -> None:
+    def __init__(
+        self, text: str, vocab: Words, lexicon: Mapping[str, float] | None = None
+    ) -> None:
         # Shares are measured on the first SAMPLE_CHARS characters (a long line is prose or a
         # wall of links all along); sizes are scaled up from them.
         full = len(text)
@@ -274,7 +353,7 @@ class _Stats:
             low_words = " ".join(words).lower().split(" ")
             capitals = sum(map(str.isupper, map(_FIRST_CHAR, words)))
             self.title_share = capitals / nwords
-            classes = sum(map(_EN_CLASSES.get, low_words, _ZEROS))
+            classes = sum(map(vocab.en_classes.get, low_words, _ZEROS))
             func = classes & _CLASS_MASK
             junk = (classes >> _CLASS_BITS) & _CLASS_MASK
             address = classes >> 2 * _CLASS_BITS
@@ -283,9 +362,9 @@ class _Stats:
             self.title_share = 0.0
             func = junk = address = 0
         if cjk:
-            func += len(_ZH_FUNCTION_RE.findall(sample))
-            junk += 2 * len(_ZH_JUNK.findall(sample))
-            address += 2 * len(_ZH_ADDRESS.findall(sample))
+            func += len(vocab.zh_function_re.findall(sample))
+            junk += 2 * len(vocab.zh_furniture_re.findall(sample))
+            address += 2 * len(vocab.zh_address_re.findall(sample))
         self.address_share = min(1.0, address / sample_units) if sample_units else 0.0
         self.function_share = func / sample_units if sample_units else 0.0
         self.junk_share = min(1.0, junk / sample_units) if sample_units else 0.0
@@ -318,19 +397,23 @@ def line_features(
     edge_rule: Sequence[bool],
     cache: dict[str, object] | None = None,
     lexicon: Mapping[str, float] | None = None,
+    words: Words | None = None,
 ) -> list[list[float]]:
     """One row of :data:`FEATURES` per line of ``texts`` (non-empty lines, in order).
     ``cache`` keeps each line's own measures between calls on the same document (and the
-    same ``lexicon``: the model's token weights; without one the lexical features are 0)."""
+    same ``lexicon``: the model's token weights; without one the lexical features are 0;
+    and the same ``words``: the model's, by default the bundled line-words.yaml)."""
     n = len(texts)
+    if words is None:
+        words = load_words()
     if cache is None:
-        stats = [_Stats(t, lexicon) for t in texts]
+        stats = [_Stats(t, words, lexicon) for t in texts]
     else:
         stats = []
         for t in texts:
             st = cache.get(t)
             if st is None:
-                st = cache[t] = _Stats(t, lexicon)
+                st = cache[t] = _Stats(t, words, lexicon)
             stats.append(st)  # type: ignore[arg-type]
     anchors = [i for i in range(n) if sentence[i]]
     first = anchors[0] if anchors else n
@@ -488,7 +571,7 @@ def _main_run(stats: Sequence[_Stats], sentence: Sequence[bool]) -> tuple[int, i
     return best_start, best_end
 
 
-FORMAT = "normalize line model 4"
+FORMAT = "normalize line model 5"
 # Trade-offs a model's thresholds may be chosen for (Config.strip_favor's choices): the
 # default, fewer content lines lost (a lower loss target in training), more boilerplate removed
 # (a higher one).
@@ -581,6 +664,9 @@ class LineModel:
         default_factory=dict, hash=False, compare=False
     )
     favor: str = "balanced"  # which pair threshold and zh_threshold are
+    # the word lists its features count (rules/grammar/line-words.yaml when it was trained);
+    # None: the bundled file's
+    words: Words | None = field(default=None, hash=False, compare=False)
 
     def favoring(self, favor: str) -> LineModel:
         """This model with the thresholds of another trade-off: "precision" loses fewer
@@ -660,6 +746,7 @@ class LineModel:
                     name: [round(a, 6), round(b, 6)] for name, (a, b) in sorted(self.modes.items())
                 },
                 "meta": meta,
+                "words": (self.words or load_words()).as_json(),
                 "lexicon": dict(sorted(self.lexicon.items())),
             },
             indent=1,
@@ -734,6 +821,7 @@ def parse_line_model(text: str, source: str) -> LineModel:
         isinstance(w, int | float) and not isinstance(w, bool) for w in lexicon.values()
     ):
         raise RulesError(f"{source}: 'lexicon' must map tokens to numbers")
+    words = parse_words(obj.get("words"), f"{source}: 'words'")
     return LineModel(
         stage1,
         stage2,
@@ -744,6 +832,7 @@ def parse_line_model(text: str, source: str) -> LineModel:
         hashlib.sha256(text.encode("utf-8")).hexdigest()[:12],
         {str(k): float(v) for k, v in lexicon.items()},
         {name: (float(a), float(b)) for name, (a, b) in modes.items()},
+        words=words,
     )
 
 
