@@ -404,3 +404,48 @@ def test_a_blank_line_is_split_as_every_other_line(text: str) -> None:
         assert (line.text, line.repairs) == (repaired, repairs)
         assert (line.norm, line.sentence) == (_norm(repaired), is_sentence(repaired))
         assert text[line.start : line.end] == line.original
+
+
+_STANDFIRST = (
+    "The biotech will move its cash to an oral program that is still months from the clinic."
+)
+_BODY = [
+    "Contoso Biologics has stopped dosing in its phase 2 lupus trial after three patients "
+    "showed raised liver enzymes, the company said in a filing on Thursday.",
+    "The company ended the year with $184 million in cash, enough to fund it into 2028.",
+]
+
+
+def test_a_byline_between_the_standfirst_and_the_dateline_goes() -> None:
+    # inside the article (the standfirst reads as a sentence), junk on one side only: the
+    # byline rule names the run, so it goes with the dateline under it
+    text = "\n".join(
+        [
+            "Contoso halts lupus study",
+            _STANDFIRST,
+            "By Martin Lee",
+            "Senior Editor",
+            "March 14, 2026 06:42 AM EDT",
+            *_BODY,
+        ]
+    )
+    out, changes = clean_text(text, load_rules())
+    assert out.splitlines() == ["Contoso halts lupus study", _STANDFIRST, *_BODY]
+    assert {c.rule for c in changes if c.action == "remove"} >= {"edge-cluster", "en-dateline"}
+
+
+def test_a_heading_inside_the_article_stays_when_junk_is_on_one_side_only() -> None:
+    # "By the numbers" reads like a byline, but inside the article a run needs junk on both
+    # sides unless a byline rule names it; a heading next to one junk line is not a byline run
+    text = "\n".join([_BODY[0], "Share on LinkedIn", "Key numbers", _BODY[1]])
+    out, _ = clean_text(text, load_rules())
+    assert "Key numbers" in out.splitlines()
+
+
+@pytest.mark.parametrize("line", ["Bypass surgery", "Byzantine rules", "Editorial"])
+def test_a_word_starting_with_a_by_word_is_no_byline(line: str) -> None:
+    from normalize.strip.rules import normalize_line
+
+    rules = load_rules()
+    hit = rules.matcher.first(normalize_line(line), sentences_only=False)
+    assert hit is None or hit.id != "en-byline"

@@ -75,6 +75,10 @@ ENDS_ARTICLE_RESUME_LINES = 3
 CLUSTER_MAX_WORDS = 4
 CLUSTER_MAX_CJK = 8
 CLUSTER_MAX_RUN = 3  # a longer run of short lines is a list or a table
+# Edges-only rules that name a byline or an author's title: inside the article, a run of short
+# lines holding one goes when junk is on one side of it (not both), as under a standfirst:
+# "By Jane Doe" / "Senior Editor" / the dateline.
+BYLINE_RULES = frozenset({"en-byline", "en-author-title"})
 # A later exact copy of a line at least this long (CJK characters count twice) goes.
 REPEAT_MIN_CHARS = 20
 # An English line is joined to the next (hard wrap) only if it is at least this long, stops
@@ -358,7 +362,7 @@ def _clean(
     ):
         # The classifier's junk grows edge clusters as the rules' junk does: a short label
         # between a sentence and lines the model took would otherwise go on a second run only.
-        _grow_edge_clusters(lines, verdicts, *_article_span(lines, verdicts))
+        _grow_edge_clusters(lines, verdicts, *_article_span(lines, verdicts), edge_match)
     if any(line.text for line in lines) and all(
         v is not None for line, v in zip(lines, verdicts, strict=True) if line.text
     ):
@@ -703,7 +707,7 @@ def _classify(
     *,
     short_guard: bool = True,
     template: tuple[str, frozenset[str]] = ("", frozenset()),
-) -> tuple[list[Verdict], list[bool]]:
+) -> tuple[list[Verdict], list[str | None]]:
     """The rules' verdict on each line, and whether an edges-only rule matches it (removed or
     not: a feature for the classifier)."""
     n = len(lines)
@@ -769,7 +773,7 @@ def _classify(
             verdicts[i] = ("site-name", f"the site's name ({host_of(url)}) on a line of its own")
         seen.add(line.norm)
 
-    edge_match = [rule is not None for rule in edge_hits]
+    edge_match = [None if rule is None else rule.id for rule in edge_hits]
     if short_guard and _is_short_record(lines):
         # Only what judged a line by itself stands (and the site-name guess above goes too, as
         # does an interface label: "Comments" alone may be a record's field).
@@ -816,7 +820,7 @@ def _classify(
                 f"a short line that starts with the site's name ({host_of(url)})",
             )
     _related_list_at_end(lines, verdicts, last)
-    _grow_edge_clusters(lines, verdicts, first, last)
+    _grow_edge_clusters(lines, verdicts, first, last, edge_match)
     return verdicts, edge_match
 
 
@@ -838,7 +842,7 @@ def _composite(
 def model_inputs(
     lines: Sequence[_Line],
     verdicts: Sequence[Verdict],
-    edge_match: Sequence[bool],
+    edge_match: Sequence[str | None],
     cache: dict[str, object] | None = None,
     lexicon: Mapping[str, float] | None = None,
     words: Words | None = None,
@@ -850,7 +854,7 @@ def model_inputs(
     rows = line_features(
         [lines[i].text for i in idx],
         [lines[i].sentence for i in idx],
-        [edge_match[i] for i in idx],
+        [edge_match[i] is not None for i in idx],
         cache,
         lexicon,
         words,
@@ -861,7 +865,7 @@ def model_inputs(
 def _apply_model(
     lines: Sequence[_Line],
     verdicts: list[Verdict],
-    edge_match: Sequence[bool],
+    edge_match: Sequence[str | None],
     model: LineModel,
     *,
     short_guard: bool,
@@ -1005,11 +1009,17 @@ def _article_span(lines: Sequence[_Line], verdicts: Sequence[Verdict]) -> tuple[
 
 
 def _grow_edge_clusters(
-    lines: Sequence[_Line], verdicts: list[Verdict], first: int, last: int
+    lines: Sequence[_Line],
+    verdicts: list[Verdict],
+    first: int,
+    last: int,
+    edge_match: Sequence[str | None],
 ) -> None:
     """A short run of name- or label-like lines next to removed junk is part of the junk cluster
     (a byline after "Posted by:", a site name above a date). Inside the article the run must
-    have junk on both sides. Longer runs are lists or tables and stay."""
+    have junk on both sides, or on one side when an edges-only rule names a line of it (a
+    byline, "By Jane Doe" / "Senior Editor", between the standfirst and the dateline). Longer
+    runs are lists or tables and stay."""
     n = len(lines)
     i = 0
     while i < n:
@@ -1029,7 +1039,13 @@ def _grow_edge_clusters(
         after = _removed_neighbour(lines, verdicts, run[-1], 1)
         inside = first <= run[0] <= last and first <= run[-1] <= last
         if inside:
-            hit, where = before and after, "inside the article, between junk lines"
+            named = any(edge_match[k] in BYLINE_RULES for k in run)
+            hit = (before and after) or (named and (before or after))
+            where = (
+                "inside the article, between junk lines"
+                if before and after
+                else "inside the article, a byline or label next to junk"
+            )
         else:
             # A run at the very end counts as junk only after some article text (a name list
             # with no sentence at all is data, not a signature).
@@ -1092,10 +1108,10 @@ def _site_label(url: str | None) -> str:
 
 def rule_pass(
     text: str, rules: RuleSet, url: str | None = None
-) -> tuple[list[_Line], list[Verdict], list[bool]]:
+) -> tuple[list[_Line], list[Verdict], list[str | None]]:
     """The lines of ``text`` as the stage sees them (repaired, unwrapped; offsets index
-    ``text``), the rules' verdicts and the edges-rule matches: what the line classifier is
-    trained on (benchmarks/train_line_model.py)."""
+    ``text``), the rules' verdicts and the edges-rule matches (rule ids): what the line
+    classifier is trained on (benchmarks/train_line_model.py)."""
     lines = _unwrap(_split(text), [], "strip")
     verdicts, edge_match = _classify(lines, rules, rules.site_for(url), url)
     return lines, verdicts, edge_match
