@@ -13,14 +13,19 @@ paragraphs, quotes, captions, an "About the company" section), ``B`` boilerplate
 unscored. Pages named ``en-NN-...`` / ``zh-NN-...`` are HELD OUT: never used to change a rule;
 once one is, the page is renamed ``tuned-...`` and its figure is a dev figure (printed apart).
 
-- ``tuned-*`` (24 pages, en-01..14, zh-01..10): the first author's, written and measured
+- ``tuned-*`` en-01..14, zh-01..10 (24 pages): the first author's, written and measured
   2026-12-03 (fourth session) before any rule change, then used for one (bylines under a
   standfirst, ``BYLINE_RULES`` in normalize/strip/cleaner.py). Label change made before any
   rule was: the author's brief said a press release's forward-looking statements are content,
   where the labelling rules call disclaimers boilerplate; those 6 lines are ``X``.
-- ``en-15..27``, ``zh-11..21`` (24 pages): a second author's, held out. Its brief said the date
-  that signs an official notice is content; the labelling rules call a standalone date line
-  boilerplate and the first author left it unscored, so its 2 such lines are ``X``.
+- ``tuned-*`` en-15..27, zh-11..21 (24 pages): a second author's, held out for the byline
+  change, then used for one (``REPEAT_FAR``: of a repeated line's copies the one next to the
+  article stays). Its brief said the date that signs an official notice is content; the
+  labelling rules call a standalone date line boilerplate and the first author left it
+  unscored, so its 2 such lines are ``X``.
+- ``en-28..39``, ``zh-22..33`` (24 pages): a third author's, held out; measured on the rules
+  before the ``REPEAT_FAR`` change too (its 5 lost lines were all repeated copies of a headline
+  or an agency name, the kind sets 1 and 2 showed).
 
 Unlike ``furniture_probe.py`` (one junk line alone next to an article), this measures whole
 pages, where the frame comes in runs and the line classifier sees context: the figure closest

@@ -449,3 +449,30 @@ def test_a_word_starting_with_a_by_word_is_no_byline(line: str) -> None:
     rules = load_rules()
     hit = rules.matcher.first(normalize_line(line), sentences_only=False)
     assert hit is None or hit.id != "en-byline"
+
+
+def test_a_repeated_line_keeps_the_copy_next_to_the_article() -> None:
+    # the agency's name heads the site and signs the notice: the copy in the header goes, the
+    # signature stays; a headline repeated in a page index keeps the copy over its text
+    header = ["江淮省药品监督管理局", "网站首页", "政务公开", "通知公告", "互动交流", "专题专栏"]
+    notice = [
+        "关于2026年第一期药品质量抽检结果的通告",
+        "为加强药品质量监管，保障公众用药安全，我局组织对全省药品进行了质量抽检。",
+        "现将有关情况通告如下，请各单位认真做好风险控制工作。",
+        "江淮省药品监督管理局",
+    ]
+    out, changes = clean_text("\n".join([*header, *notice]), load_rules())
+    assert out.splitlines()[-1] == "江淮省药品监督管理局"
+    assert out.splitlines().count("江淮省药品监督管理局") == 1
+    removed = [c for c in changes if c.action == "remove" and c.rule == "repeated-line"]
+    assert [c.start for c in removed] == [0]
+
+
+def test_a_repeated_line_near_the_article_both_times_keeps_the_first() -> None:
+    lines = [
+        "Contoso halts lupus study after liver signal",
+        "Contoso halts lupus study after liver signal",
+        *_BODY,
+    ]
+    out, _ = clean_text("\n".join(lines), load_rules())
+    assert out.splitlines() == [lines[0], *_BODY]

@@ -26,7 +26,7 @@ import dataclasses
 import re
 import sys
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -75,6 +75,12 @@ ENDS_ARTICLE_RESUME_LINES = 3
 CLUSTER_MAX_WORDS = 4
 CLUSTER_MAX_CJK = 8
 CLUSTER_MAX_RUN = 3  # a longer run of short lines is a list or a table
+# Of a repeated line's copies the first stays, unless it lies more than REPEAT_FAR lines from
+# any article sentence (a breadcrumb, a page index, the site's header) and a later copy lies
+# within REPEAT_NEAR of one (the headline over its text, the agency signing its notice): then
+# that copy stays and the first goes.
+REPEAT_FAR = 5
+REPEAT_NEAR = 3
 # Edges-only rules that name a byline or an author's title: inside the article, a run of short
 # lines holding one goes when junk is on one side of it (not both), as under a standfirst:
 # "By Jane Doe" / "Senior Editor" / the dateline.
@@ -772,6 +778,7 @@ def _classify(
         elif site_label and _NOT_TEXT.sub("", line.norm) == site_label:
             verdicts[i] = ("site-name", f"the site's name ({host_of(url)}) on a line of its own")
         seen.add(line.norm)
+    _keep_the_copy_in_the_article(lines, verdicts)
 
     edge_match = [None if rule is None else rule.id for rule in edge_hits]
     if short_guard and _is_short_record(lines):
@@ -1054,6 +1061,43 @@ def _grow_edge_clusters(
         if hit:
             for k in run:
                 verdicts[k] = ("edge-cluster", f"a short name or label {where}")
+
+
+def _keep_the_copy_in_the_article(lines: Sequence[_Line], verdicts: list[Verdict]) -> None:
+    """Move a repeated line's surviving copy next to the article (see REPEAT_FAR)."""
+    repeats = {lines[i].norm for i, v in enumerate(verdicts) if v and v[0] == "repeated-line"}
+    if not repeats:
+        return
+    # distance of each line to the nearest kept article sentence, in non-empty lines
+    text_lines = [i for i, line in enumerate(lines) if line.text]
+    anchors = [
+        k for k, i in enumerate(text_lines) if lines[i].sentence and verdicts[i] is None
+    ]
+    if not anchors:
+        return
+    distance = {
+        i: min(abs(k - a) for a in anchors[max(0, j - 1) : j + 1])
+        for k, i in enumerate(text_lines)
+        for j in (bisect_left(anchors, k),)
+    }
+    for norm in repeats:
+        copies = [
+            i
+            for i in text_lines
+            if lines[i].norm == norm
+            and (verdicts[i] is None or verdicts[i][0] == "repeated-line")  # type: ignore[index]
+        ]
+        first = copies[0]
+        if verdicts[first] is not None or distance[first] <= REPEAT_FAR:
+            continue
+        near = [i for i in copies[1:] if distance[i] <= REPEAT_NEAR]
+        if near:
+            keep = min(near, key=lambda i: (distance[i], i))
+            verdicts[keep] = None
+            verdicts[first] = (
+                "repeated-line",
+                "a repeated copy, away from the article, of a line that stays next to it",
+            )
 
 
 def _removed_neighbour(
