@@ -3,6 +3,7 @@ of every mapping, so that validation errors can say ``file:line``."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -159,3 +160,52 @@ def load_data(
         mark = getattr(exc, "problem_mark", None)
         where = f"{filename}:{mark.line + 1}" if mark else filename
         raise error(f"{where}: {label}: {getattr(exc, 'problem', None) or exc}") from None
+
+
+def read_text(path: Path, error: type[Exception]) -> str:
+    """A data file's text (UTF-8); ``error`` names the file when it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"{path}: cannot read: {exc}") from None
+
+
+def word_sections(
+    data: dict[str, Any],
+    sections: dict[str, tuple[str, ...]],
+    source: str,
+    error: type[Exception],
+    line: int = 0,
+) -> dict[str, tuple[str, ...]]:
+    """Lists of words under named sections (``{section: {key: [word, ...]}}``, as the strip
+    stage's vocabulary files hold them), keyed ``"section.key"``: every section a mapping of
+    exactly its keys, every list non-empty strings. Errors (``error``) name ``source:line``
+    (``line`` 0: data without line marks, such as a model file's copy)."""
+
+    def at(where: int) -> str:
+        return f"{source}:{where}" if where else source
+
+    got: dict[str, tuple[str, ...]] = {}
+    for section, keys in sections.items():
+        body = data.get(section)
+        if not isinstance(body, dict):
+            raise error(f"{at(line)}: {section!r} must be a mapping ({', '.join(keys)})")
+        where = body.get("__line__", line)
+        unknown = sorted(k for k in body if k != "__line__" and k not in keys)
+        if unknown:
+            raise error(
+                f"{at(where)}: {section}: unknown key {unknown[0]!r} (allowed: {', '.join(keys)})"
+            )
+        for key in keys:
+            values = body.get(key)
+            if (
+                not isinstance(values, list)
+                or not values
+                or not all(isinstance(v, str) and v.strip() for v in values)
+            ):
+                raise error(
+                    f"{at(where)}: {section}.{key} must be a list of words "
+                    "(quote words YAML reads as true or false: 'on', 'no')"
+                )
+            got[f"{section}.{key}"] = tuple(values)
+    return got

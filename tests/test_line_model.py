@@ -559,7 +559,7 @@ def test_word_lists_are_checked_entry_by_entry(tmp_path: Path) -> None:
         ("en", "furniture", ["Home"], "single lower-case words"),
         ("en", "address", [], "must be a list"),
         ("zh", "function", ["的了"], "one character each"),
-        ("zh", "furniture", [" 首页"], "without spaces"),
+        ("zh", "furniture", [" 首页"], "no spaces around a word"),
     ]:
         bad = json.loads(json.dumps(good))
         bad[lang][kind] = value

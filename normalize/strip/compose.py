@@ -38,7 +38,7 @@ from typing import Any, Protocol
 from normalize.errors import RulesError
 from normalize.resources import data_dir
 from normalize.strip.rules import normalize_line
-from normalize.yamlfile import load_data
+from normalize.yamlfile import load_data, read_text, word_sections
 
 GRAMMAR_FILE = Path("grammar") / "line-grammar.yaml"
 
@@ -570,11 +570,7 @@ def load_grammar(
     ``rule_ids``: the loaded rules' ids, which the grammar's rule lists must name."""
     if path is None:
         path = data_dir("rules") / GRAMMAR_FILE
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RulesError(f"{path}: cannot read: {exc}") from None
-    return parse_grammar(text, str(path), rule_ids)
+    return parse_grammar(read_text(path, RulesError), str(path), rule_ids)
 
 
 def parse_grammar(text: str, source: str, rule_ids: Mapping[str, str] | None = None) -> LineGrammar:
@@ -582,30 +578,10 @@ def parse_grammar(text: str, source: str, rule_ids: Mapping[str, str] | None = N
     if not isinstance(data, dict):
         raise RulesError(f"{source}:1: expected a mapping with {', '.join(_SECTIONS)}")
     line = data.pop("__line__", 1)
-    got: dict[str, tuple[str, ...]] = {}
-    for section, keys in _SECTIONS.items():
-        body = data.get(section)
-        if not isinstance(body, dict):
-            raise RulesError(f"{source}:{line}: {section!r} must be a mapping ({', '.join(keys)})")
-        where = body.pop("__line__", line)
-        unknown = sorted(set(body) - set(keys))
-        if unknown:
-            raise RulesError(
-                f"{source}:{where}: {section}: unknown key {unknown[0]!r} "
-                f"(allowed: {', '.join(keys)})"
-            )
-        for key in keys:
-            values = body.get(key)
-            if (
-                not isinstance(values, list)
-                or not values
-                or not all(isinstance(v, str) and v.strip() for v in values)
-            ):
-                raise RulesError(
-                    f"{source}:{where}: {section}.{key} must be a list of words "
-                    "(quote words YAML reads as true or false: 'on', 'no')"
-                )
-            got[f"{section}.{key}"] = tuple(normalize_line(v) for v in values)
+    got = {
+        key: tuple(normalize_line(v) for v in values)
+        for key, values in word_sections(data, _SECTIONS, source, RulesError, line).items()
+    }
     unknown = sorted(set(data) - set(_SECTIONS))
     if unknown:
         raise RulesError(f"{source}:{line}: unknown key {unknown[0]!r}")

@@ -42,7 +42,7 @@ from normalize.resources import data_dir
 from normalize.strip.lexicon import LEX_FEATURES, lexical_measures, word_tokens
 from normalize.strip.lexicon import SAMPLE_CHARS as LEX_SAMPLE_CHARS
 from normalize.strip.trees import Trees, parse_trees
-from normalize.yamlfile import load_data
+from normalize.yamlfile import load_data, read_text, word_sections
 
 MODEL_FILE = "line-model.json"
 # Neighbourhood for the window features (lines each side).
@@ -87,7 +87,7 @@ WORDS_FILE = Path("grammar") / "line-words.yaml"
 _CLASS_BITS = 20
 _CLASS_MASK = (1 << _CLASS_BITS) - 1
 _KINDS = ("function", "furniture", "address")
-_WORD_LISTS = {"en": _KINDS, "zh": _KINDS}
+_WORD_LISTS: dict[str, tuple[str, ...]] = {"en": _KINDS, "zh": _KINDS}
 
 
 @dataclass(frozen=True)
@@ -148,33 +148,17 @@ def parse_words(obj: object, source: str, line: int = 0) -> Words:
     unknown = sorted(k for k in obj if k != "__line__" and k not in _WORD_LISTS)
     if unknown:
         raise RulesError(f"{at(line)}: unknown key {unknown[0]!r} (allowed: en, zh)")
-    lists: dict[str, tuple[str, ...]] = {}
-    for lang, kinds in _WORD_LISTS.items():
-        body = obj.get(lang)
-        if not isinstance(body, dict):
-            raise RulesError(f"{at(line)}: {lang!r} must be a mapping ({', '.join(kinds)})")
-        where = body.get("__line__", line)
-        unknown = sorted(k for k in body if k != "__line__" and k not in kinds)
-        if unknown:
-            raise RulesError(
-                f"{at(where)}: {lang}: unknown key {unknown[0]!r} (allowed: {', '.join(kinds)})"
-            )
-        for kind in kinds:
-            values = body.get(kind)
-            if (
-                not isinstance(values, list)
-                or not values
-                or not all(isinstance(v, str) and v.strip() == v and v for v in values)
-            ):
-                raise RulesError(
-                    f"{at(where)}: {lang}.{kind} must be a list of words without spaces "
-                    "around them (quote words YAML reads as true or false: 'on', 'no')"
-                )
-            if lang == "en" and any(v != v.lower() or " " in v for v in values):
-                raise RulesError(f"{at(where)}: en.{kind}: words are single lower-case words")
-            if lang == "zh" and kind == "function" and any(len(v) != 1 for v in values):
-                raise RulesError(f"{at(where)}: zh.function: one character each")
-            lists[f"{lang}_{kind}"] = tuple(values)
+    got = word_sections(obj, _WORD_LISTS, source, RulesError, line)
+    for key, values in got.items():
+        lang = key.split(".")[0]
+        where = at(obj[lang].get("__line__", line))
+        if any(v.strip() != v for v in values):
+            raise RulesError(f"{where}: {key}: no spaces around a word")
+        if lang == "en" and any(v != v.lower() or " " in v for v in values):
+            raise RulesError(f"{where}: {key}: words are single lower-case words")
+        if key == "zh.function" and any(len(v) != 1 for v in values):
+            raise RulesError(f"{where}: zh.function: one character each")
+    lists = {key.replace(".", "_"): values for key, values in got.items()}
     return Words(**lists, source=source)
 
 
@@ -184,10 +168,7 @@ def load_words(path: Path | None = None) -> Words:
     the trainer copies into a model, and what features use when given no model's words."""
     if path is None:
         path = data_dir("rules") / WORDS_FILE
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RulesError(f"{path}: cannot read: {exc}") from None
+    text = read_text(path, RulesError)
     data = load_data(text, str(path), RulesError, label="not valid YAML")
     return parse_words(data, str(path), 1)
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
