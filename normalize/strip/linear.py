@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from normalize.errors import MissingDependencyError
@@ -158,6 +159,9 @@ def _emit(items: Any, capture: bool = False, relax: bool = False) -> str:
     return "".join(out)
 
 
+# A rule's pattern is translated several times while the rules load (checked, relaxed or not,
+# in two match plans): the translation, a pure function of its arguments, is memoised.
+@lru_cache(maxsize=4096)
 def to_re2(source: str, flags: int = 0, *, relax: bool = False) -> str:
     """``source`` (Python syntax) in RE2 syntax with the same meaning (see the module doc).
     ``relax``: bounded repeats of a wide span are written unbounded (``.{0,300}`` as ``.*``):
@@ -245,6 +249,13 @@ def compile_search(source: str, flags: int = 0) -> Any:
     prefix = ("i" if flags & re.IGNORECASE else "") + ("s" if flags & re.DOTALL else "")
     text = (f"(?{prefix})" if prefix else "") + _emit(_p.parse(source, flags), capture=True)
     return re2.compile(text, options)
+
+
+@lru_cache(maxsize=4096)
+def compile_one(source: str, *, ignore_case: bool) -> Any:
+    """:func:`compile_set` of one pattern, memoised: the two match plans of the rules (all
+    rules, sentence rules) check many of the same patterns one by one."""
+    return compile_set([source], ignore_case=ignore_case)
 
 
 def compile_set(sources: list[str], *, ignore_case: bool, relax: bool = False) -> Any:

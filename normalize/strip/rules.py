@@ -25,6 +25,7 @@ from normalize.strip.linear import (
     check,
     compile_linear,
     compile_literal_search,
+    compile_one,
     compile_set,
     is_relaxed,
 )
@@ -208,7 +209,7 @@ class _MatchPlan:
             )
             self.always_exact = self._exact_checks(ignore_case=False)
             self.guarded_folded = tuple(
-                (i, compile_set([b], ignore_case=False)) for i, b in guarded
+                (i, compile_one(b, ignore_case=False)) for i, b in guarded
             )
         else:
             self.always_folded, self.always_exact, self.guarded_folded = self.ignore_case()
@@ -222,7 +223,7 @@ class _MatchPlan:
 
     def _exact_checks(self, *, ignore_case: bool) -> tuple[Any, ...]:
         return tuple(
-            compile_set([source], ignore_case=ignore_case) if relaxed else None
+            compile_one(source, ignore_case=ignore_case) if relaxed else None
             for source, relaxed in zip(self._always_sources, self._relaxed, strict=True)
         )
 
@@ -235,7 +236,7 @@ class _MatchPlan:
             self._ignore_case = (
                 compile_set(always, ignore_case=True, relax=True) if always else None,
                 self._exact_checks(ignore_case=True),
-                tuple((i, compile_set([b], ignore_case=True)) for i, b in guarded),
+                tuple((i, compile_one(b, ignore_case=True)) for i, b in guarded),
             )
         return self._ignore_case
 
