@@ -714,8 +714,8 @@ def _classify(
     short_guard: bool = True,
     template: tuple[str, frozenset[str]] = ("", frozenset()),
 ) -> tuple[list[Verdict], list[str | None]]:
-    """The rules' verdict on each line, and whether an edges-only rule matches it (removed or
-    not: a feature for the classifier)."""
+    """The rules' verdict on each line, and the edges-only rule that matches it, by id (removed
+    or not: a feature for the classifier, and ``BYLINE_RULES`` for the edge clusters)."""
     n = len(lines)
     verdicts: list[Verdict] = [None] * n
     edge_hits: list[Rule | None] = [None] * n
