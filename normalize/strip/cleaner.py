@@ -26,7 +26,7 @@ import dataclasses
 import re
 import sys
 import unicodedata
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -37,7 +37,13 @@ from typing import TYPE_CHECKING, NamedTuple
 from normalize.config import Config
 from normalize.document import Change, Document
 from normalize.strip.compose import cta_list, judge_lines
-from normalize.strip.lineclf import LineModel, Words, line_features, load_line_model
+from normalize.strip.lineclf import (
+    LineModel,
+    Words,
+    line_features,
+    load_line_model,
+    sentence_distances,
+)
 from normalize.strip.rules import (
     Matcher,
     Rule,
@@ -1068,29 +1074,21 @@ def _keep_the_copy_in_the_article(lines: Sequence[_Line], verdicts: list[Verdict
     repeats = {lines[i].norm for i, v in enumerate(verdicts) if v and v[0] == "repeated-line"}
     if not repeats:
         return
-    # distance of each line to the nearest kept article sentence, in non-empty lines
+    # distance of each non-empty line to the nearest kept article sentence, in non-empty lines
     text_lines = [i for i, line in enumerate(lines) if line.text]
-    anchors = [
-        k for k, i in enumerate(text_lines) if lines[i].sentence and verdicts[i] is None
-    ]
-    if not anchors:
-        return
-    distance = {
-        i: min(abs(k - a) for a in anchors[max(0, j - 1) : j + 1])
-        for k, i in enumerate(text_lines)
-        for j in (bisect_left(anchors, k),)
-    }
-    for norm in repeats:
-        copies = [
-            i
-            for i in text_lines
-            if lines[i].norm == norm
-            and (verdicts[i] is None or verdicts[i][0] == "repeated-line")  # type: ignore[index]
-        ]
-        first = copies[0]
+    distances = sentence_distances(
+        [lines[i].sentence and verdicts[i] is None for i in text_lines]
+    )
+    distance = dict(zip(text_lines, distances, strict=True))
+    copies: dict[str, list[int]] = {}  # the kept copy and the repeated ones, in order
+    for i in text_lines:
+        verdict = verdicts[i]
+        if lines[i].norm in repeats and (verdict is None or verdict[0] == "repeated-line"):
+            copies.setdefault(lines[i].norm, []).append(i)
+    for first, *later in copies.values():
         if verdicts[first] is not None or distance[first] <= REPEAT_FAR:
             continue
-        near = [i for i in copies[1:] if distance[i] <= REPEAT_NEAR]
+        near = [i for i in later if distance[i] <= REPEAT_NEAR]
         if near:
             keep = min(near, key=lambda i: (distance[i], i))
             verdicts[keep] = None

@@ -399,16 +399,7 @@ def line_features(
     anchors = [i for i in range(n) if sentence[i]]
     first = anchors[0] if anchors else n
     last = anchors[-1] if anchors else -1
-    # distance to the nearest sentence, both directions in two sweeps
-    dist = [float(n)] * n
-    d = float(n)
-    for i in range(n):
-        d = 0.0 if sentence[i] else d + 1
-        dist[i] = d
-    d = float(n)
-    for i in range(n - 1, -1, -1):
-        d = 0.0 if sentence[i] else d + 1
-        dist[i] = min(dist[i], d)
+    dist = sentence_distances(sentence)
     main_start, main_end = _main_run(stats, sentence)
     same = dict.fromkeys(texts, 0)  # how often each text occurs (Counter costs more here)
     for t in texts:
@@ -533,6 +524,22 @@ def line_features(
             ]
         )
     return rows
+
+
+def sentence_distances(sentence: Sequence[bool]) -> list[float]:
+    """Each line's distance, in lines, to the nearest line flagged ``sentence`` (either
+    direction; two sweeps). With no such line every distance is at least ``len(sentence)``."""
+    n = len(sentence)
+    dist = [float(n)] * n
+    d = float(n)
+    for i in range(n):
+        d = 0.0 if sentence[i] else d + 1
+        dist[i] = d
+    d = float(n)
+    for i in range(n - 1, -1, -1):
+        d = 0.0 if sentence[i] else d + 1
+        dist[i] = min(dist[i], d)
+    return dist
 
 
 def _main_run(stats: Sequence[_Stats], sentence: Sequence[bool]) -> tuple[int, int]:
