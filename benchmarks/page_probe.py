@@ -37,7 +37,6 @@ content lines lost.
 from __future__ import annotations
 
 import argparse
-import bisect
 import dataclasses
 import sys
 from collections import Counter
@@ -68,15 +67,11 @@ def removed_lines(stage: object, text: str) -> dict[int, str]:
     from normalize.document import Document
 
     doc = stage(Document(text))  # type: ignore[operator]
-    starts = [0]
-    for i, ch in enumerate(text):
-        if ch == "\n":
-            starts.append(i + 1)
-    out = {}
-    for change in doc.changes:
-        if change.action == "remove" and change.start is not None:
-            out[bisect.bisect_right(starts, change.start) - 1] = change.rule
-    return out
+    return {
+        text.count("\n", 0, change.start): change.rule
+        for change in doc.changes
+        if change.action == "remove" and change.start is not None
+    }
 
 
 def main() -> None:

@@ -352,30 +352,24 @@ _UI_WORDS = sorted(
 _UI_ZH = sorted({*GRAMMAR.zh_ui_strong, *GRAMMAR.zh_ui_weak})
 
 
-@settings(max_examples=300)
-@given(
-    st.lists(st.sampled_from(_UI_WORDS), min_size=1, max_size=6),
-    st.integers(min_value=0, max_value=6),
-    st.sampled_from(["trial", "patients", "revenue", "Hengrui", "sotorasib"]),
+@pytest.mark.parametrize(
+    ("terms", "most", "outsides", "sep"),
+    [
+        (_UI_WORDS, 6, ["trial", "patients", "revenue", "Hengrui", "sotorasib"], " "),
+        (_UI_ZH, 4, ["临床", "患者", "营收", "恒瑞", "抗体"], ""),
+    ],
+    ids=["en", "zh"],
 )
+@settings(max_examples=300)
+@given(data=st.data())
 def test_one_word_outside_the_interface_vocabulary_keeps_a_line(
-    words: list[str], at: int, outside: str
+    terms: list[str], most: int, outsides: list[str], sep: str, data: st.DataObject
 ) -> None:
     # whatever interface words a line has, one article word among them keeps it
-    line = " ".join([*words[:at], outside, *words[at:]])
-    assert not GRAMMAR.ui_label(normalize_line(line))
-
-
-@settings(max_examples=300)
-@given(
-    st.lists(st.sampled_from(_UI_ZH), min_size=1, max_size=4),
-    st.integers(min_value=0, max_value=4),
-    st.sampled_from(["临床", "患者", "营收", "恒瑞", "抗体"]),
-)
-def test_one_chinese_word_outside_the_interface_vocabulary_keeps_a_line(
-    terms: list[str], at: int, outside: str
-) -> None:
-    line = "".join([*terms[:at], outside, *terms[at:]])
+    words = data.draw(st.lists(st.sampled_from(terms), min_size=1, max_size=most))
+    at = data.draw(st.integers(min_value=0, max_value=most))
+    outside = data.draw(st.sampled_from(outsides))
+    line = sep.join([*words[:at], outside, *words[at:]])
     assert not GRAMMAR.ui_label(normalize_line(line))
 
 
